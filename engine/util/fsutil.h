@@ -1,0 +1,42 @@
+#pragma once
+// Durable file operations. The order that makes crash safety hold:
+// write to a temporary name in the same folder, fsync the file, rename it into
+// place, fsync the folder. A reader never sees a half-written file under its
+// final name.
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cs::fsx {
+
+namespace fs = std::filesystem;
+
+void fsync_dir(const fs::path& dir);
+void create_dirs_durable(const fs::path& dir);  // mkdir -p, then fsync each new parent
+
+// Writes data under dst durably (tmp, fsync, rename, fsync dir). Throws cs::Error.
+void write_file_durable(const fs::path& dst, std::span<const uint8_t> data);
+void write_file_durable(const fs::path& dst, std::string_view data);
+
+// Copies src to dst durably; returns the sha-256 (hex) of the bytes written.
+std::string copy_file_durable(const fs::path& src, const fs::path& dst);
+
+// Removes a file and fsyncs its folder; missing files are fine.
+void remove_durable(const fs::path& path);
+
+// Reads a whole file; refuses files larger than max_bytes. Throws cs::Error.
+std::vector<uint8_t> read_file(const fs::path& path, uint64_t max_bytes = 1ull << 31);
+
+// Prefix of temporary files made by the functions above; start-up checks
+// sweep them.
+inline constexpr const char* kTempPrefix = ".tmp-";
+bool is_temp_name(const fs::path& p);
+
+// Test-only crash injection: when the environment variable
+// CHAIRSYNC_CRASH_AT names `point`, the process dies at once (SIGKILL to
+// itself), so tests can prove every step is crash safe.
+void crash_point(const char* point);
+
+}  // namespace cs::fsx

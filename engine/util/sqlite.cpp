@@ -1,0 +1,148 @@
+#include "engine/util/sqlite.h"
+
+#include <sqlite3.h>
+
+#include "engine/util/error.h"
+
+namespace cs::sql {
+
+Db::Db(const std::filesystem::path& file, OpenOptions opt) : path_(file) {
+    int flags = SQLITE_OPEN_NOMUTEX | (opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+    if (opt.create && !opt.read_only) flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw Error("Could not open the database " + file.string() + ".", detail);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, opt.busy_timeout_ms);
+    if (!opt.read_only) exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA foreign_keys=ON");
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+void Db::fail(int rc, std::string_view context) const {
+    std::string detail = std::string(context) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    int primary = rc & 0xff;
+    if (primary == SQLITE_FULL)
+        throw Error("The disk is full. Free some space on this computer, then try again.", detail);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        throw Error("The database is busy with another program. Try again in a moment.", detail);
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        throw Error("The database " + path_.filename().string() + " is damaged. Call your IT person.", detail);
+    if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM)
+        throw Error("ChairSync may not write to " + path_.string() + ". Ask your IT person to check its permissions.", detail);
+    if (primary == SQLITE_IOERR) throw Error("Reading or writing the disk failed. Call your IT person.", detail);
+    throw Error("A database operation failed.", detail);
+}
+
+void Db::exec(std::string_view sql) {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : "";
+        sqlite3_free(err);
+        fail(rc, s.substr(0, 80) + " (" + msg + ")");
+    }
+}
+
+int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int Db::changes() const { return sqlite3_changes(db_); }
+
+int Db::user_version() {
+    auto st = prepare("PRAGMA user_version");
+    st.step();
+    return static_cast<int>(st.i64(0));
+}
+
+void Db::set_user_version(int v) { exec("PRAGMA user_version=" + std::to_string(v)); }
+
+Stmt::Stmt(Db& db, std::string_view sql) : db_(&db) {
+    int rc = sqlite3_prepare_v2(db.raw(), sql.data(), static_cast<int>(sql.size()), &st_, nullptr);
+    if (rc != SQLITE_OK) db.fail(rc, std::string("prepare ") + std::string(sql.substr(0, 80)));
+}
+
+Stmt::~Stmt() { sqlite3_finalize(st_); }
+
+Stmt::Stmt(Stmt&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+
+Stmt& Stmt::bind(int idx, int64_t v) {
+    int rc = sqlite3_bind_int64(st_, idx, v);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+Stmt& Stmt::bind(int idx, double v) {
+    int rc = sqlite3_bind_double(st_, idx, v);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+Stmt& Stmt::bind(int idx, std::string_view v) {
+    int rc = sqlite3_bind_text(st_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+Stmt& Stmt::bind(int idx, std::nullopt_t) {
+    int rc = sqlite3_bind_null(st_, idx);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+bool Stmt::step() {
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    std::string sql = sqlite3_sql(st_) ? sqlite3_sql(st_) : "";
+    sqlite3_reset(st_);
+    db_->fail(rc, "step " + sql.substr(0, 80));
+}
+
+void Stmt::run() {
+    while (step()) {
+    }
+}
+
+void Stmt::reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+}
+
+int64_t Stmt::i64(int col) const { return sqlite3_column_int64(st_, col); }
+double Stmt::f64(int col) const { return sqlite3_column_double(st_, col); }
+bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+std::string Stmt::text(int col) const {
+    auto p = sqlite3_column_text(st_, col);
+    if (!p) return {};
+    return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+}
+
+std::optional<std::string> Stmt::opt_text(int col) const {
+    if (is_null(col)) return std::nullopt;
+    return text(col);
+}
+
+std::optional<int64_t> Stmt::opt_i64(int col) const {
+    if (is_null(col)) return std::nullopt;
+    return i64(col);
+}
+
+Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!done_) sqlite3_exec(db_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace cs::sql
