@@ -1,0 +1,138 @@
+// Capture: how offline acquisition puts a procedure into the store.
+// Crash safety comes from the order: every image file is complete, synced and
+// renamed into place (fsx::copy_file_durable) BEFORE the one transaction that
+// makes rows point at them commits. A kill before the commit leaves only
+// unreferenced files, which startup_check() sweeps; a kill after it leaves
+// everything. No row ever points at a file that is not whole.
+#include <array>
+
+#include "engine/image/image.h"
+#include "engine/store/offline_store.h"
+#include "engine/util/error.h"
+#include "engine/util/fsutil.h"
+#include "engine/util/text.h"
+#include "engine/util/uuid.h"
+
+namespace cs {
+
+namespace {
+
+struct PlannedImage {
+    CaptureImage source;
+    ImageInfo info;
+    uint64_t size = 0;
+    std::string uuid, file_name, sha256;
+};
+
+// Reads each source image's header before anything is written, so a bad file
+// refuses the whole capture. Throws cs::Error naming the file.
+std::vector<PlannedImage> probe_all(const std::vector<CaptureImage>& images) {
+    std::vector<PlannedImage> planned;
+    for (const auto& img : images) {
+        const std::string name = img.source.filename().string();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(img.source, ec))
+            throw Error("The image file " + name + " was not found.", img.source.string());
+        if (std::filesystem::file_size(img.source, ec) > kMaxImageFileBytes)
+            throw Error("The image " + name + " is too large to store (over " +
+                            std::to_string(kMaxImageFileBytes >> 20) + " MB).",
+                        img.source.string());
+        auto bytes = fsx::read_file(img.source, kMaxImageFileBytes);
+        PlannedImage p;
+        p.source = img;
+        p.info = probe_image(bytes, name);
+        p.size = bytes.size();
+        p.uuid = new_uuid();
+        // Named by uuid, never by the patient: the folder reveals nobody.
+        p.file_name = p.uuid + (p.info.format == ImageFormat::png ? ".png" : ".jpg");
+        planned.push_back(std::move(p));
+    }
+    return planned;
+}
+
+void validate(const CaptureRequest& r) {
+    if (r.first_name.empty() && r.last_name.empty())
+        throw Error("Enter the patient's name before capturing images.", "capture without a name");
+    if (r.code.empty()) throw Error("Choose the imaging procedure before capturing images.", "capture without a code");
+    if (r.images.empty()) throw Error("There are no images to store for this procedure.", "capture without images");
+}
+
+// Best effort: a file left behind is an orphan that startup_check() sweeps.
+void remove_quietly(const std::vector<std::filesystem::path>& files) {
+    for (const auto& f : files) {
+        try {
+            fsx::remove_durable(f);
+        } catch (const Error&) {
+        }
+    }
+}
+
+int64_t find_or_add_patient(sql::Db& db, const CaptureRequest& r, const std::string& now) {
+    // Byte-exact reuse: only a patient entered with exactly the same three
+    // fields is the same offline patient; matching is the sync's job.
+    auto find = db.prepare("SELECT id FROM offline_patients WHERE first_name = ?1 AND last_name = ?2 AND birth_date = ?3");
+    find.bind_all(r.first_name, r.last_name, r.birth_date);
+    if (find.step()) return find.i64(0);
+    db.prepare("INSERT INTO offline_patients(first_name, last_name, birth_date, created_at) VALUES(?1, ?2, ?3, ?4)")
+        .bind_all(r.first_name, r.last_name, r.birth_date, now)
+        .run();
+    return db.last_insert_rowid();
+}
+
+}  // namespace
+
+std::string OfflineStore::capture(const CaptureRequest& request) {
+    validate(request);
+    std::string location = request.location_id.empty() ? setting(kSettingLocationId).value_or("") : request.location_id;
+    if (location.empty())
+        throw Error("This computer's location is not set. Ask your IT person to set it.", "capture without location");
+
+    // Under the offline-mode lock for its whole duration: no sync and no
+    // start-up check may run while files exist without their rows.
+    std::optional<OfflineModeLock> own_lock;
+    if (!holds_lock()) own_lock = OfflineModeLock::acquire_or_throw(root_);
+
+    auto planned = probe_all(request.images);
+    const std::string now = now_utc_iso();
+    const std::string procedure_uuid = new_uuid();
+
+    std::vector<std::filesystem::path> written;
+    try {
+        for (auto& p : planned) {
+            auto dst = images_dir() / p.file_name;
+            p.sha256 = fsx::copy_file_durable(p.source.source, dst);
+            written.push_back(dst);
+            p.size = std::filesystem::file_size(dst);  // what was copied, should the source have changed
+            if (written.size() == 1) fsx::crash_point("capture:after-copy");
+        }
+
+        sql::Transaction tx(db_);
+        int64_t patient_id = find_or_add_patient(db_, request, now);
+        db_.prepare(
+               "INSERT INTO procedures(uuid, patient_id, code, name, acquired_at, location_id, created_at) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .bind_all(procedure_uuid, patient_id, request.code, request.name,
+                      request.acquired_at.empty() ? now : request.acquired_at, location, now)
+            .run();
+        auto insert_image = db_.prepare(
+            "INSERT INTO images(uuid, procedure_uuid, seq, file_name, sha256, size, width, height, bit_depth, kind) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        int seq = 0;
+        for (const auto& p : planned) {
+            insert_image.reset();
+            insert_image
+                .bind_all(p.uuid, procedure_uuid, ++seq, p.file_name, p.sha256, static_cast<int64_t>(p.size),
+                          p.info.width, p.info.height, p.info.bit_depth, std::string(to_string(p.source.kind)))
+                .run();
+        }
+        fsx::crash_point("capture:before-commit");
+        tx.commit();
+    } catch (...) {
+        remove_quietly(written);
+        throw;
+    }
+    fsx::crash_point("capture:after-commit");
+    return procedure_uuid;
+}
+
+}  // namespace cs

@@ -1,0 +1,89 @@
+#include "engine/store/store_schema.h"
+
+#include "engine/util/error.h"
+
+namespace cs {
+
+namespace {
+
+// Version 1: patients as entered offline, their imaging procedures, the image
+// files of each procedure, and this computer's settings. Documented column by
+// column in docs/offline-store.md.
+void create_v1(sql::Db& db) {
+    db.exec(R"sql(
+CREATE TABLE offline_patients (
+    id          INTEGER PRIMARY KEY,
+    first_name  TEXT NOT NULL,
+    last_name   TEXT NOT NULL,
+    birth_date  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    UNIQUE (first_name, last_name, birth_date)
+);
+CREATE TABLE procedures (
+    uuid              TEXT PRIMARY KEY,
+    patient_id        INTEGER NOT NULL REFERENCES offline_patients(id),
+    code              TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    acquired_at       TEXT NOT NULL,
+    location_id       TEXT NOT NULL,
+    state             TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (state IN ('pending', 'failed', 'synced', 'hidden')),
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    last_error        TEXT NOT NULL DEFAULT '',
+    online_patient_id TEXT,
+    apply_charges     INTEGER,
+    bill_insurance    INTEGER,
+    provider_id       TEXT,
+    synced_at         TEXT NOT NULL DEFAULT '',
+    created_at        TEXT NOT NULL
+);
+CREATE INDEX procedures_by_patient ON procedures (patient_id, acquired_at);
+CREATE INDEX procedures_by_state ON procedures (state, patient_id);
+CREATE TABLE images (
+    uuid           TEXT PRIMARY KEY,
+    procedure_uuid TEXT NOT NULL REFERENCES procedures(uuid),
+    seq            INTEGER NOT NULL,
+    file_name      TEXT NOT NULL UNIQUE,
+    sha256         TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    width          INTEGER NOT NULL,
+    height         INTEGER NOT NULL,
+    bit_depth      INTEGER NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('radiograph', 'photo')),
+    UNIQUE (procedure_uuid, seq)
+);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql");
+}
+
+}  // namespace
+
+const std::vector<StoreMigration>& store_migrations() {
+    static const std::vector<StoreMigration> steps = {
+        {1, "patients, procedures, images, settings", create_v1},
+    };
+    return steps;
+}
+
+void migrate_store(sql::Db& db) {
+    const auto& steps = store_migrations();
+    int have = db.user_version();
+    if (have > store_schema_version())
+        throw Error("This offline store was made by a newer version of ChairSync. Update ChairSync on this computer.",
+                    db.path().string() + ": user_version " + std::to_string(have) + " > " +
+                        std::to_string(store_schema_version()));
+    for (const auto& step : steps) {
+        if (step.version <= have) continue;
+        sql::Transaction tx(db);
+        // Another process may have migrated while we waited for the write lock.
+        if (db.user_version() >= step.version) continue;
+        step.apply(db);
+        db.set_user_version(step.version);  // inside the transaction: both or neither
+        tx.commit();
+    }
+}
+
+}  // namespace cs
