@@ -1,0 +1,271 @@
+#include "engine/api/http_transport.h"
+
+#include <curl/curl.h>
+
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "engine/util/sha256.h"
+
+namespace cs::api {
+
+void ensure_curl_global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            throw Error("The network library could not start. Restart ChairSync.", "curl_global_init failed");
+    });
+}
+
+namespace {
+
+// State of one exchange, shared with curl's callbacks.
+struct Exchange {
+    const HttpCall* call = nullptr;
+    const TransportConfig* cfg = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
+    std::string body, retry_after;
+    bool too_large = false;
+    bool cancelled = false;
+    // upload
+    FILE* file = nullptr;
+    uint64_t read_bytes = 0;
+    bool read_failed = false;
+    Sha256 hash;
+    uint64_t last_progress = UINT64_MAX;
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+    auto* x = static_cast<Exchange*>(user);
+    const size_t len = size * n;
+    if (x->body.size() + len > x->cfg->max_response_bytes) {
+        x->too_large = true;  // cap enforced as bytes arrive, never after buffering them
+        return 0;
+    }
+    x->body.append(data, len);
+    return len;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+    auto* x = static_cast<Exchange*>(user);
+    const size_t len = size * n;
+    std::string line(data, len);
+    if (line.rfind("HTTP/", 0) == 0) x->retry_after.clear();  // a new response (after 100 Continue)
+    constexpr const char* kName = "retry-after:";
+    if (line.size() > std::strlen(kName) && strncasecmp(line.c_str(), kName, std::strlen(kName)) == 0) {
+        std::string v = line.substr(std::strlen(kName));
+        while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.pop_back();
+        x->retry_after = v;
+    }
+    return len;
+}
+
+size_t on_read(char* buf, size_t size, size_t n, void* user) {
+    auto* x = static_cast<Exchange*>(user);
+    const uint64_t left = x->call->upload_size - x->read_bytes;
+    size_t want = std::min<uint64_t>(size * n, left);
+    if (want == 0) return 0;
+    size_t got = std::fread(buf, 1, want, x->file);
+    if (got == 0) {  // the file shrank or cannot be read: abort rather than send a short body
+        x->read_failed = true;
+        return CURL_READFUNC_ABORT;
+    }
+    x->hash.update(buf, got);
+    x->read_bytes += got;
+    return got;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow) {
+    auto* x = static_cast<Exchange*>(user);
+    if (x->cancel->load()) {
+        x->cancelled = true;
+        return 1;
+    }
+    if (x->call->progress && x->call->upload_file && static_cast<uint64_t>(ulnow) != x->last_progress) {
+        x->last_progress = static_cast<uint64_t>(ulnow);
+        x->call->progress(static_cast<uint64_t>(ulnow), x->call->upload_size);
+    }
+    return 0;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+    auto s = (ms.count() + 999) / 1000;
+    return std::to_string(s) + " s";
+}
+
+const char* kCheckNetwork = " Check the network, then try again.";
+
+ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
+                         const TransportConfig& cfg, const BaseUrl& base, bool connected) {
+    const HttpCall& c = *x.call;
+    std::string detail = std::string(c.method) + " " + c.path + ": curl " + std::to_string(rc) + " " +
+                         curl_easy_strerror(rc) + (errbuf[0] ? std::string(" (") + errbuf + ")" : "");
+    using K = ApiErrorKind;
+    if (x.cancelled) return ApiError(K::cancelled, "Cancelled.", detail);
+    if (x.too_large)
+        return ApiError(K::bad_answer,
+                        "The practice server sent an answer that is far too large (over " +
+                            std::to_string(cfg.max_response_bytes >> 20) +
+                            " MB), so it was not accepted. If it keeps happening, call your IT person.",
+                        detail + " (response over the size cap)");
+    if (x.read_failed || rc == CURLE_READ_ERROR)
+        return ApiError(K::local_file,
+                        "The image file on this computer could not be read completely. It may have been moved or "
+                        "damaged.",
+                        detail);
+    switch (rc) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_CONNECT:
+            return ApiError(K::network, "The practice server at " + base.host + " cannot be reached." + kCheckNetwork,
+                            detail);
+        case CURLE_OPERATION_TIMEDOUT:
+            if (!connected)
+                return ApiError(K::timeout,
+                                "The practice server did not answer within " + seconds_text(cfg.connect_timeout) +
+                                    "." + kCheckNetwork,
+                                detail);
+            if (std::strncmp(errbuf, "Operation too slow", 18) == 0)
+                return ApiError(K::timeout,
+                                "The connection to the practice server stalled (almost nothing moved for " +
+                                    std::to_string(cfg.low_speed_seconds) + " s)." + kCheckNetwork,
+                                detail);
+            return ApiError(K::timeout,
+                            "The practice server did not answer within " + seconds_text(c.timeout) + "." + kCheckNetwork,
+                            detail);
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+            return ApiError(K::tls, "The server's security certificate is not trusted. Call your IT person.", detail);
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_ENGINE_NOTFOUND:
+        case CURLE_SSL_ENGINE_SETFAILED:
+            return ApiError(K::tls, "A secure connection to the practice server could not be made. Call your IT person.",
+                            detail);
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
+            return ApiError(K::config, "The practice server address in the settings is not valid. Call your IT person.",
+                            detail);
+        default:
+            return ApiError(K::network, std::string("The connection to the practice server was interrupted.") + kCheckNetwork,
+                            detail);
+    }
+}
+
+struct SlistFree {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+HttpTransport::HttpTransport(BaseUrl base, TransportConfig cfg, const std::atomic<bool>& cancel_flag)
+    : base_(std::move(base)), cfg_(std::move(cfg)), cancel_(cancel_flag) {
+    ensure_curl_global_init();
+    curl_ = curl_easy_init();
+    if (!curl_) throw Error("The network library could not start. Restart ChairSync.", "curl_easy_init failed");
+}
+
+HttpTransport::~HttpTransport() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpOutcome HttpTransport::perform(const HttpCall& call) {
+    CURL* h = static_cast<CURL*>(curl_);
+    curl_easy_reset(h);  // forget the last call's options; live connections stay cached
+
+    Exchange x;
+    x.call = &call;
+    x.cfg = &cfg_;
+    x.cancel = &cancel_;
+    HttpOutcome out;
+    out.call = CallContext{call.method, call.path};
+
+    std::string url = base_.text + call.path + (call.query.empty() ? "" : "?" + call.query);
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!cfg_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, cfg_.ca_file.c_str());
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(cfg_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout.count()));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, cfg_.low_speed_bytes_per_s);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, cfg_.low_speed_seconds);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+
+    std::unique_ptr<curl_slist, SlistFree> headers;
+    auto add_header = [&](const std::string& hline) {
+        curl_slist* l = curl_slist_append(headers.get(), hline.c_str());
+        if (!l) throw Error("Out of memory.", "curl_slist_append failed");
+        (void)headers.release();
+        headers.reset(l);
+    };
+    add_header("Accept: application/json");
+    add_header("Expect:");  // no 100-continue round trip before uploads
+    if (!call.bearer.empty()) add_header("Authorization: Bearer " + call.bearer);
+
+    std::unique_ptr<FILE, int (*)(FILE*)> file(nullptr, &std::fclose);
+    const std::string method = call.method;
+    if (call.upload_file) {
+        file.reset(std::fopen(call.upload_file->c_str(), "rb"));
+        if (!file)
+            throw ApiError(ApiErrorKind::local_file,
+                           "The image file on this computer cannot be opened. It may have been moved or deleted.",
+                           method + " " + call.path + ": cannot open " + call.upload_file->string());
+        x.file = file.get();
+        add_header("Content-Type: application/octet-stream");
+        add_header("Repr-Digest: " + call.repr_digest);
+        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);  // PUT with a streamed body and Content-Length
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, &on_read);
+        curl_easy_setopt(h, CURLOPT_READDATA, &x);
+        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(call.upload_size));
+        curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024L);
+    } else if (call.json_body) {
+        add_header("Content-Type: application/json");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.json_body->data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.json_body->size()));
+        if (method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method);
+    } else if (method == "POST") {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(0));
+    } else {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        if (method != "GET") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method);
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+
+    CURLcode rc = curl_easy_perform(h);
+
+    long request_size = 0, status = 0;
+    curl_off_t connect_us = 0;
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);  // the list (with the token) is freed below
+    out.request_sent = request_size > 0;
+    if (rc != CURLE_OK) {
+        out.error = transport_error(rc, errbuf, x, cfg_, base_, connect_us > 0 || request_size > 0);
+        return out;
+    }
+    out.status = static_cast<int>(status);
+    out.body = std::move(x.body);
+    out.retry_after = std::move(x.retry_after);
+    if (call.upload_file && x.read_bytes == call.upload_size) out.streamed_sha256 = x.hash.hex();
+    return out;
+}
+
+}  // namespace cs::api

@@ -1,0 +1,218 @@
+// The practice API's calls (docs/practice-api.md), each checked against its
+// request. Retries and unknown outcomes are handled by PracticeClient::run.
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "engine/api/answer_checks.h"
+#include "engine/api/practice_client.h"
+#include "engine/util/sha256.h"
+#include "engine/util/uuid.h"
+
+namespace cs::api {
+
+namespace {
+
+void require_uuid(const std::string& what, const std::string& uuid) {
+    if (!is_uuid(uuid))
+        throw ApiError(ApiErrorKind::validation, "This procedure has an invalid identifier; it cannot be synced. Call your IT person.",
+                       what + " \"" + uuid + "\" is not a uuid");
+}
+
+std::string procedure_path(const std::string& uuid) { return "/imaging-procedures/" + uuid; }
+
+}  // namespace
+
+Session PracticeClient::sign_in(const std::string& user, const std::string& pin) {
+    HttpCall c = json_call("POST", "/sessions");
+    c.json_body = nlohmann::json{{"user", user}, {"pin", pin}, {"workstation", cfg_.workstation}}.dump();
+    auto out = run(std::move(c), false, false, {});
+    std::string token;
+    Session s = parse_session(out->call, out->body, token);
+    token_.swap(token);
+    std::fill(token.begin(), token.end(), '\0');
+    spdlog::info("practice api: signed in as {} at {}", s.user_id, cfg_.workstation);
+    return s;
+}
+
+void PracticeClient::sign_out() {
+    if (token_.empty()) return;
+    try {
+        HttpCall c = json_call("DELETE", "/sessions");
+        c.bearer = token_;
+        HttpOutcome out = http_->perform(c);  // one try: the token is forgotten here either way
+        if (out.error) spdlog::warn("practice api: sign-out not confirmed: {}", out.error->detail());
+    } catch (const Error& e) {
+        spdlog::warn("practice api: sign-out not confirmed: {}", e.detail());
+    }
+    std::fill(token_.begin(), token_.end(), '\0');
+    token_.clear();
+}
+
+Health PracticeClient::health() {
+    auto out = run(json_call("GET", "/health"), false, false, {});
+    Health h = parse_health(out->call, out->body);
+    if (h.status != "ok" || h.api_version != 1)
+        throw bad_answer_error(out->call, "health is \"" + h.status + "\" api_version " + std::to_string(h.api_version));
+    return h;
+}
+
+std::vector<Patient> PracticeClient::exact_candidates(const std::string& first_name, const std::string& last_name,
+                                                      const std::string& birth_date) {
+    std::string q = "first_name=" + url_encode(first_name) + "&last_name=" + url_encode(last_name) +
+                    "&birth_date=" + url_encode(birth_date);
+    auto out = run(json_call("GET", "/patients", q), true, false, {});
+    auto got = parse_patients(out->call, out->body);
+    check_exact_candidates(out->call, got, first_name, last_name, birth_date);
+    return got;
+}
+
+SearchResult PracticeClient::search(const std::string& query) {
+    auto out = run(json_call("GET", "/patients/search", "q=" + url_encode(query)), true, false, {});
+    return parse_search(out->call, out->body);
+}
+
+Patient PracticeClient::patient(const std::string& patient_id) {
+    auto out = run(json_call("GET", "/patients/" + url_encode(patient_id)), true, false, {});
+    Patient p = parse_patient(out->call, out->body);
+    if (p.id != patient_id) throw bad_answer_error(out->call, "names patient " + p.id);
+    return p;
+}
+
+std::vector<Provider> PracticeClient::providers(const std::string& location_id) {
+    auto out = run(json_call("GET", "/locations/" + url_encode(location_id) + "/providers"), true, false, {});
+    std::string loc;
+    auto got = parse_providers(out->call, out->body, loc);
+    check_location(out->call, loc, location_id);
+    return got;
+}
+
+std::vector<ProcedureType> PracticeClient::procedure_types(const std::string& location_id) {
+    auto out = run(json_call("GET", "/imaging-procedure-types", "location_id=" + url_encode(location_id)), true,
+                   false, {});
+    std::string loc;
+    auto got = parse_procedure_types(out->call, out->body, loc);
+    check_location(out->call, loc, location_id);
+    return got;
+}
+
+ProcedureStatus PracticeClient::checked_procedure(const HttpOutcome& out, const std::string& uuid) {
+    ProcedureStatus p = parse_procedure(out.call, out.body);
+    if (auto it = declared_.find(uuid); it != declared_.end())
+        check_procedure_matches(out.call, p, uuid, it->second);
+    else
+        check_procedure_uuid(out.call, p, uuid);
+    return p;
+}
+
+// One GET of the procedure, no retries: how an unknown write outcome is
+// settled. nullopt when the server does not know the uuid (404).
+std::optional<ProcedureStatus> PracticeClient::fetch_procedure_once(const std::string& uuid) {
+    HttpCall c = json_call("GET", procedure_path(uuid));
+    c.bearer = token_;
+    HttpOutcome out = http_->perform(c);
+    if (out.error) throw *out.error;
+    if (out.status == 404) return std::nullopt;
+    if (out.status < 200 || out.status >= 300) throw error_from_http(out.call, out.status, out.body);
+    return checked_procedure(out, uuid);
+}
+
+ProcedureStatus PracticeClient::get_procedure(const std::string& procedure_uuid) {
+    require_uuid("procedure", procedure_uuid);
+    auto out = run(json_call("GET", procedure_path(procedure_uuid)), true, false, {});
+    return checked_procedure(*out, procedure_uuid);
+}
+
+ProcedureStatus PracticeClient::declare(const std::string& procedure_uuid, const Declaration& d) {
+    require_uuid("procedure", procedure_uuid);
+    for (const auto& i : d.images) require_uuid("image", i.uuid);
+    declared_[procedure_uuid] = d;
+    HttpCall c = json_call("PUT", procedure_path(procedure_uuid));
+    c.json_body = to_json(d);
+    std::optional<ProcedureStatus> settled;
+    auto resolve = [&] {
+        settled = fetch_procedure_once(procedure_uuid);  // checked against the declaration
+        return settled.has_value();
+    };
+    auto out = run(std::move(c), true, true, resolve);
+    if (!out) return *settled;
+    return checked_procedure(*out, procedure_uuid);
+}
+
+UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, const std::string& image_uuid,
+                                          const std::filesystem::path& file, const std::string& sha256,
+                                          uint64_t size, const ProgressFn& progress) {
+    require_uuid("procedure", procedure_uuid);
+    require_uuid("image", image_uuid);
+    std::error_code ec;
+    const auto on_disk = std::filesystem::file_size(file, ec);
+    if (ec || on_disk != size)
+        throw ApiError(ApiErrorKind::local_file,
+                       ec ? "The image file on this computer cannot be found. It may have been moved or deleted."
+                          : "The image file on this computer has changed size since it was captured. It may be damaged.",
+                       "upload " + image_uuid + ": " + file.string() +
+                           (ec ? ": " + ec.message() : ": " + std::to_string(on_disk) + " bytes, expected " + std::to_string(size)));
+    HttpCall c = json_call("PUT", procedure_path(procedure_uuid) + "/images/" + image_uuid);
+    c.upload_file = file;
+    c.upload_size = size;
+    c.repr_digest = repr_digest_header(sha256);
+    c.timeout = cfg_.upload_timeout;
+    c.progress = progress;
+    auto resolve = [&] {
+        auto p = fetch_procedure_once(procedure_uuid);
+        if (!p) return false;
+        for (const auto& i : p->images)
+            if (i.image.uuid == image_uuid && i.received && i.image.sha256 == sha256 && i.image.size == size)
+                return true;
+        return false;
+    };
+    std::optional<HttpOutcome> out;
+    try {
+        out = run(std::move(c), true, true, resolve);
+    } catch (const ApiError& e) {
+        if (e.code() == "digest_mismatch" || e.code() == "size_mismatch") {
+            // Tell a damaged local file apart from a damaged transfer.
+            std::string now;
+            try { now = sha256_file(file); } catch (const Error&) {}
+            if (now != sha256)
+                throw ApiError(ApiErrorKind::local_file,
+                               "The image file on this computer no longer matches its checksum; it may be damaged.",
+                               e.detail() + "; local file sha256 " + now);
+        }
+        throw;
+    }
+    if (!out) return UploadResult{image_uuid, sha256, size, true};
+    UploadResult r = parse_upload(out->call, out->body);
+    check_upload(out->call, r, image_uuid, sha256, size);
+    if (!out->streamed_sha256.empty() && out->streamed_sha256 != sha256)
+        throw bad_answer_error(out->call, "server accepted bytes whose sha256 is " + out->streamed_sha256);
+    r.already_held = out->status == 200;
+    return r;
+}
+
+ProcedureStatus PracticeClient::commit(const std::string& procedure_uuid) {
+    require_uuid("procedure", procedure_uuid);
+    std::optional<ProcedureStatus> settled;
+    auto resolve = [&] {
+        settled = fetch_procedure_once(procedure_uuid);
+        return settled && settled->state == RemoteState::committed;
+    };
+    auto out = run(json_call("POST", procedure_path(procedure_uuid) + "/commit"), true, true, resolve);
+    ProcedureStatus p = out ? checked_procedure(*out, procedure_uuid) : *settled;
+    if (p.state != RemoteState::committed || !p.charge)
+        throw bad_answer_error(CallContext{"POST", "/api/v1" + procedure_path(procedure_uuid) + "/commit"},
+                               std::string("procedure is ") + to_string(p.state) + " after commit");
+    return p;
+}
+
+void PracticeClient::withdraw(const std::string& procedure_uuid) {
+    require_uuid("procedure", procedure_uuid);
+    auto resolve = [&] {
+        auto p = fetch_procedure_once(procedure_uuid);
+        return p && p->state == RemoteState::withdrawn;
+    };
+    run(json_call("DELETE", procedure_path(procedure_uuid)), true, true, resolve);
+}
+
+}  // namespace cs::api
