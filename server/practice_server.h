@@ -22,19 +22,24 @@ struct ServerOptions {
     int port = 0;                      // 0: pick a free port
     std::string seed;                  // "demo" loads the demo practice if the db is empty
     std::optional<TlsFiles> tls;
-    std::chrono::seconds token_ttl{12 * 3600};
+    std::chrono::seconds token_ttl{12 * 3600};  // 0: tokens expire at once (tests)
     uint64_t max_image_bytes = 512ull << 20;
+    uint64_t max_json_bytes = 1ull << 20;  // bodies of the JSON calls
+    bool allow_fault_admin = false;        // POST/DELETE /api/v1/admin/faults (from loopback only)
+    int pin_hash_iterations = 100000;      // PBKDF2-HMAC-SHA256 rounds for seeded users
+    bool access_log = true;                // one spdlog line per request (never tokens or queries)
 };
 
 // Faults for tests and demos. Each rule matches requests whose method equals
 // `method` (or any when empty) and whose path contains `path_contains`; it
-// applies to the next `count` matching requests.
+// applies to the next `count` matching requests (-1: to every one, for good).
+// When several rules match, the first added wins.
 struct FaultRule {
     enum class Action {
         fail,               // answer `status` with an error body, do nothing
         drop_after_commit,  // do the work (and commit it), then drop the connection without an answer
         stall,              // wait `seconds` before handling
-        trickle,            // handle, then send the answer a few bytes at a time, `seconds` apart
+        trickle,            // handle, then send the answer `bytes` (default 8) bytes at a time, `seconds` apart
         malformed,          // do the work, answer 200 with a body that is not JSON
         huge,               // do the work, answer 200 with a body of `bytes` bytes
         wrong_patient,      // do the work, answer with another patient id in the body
@@ -49,6 +54,10 @@ struct FaultRule {
     int retry_after = -1;  // with fail: send Retry-After when >= 0
 };
 
+// "fail", "drop_after_commit", ... (the names the admin endpoint takes).
+std::string to_string(FaultRule::Action a);
+std::optional<FaultRule::Action> fault_action_from_string(const std::string& s);
+
 class PracticeServer {
 public:
     explicit PracticeServer(ServerOptions opt);
@@ -56,11 +65,12 @@ public:
     PracticeServer(const PracticeServer&) = delete;
     PracticeServer& operator=(const PracticeServer&) = delete;
 
-    // Binds and starts serving on a background thread; returns once it listens.
+    // Opens the database (seeding it if asked), binds and starts serving on a
+    // background thread; returns once it listens. Throws cs::Error.
     void start();
     void stop();
     int port() const;
-    std::string base_url() const;  // e.g. http://127.0.0.1:43121
+    std::string base_url() const;  // e.g. http://127.0.0.1:43121 (https:// with TLS)
 
     void add_fault(const FaultRule& rule);
     void clear_faults();
@@ -69,9 +79,18 @@ public:
     // the server holds for a procedure uuid (0 or 1 when all is well).
     int charge_count(const std::string& procedure_uuid) const;
     int total_charges() const;
+    // The charge posted for a procedure, if any.
+    std::optional<int64_t> charge_amount_cents(const std::string& procedure_uuid) const;
+    // "declared", "committed", "withdrawn", or "" when the uuid is unknown.
+    std::string procedure_state(const std::string& procedure_uuid) const;
+    // Where the server keeps an image's bytes, and the sha-256 of the bytes
+    // actually on disk there ("" when no file).
+    std::filesystem::path image_path(const std::string& procedure_uuid, const std::string& image_uuid) const;
+    std::string stored_image_sha256(const std::string& procedure_uuid, const std::string& image_uuid) const;
+
+    struct Impl;
 
 private:
-    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,75 @@
+// practice-server: the reference practice server as a command.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "engine/util/error.h"
+#include "server/practice_server.h"
+
+namespace {
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"practice-server: the reference ChairSync practice server (docs/practice-api.md)"};
+    cs::server::ServerOptions opt;
+    std::string listen = "127.0.0.1:0", cert, key;
+    app.add_option("--db", opt.db, "SQLite database file (created if missing)")->required();
+    app.add_option("--images", opt.images_dir, "Folder for image bytes (created if missing)")->required();
+    app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free one")->capture_default_str();
+    app.add_option("--seed", opt.seed, "Load a practice into an empty database (\"demo\")")->check(CLI::IsMember({"demo"}));
+    app.add_option("--tls-cert", cert, "PEM certificate: serve HTTPS");
+    app.add_option("--tls-key", key, "PEM private key for --tls-cert");
+    app.add_flag("--allow-fault-admin", opt.allow_fault_admin,
+                 "Accept POST/DELETE /api/v1/admin/faults from loopback (tests and demos only)");
+    int64_t ttl = opt.token_ttl.count();
+    app.add_option("--token-ttl", ttl, "Seconds a sign-in stays valid")->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+        std::fprintf(stderr, "practice-server: --listen needs HOST:PORT, e.g. 127.0.0.1:8443\n");
+        return 2;
+    }
+    opt.host = listen.substr(0, colon);
+    try {
+        opt.port = std::stoi(listen.substr(colon + 1));
+    } catch (...) {
+        std::fprintf(stderr, "practice-server: the port in --listen is not a number\n");
+        return 2;
+    }
+    if (cert.empty() != key.empty()) {
+        std::fprintf(stderr, "practice-server: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+    if (!cert.empty()) opt.tls = cs::server::TlsFiles{cert, key};
+    opt.token_ttl = std::chrono::seconds(ttl);
+
+    // Block the signals before any thread starts, then wait for them here.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+    cs::server::PracticeServer server(opt);
+    try {
+        server.start();
+    } catch (const cs::Error& e) {
+        std::fprintf(stderr, "practice-server: %s %s\n", e.what(), e.detail().c_str());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "practice-server: %s\n", e.what());
+        return 1;
+    }
+    std::printf("listening on %s\n", server.base_url().c_str());
+    std::fflush(stdout);
+    if (opt.allow_fault_admin) spdlog::warn("practice-server: fault injection is enabled (tests and demos only)");
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    spdlog::info("practice-server: signal {}, stopping", sig);
+    server.stop();
+    return 0;
+}

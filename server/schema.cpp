@@ -1,0 +1,69 @@
+// The server's database: the practice (read by the API) and what clients
+// post (procedures, their images, charges).
+#include "server/core.h"
+
+namespace cs::server {
+
+namespace {
+constexpr int kSchemaVersion = 1;
+}
+
+void create_schema(sql::Db& db) {
+    if (db.user_version() >= kSchemaVersion) return;
+    sql::Transaction tx(db);
+    db.exec(R"SQL(
+CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS providers (id TEXT PRIMARY KEY, name TEXT NOT NULL, charting INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS provider_locations (
+  provider_id TEXT NOT NULL REFERENCES providers(id),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  PRIMARY KEY (provider_id, location_id));
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL, pin_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_sha256 TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+  workstation TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS households (id TEXT PRIMARY KEY, name TEXT NOT NULL, name_norm TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS patients (
+  id TEXT PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL, birth_date TEXT NOT NULL,
+  household_id TEXT REFERENCES households(id),
+  first_norm TEXT NOT NULL, last_norm TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS patients_exact ON patients(last_norm, first_norm, birth_date);
+CREATE TABLE IF NOT EXISTS procedure_types (
+  code TEXT PRIMARY KEY, name TEXT NOT NULL,
+  default_apply_charges INTEGER NOT NULL, default_bill_insurance INTEGER NOT NULL,
+  default_provider_id TEXT REFERENCES providers(id));
+CREATE TABLE IF NOT EXISTS procedure_fees (
+  code TEXT NOT NULL REFERENCES procedure_types(code),
+  location_id TEXT NOT NULL REFERENCES locations(id),
+  fee_cents INTEGER NOT NULL, PRIMARY KEY (code, location_id));
+-- Client-named procedures, kept for good (a withdrawn uuid is never reused).
+-- A uuid withdrawn before it was ever declared has NULL fields.
+CREATE TABLE IF NOT EXISTS procedures (
+  uuid TEXT PRIMARY KEY, state TEXT NOT NULL CHECK (state IN ('declared','committed','withdrawn')),
+  patient_id TEXT, location_id TEXT, code TEXT, acquired_at TEXT,
+  apply_charges INTEGER, bill_insurance INTEGER, provider_id TEXT,
+  declared_by TEXT, declared_at TEXT, committed_at TEXT, withdrawn_at TEXT);
+CREATE TABLE IF NOT EXISTS procedure_images (
+  procedure_uuid TEXT NOT NULL REFERENCES procedures(uuid),
+  image_uuid TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+  kind TEXT NOT NULL, seq INTEGER NOT NULL, received INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (procedure_uuid, image_uuid));
+-- UNIQUE: a procedure is charged at most once, whatever the code above does.
+CREATE TABLE IF NOT EXISTS charges (
+  id INTEGER PRIMARY KEY, procedure_uuid TEXT NOT NULL UNIQUE REFERENCES procedures(uuid),
+  patient_id TEXT NOT NULL, amount_cents INTEGER NOT NULL, bill_insurance INTEGER NOT NULL,
+  provider_id TEXT, posted_at TEXT NOT NULL);
+)SQL");
+    db.set_user_version(kSchemaVersion);
+    tx.commit();
+}
+
+bool database_is_empty(sql::Db& db) {
+    auto st = db.prepare(
+        "SELECT (SELECT count(*) FROM locations) + (SELECT count(*) FROM users) + (SELECT count(*) FROM patients)");
+    st.step();
+    return st.i64(0) == 0;
+}
+
+}  // namespace cs::server
