@@ -23,6 +23,30 @@ struct ImageInfo {
     int bit_depth = 8;  // 8 or 16
 };
 
+// A decoded image exactly as stored (after any shrink-on-load): one of the
+// two pixel vectors is filled, interleaved, width*height*channels samples.
+struct DecodedImage {
+    ImageFormat format = ImageFormat::png;
+    int width = 0, height = 0;
+    int channels = 0;   // 1 gray, 2 gray+alpha, 3 rgb, 4 rgba
+    int bit_depth = 8;  // 8 or 16
+    int source_width = 0, source_height = 0;  // as stored in the file
+    std::vector<uint8_t> pixels8;    // bit_depth 8
+    std::vector<uint16_t> pixels16;  // bit_depth 16
+};
+
+// What the screen shows: 8-bit RGBA, row-major, width*height*4 bytes.
+struct Rgba8Image {
+    int width = 0, height = 0;
+    std::vector<uint8_t> pixels;
+};
+
+// Source sample values mapped to black (low) and white (high); values in
+// between are spread linearly. For 8-bit images the identity is {0, 255}.
+struct DisplayWindow {
+    int low = 0, high = 255;
+};
+
 // Reads only the header. Throws cs::Error for unknown or malformed headers
 // and for dimensions over the cap. `name` is used in messages.
 ImageInfo probe_image(std::span<const uint8_t> bytes, const std::string& name);

@@ -1,0 +1,157 @@
+#include "engine/image/decode.h"
+
+#include <stb_image.h>
+#include <turbojpeg.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "engine/util/error.h"
+
+namespace cs {
+
+namespace {
+
+std::atomic<uint64_t> g_decodes{0};
+
+[[noreturn]] void damaged(const std::string& name, const std::string& detail) {
+    throw Error("The image " + name + " is damaged and cannot be opened.", detail);
+}
+
+uint32_t be32(const uint8_t* p) {
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+DecodedImage decode_png(std::span<const uint8_t> bytes, const std::string& name, const ImageInfo& info) {
+    std::string why;
+    if (!png_chunks_intact(bytes, why)) damaged(name, "png: " + why);
+    if (bytes.size() > static_cast<size_t>(INT_MAX)) damaged(name, "png: file too large for stb_image");
+    const int len = static_cast<int>(bytes.size());
+    DecodedImage img;
+    img.format = ImageFormat::png;
+    int w = 0, h = 0, c = 0;
+    if (info.bit_depth == 16) {
+        std::unique_ptr<stbi_us, decltype(&stbi_image_free)> px(
+            stbi_load_16_from_memory(bytes.data(), len, &w, &h, &c, 0), &stbi_image_free);
+        if (!px) damaged(name, std::string("png: ") + (stbi_failure_reason() ? stbi_failure_reason() : "?"));
+        img.pixels16.assign(px.get(), px.get() + size_t(w) * h * c);
+        img.bit_depth = 16;
+    } else {
+        std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> px(
+            stbi_load_from_memory(bytes.data(), len, &w, &h, &c, 0), &stbi_image_free);
+        if (!px) damaged(name, std::string("png: ") + (stbi_failure_reason() ? stbi_failure_reason() : "?"));
+        img.pixels8.assign(px.get(), px.get() + size_t(w) * h * c);
+        img.bit_depth = 8;
+    }
+    img.width = w;
+    img.height = h;
+    img.channels = c;
+    img.source_width = w;
+    img.source_height = h;
+    return img;
+}
+
+struct TjHandle {
+    tjhandle h = tjInitDecompress();
+    ~TjHandle() {
+        if (h) tjDestroy(h);
+    }
+};
+
+// The smallest libjpeg-turbo scale (largest reduction) that keeps the long
+// side at or above `hint`; 1/1 when there is no hint.
+tjscalingfactor pick_scale(int w, int h, int hint) {
+    tjscalingfactor best{1, 1};
+    if (hint <= 0) return best;
+    int n = 0;
+    const tjscalingfactor* f = tjGetScalingFactors(&n);
+    const int long_side = std::max(w, h);
+    int best_long = long_side;
+    for (int i = 0; f && i < n; ++i) {
+        if (f[i].num > f[i].denom) continue;  // never enlarge
+        int scaled = TJSCALED(long_side, f[i]);
+        if (scaled >= hint && scaled < best_long) {
+            best = f[i];
+            best_long = scaled;
+        }
+    }
+    return best;
+}
+
+DecodedImage decode_jpeg(std::span<const uint8_t> bytes, const std::string& name, const ImageInfo& info,
+                         int hint) {
+    TjHandle tj;
+    if (!tj.h) throw Error("Could not start the JPEG decoder.", tjGetErrorStr());
+    int w = 0, h = 0, subsamp = 0, cs = 0;
+    if (tjDecompressHeader3(tj.h, bytes.data(), static_cast<unsigned long>(bytes.size()), &w, &h, &subsamp, &cs))
+        damaged(name, std::string("jpeg header: ") + tjGetErrorStr2(tj.h));
+    const tjscalingfactor sf = pick_scale(w, h, hint);
+    DecodedImage img;
+    img.format = ImageFormat::jpeg;
+    img.source_width = w;
+    img.source_height = h;
+    img.width = TJSCALED(w, sf);
+    img.height = TJSCALED(h, sf);
+    img.channels = info.channels == 1 ? 1 : 3;
+    img.bit_depth = 8;
+    img.pixels8.resize(size_t(img.width) * img.height * img.channels);
+    // A reduced-scale decode is for thumbnails: the fast paths lose nothing visible there.
+    int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+    if (sf.num != sf.denom) flags |= TJFLAG_FASTDCT | TJFLAG_FASTUPSAMPLE;
+    int rc = tjDecompress2(tj.h, bytes.data(), static_cast<unsigned long>(bytes.size()), img.pixels8.data(),
+                           img.width, 0, img.height, img.channels == 1 ? TJPF_GRAY : TJPF_RGB, flags);
+    // Warnings (truncated data, bad Huffman codes) leave grey or garbage
+    // blocks in the output: that is a damaged image, not a picture.
+    if (rc != 0)
+        damaged(name, std::string(tjGetErrorCode(tj.h) == TJERR_WARNING ? "jpeg warning: " : "jpeg error: ") +
+                          tjGetErrorStr2(tj.h));
+    return img;
+}
+
+}  // namespace
+
+bool png_chunks_intact(std::span<const uint8_t> b, std::string& why) {
+    size_t pos = 8;  // after the signature
+    bool first = true;
+    while (true) {
+        if (b.size() - pos < 12) {
+            why = "truncated (no IEND)";
+            return false;
+        }
+        const uint32_t length = be32(&b[pos]);
+        if (length > 0x7FFFFFFFu || b.size() - pos - 12 < length) {
+            why = "truncated chunk";
+            return false;
+        }
+        const uint8_t* type = &b[pos + 4];
+        const uint32_t stored = be32(&b[pos + 8 + length]);
+        const uint32_t actual = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), type, length + 4));
+        if (stored != actual) {
+            why = "bad CRC in " + std::string(reinterpret_cast<const char*>(type), 4) + " chunk";
+            return false;
+        }
+        if (first && std::memcmp(type, "IHDR", 4) != 0) {
+            why = "first chunk is not IHDR";
+            return false;
+        }
+        first = false;
+        if (std::memcmp(type, "IEND", 4) == 0) return true;
+        pos += 12 + length;
+    }
+}
+
+DecodedImage decode_image(std::span<const uint8_t> bytes, const std::string& name, int max_side_hint) {
+    const ImageInfo info = probe_image(bytes, name);  // signature and dimension cap first
+    g_decodes.fetch_add(1, std::memory_order_relaxed);
+    if (info.format == ImageFormat::png) return decode_png(bytes, name, info);
+    return decode_jpeg(bytes, name, info, max_side_hint);
+}
+
+uint64_t decode_count() { return g_decodes.load(std::memory_order_relaxed); }
+
+}  // namespace cs

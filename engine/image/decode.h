@@ -1,0 +1,28 @@
+#pragma once
+// Full decoding of PNG (stb_image, after a CRC check of every chunk, since
+// stb_image ignores CRCs) and JPEG (libjpeg-turbo only, with shrink-on-load).
+// The dimension cap is checked by probe_image before anything is allocated.
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "engine/image/image.h"
+
+namespace cs {
+
+// Decodes `bytes`. With max_side_hint > 0 a JPEG is decoded at the smallest
+// libjpeg-turbo scale whose long side is still >= max_side_hint (PNG has no
+// such scale and is decoded whole). Throws cs::Error naming `name` for
+// corrupt, truncated, unsupported or oversized images; a JPEG that decodes
+// only with warnings (e.g. truncated data) counts as damaged.
+DecodedImage decode_image(std::span<const uint8_t> bytes, const std::string& name, int max_side_hint = 0);
+
+// How many times decode_image has started decoding pixels in this process
+// (tests use it to prove a cached thumbnail needed no decode).
+uint64_t decode_count();
+
+// True when every PNG chunk is complete, its CRC matches and IEND is present.
+// Sets `why` to a short reason otherwise (for the log).
+bool png_chunks_intact(std::span<const uint8_t> bytes, std::string& why);
+
+}  // namespace cs
