@@ -94,6 +94,11 @@ std::string seconds_text(std::chrono::milliseconds ms) {
     return std::to_string(s) + " s";
 }
 
+std::string size_text(uint64_t bytes) {
+    if (bytes >= (1u << 20)) return std::to_string(bytes >> 20) + " MB";
+    return std::to_string((bytes + 1023) >> 10) + " KB";
+}
+
 const char* kCheckNetwork = " Check the network, then try again.";
 
 ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
@@ -106,8 +111,8 @@ ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
     if (x.too_large)
         return ApiError(K::bad_answer,
                         "The practice server sent an answer that is far too large (over " +
-                            std::to_string(cfg.max_response_bytes >> 20) +
-                            " MB), so it was not accepted. If it keeps happening, call your IT person.",
+                            size_text(cfg.max_response_bytes) +
+                            "), so it was not accepted. If it keeps happening, call your IT person.",
                         detail + " (response over the size cap)");
     if (x.read_failed || rc == CURLE_READ_ERROR)
         return ApiError(K::local_file,

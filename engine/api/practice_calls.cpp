@@ -178,7 +178,7 @@ UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, con
             if (now != sha256)
                 throw ApiError(ApiErrorKind::local_file,
                                "The image file on this computer no longer matches its checksum; it may be damaged.",
-                               e.detail() + "; local file sha256 " + now);
+                               e.detail() + "; local file sha256 " + now, e.http_status(), e.code());
         }
         throw;
     }

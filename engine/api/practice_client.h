@@ -104,6 +104,7 @@ public:
     void reset_cancel();
 
 private:
+    friend struct ClientTestAccess;  // tests read the token to prove it never reaches a log
     // Settles an unknown write outcome with one GET; true when the write is known done.
     using Resolver = std::function<bool()>;
     std::optional<HttpOutcome> run(HttpCall call, bool auth, bool is_write, const Resolver& resolve);
