@@ -59,11 +59,35 @@ CREATE TABLE settings (
 )sql");
 }
 
+// Version 2 (added by the sync workflow): the local audit trail. Append-only:
+// triggers refuse every UPDATE and DELETE, so not even a bug can rewrite it.
+// Ids and short outcomes only, never images or names.
+void create_v2_audit(sql::Db& db) {
+    db.exec(R"sql(
+CREATE TABLE audit_log (
+    id                INTEGER PRIMARY KEY,
+    at                TEXT NOT NULL,
+    workstation       TEXT NOT NULL,
+    user              TEXT NOT NULL,
+    action            TEXT NOT NULL,
+    offline_patient_id INTEGER,
+    online_patient_id TEXT NOT NULL DEFAULT '',
+    procedure_uuid    TEXT NOT NULL DEFAULT '',
+    outcome           TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql");
+}
+
 }  // namespace
 
 const std::vector<StoreMigration>& store_migrations() {
     static const std::vector<StoreMigration> steps = {
         {1, "patients, procedures, images, settings", create_v1},
+        {2, "audit log (append-only)", create_v2_audit},
     };
     return steps;
 }

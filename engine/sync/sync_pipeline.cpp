@@ -1,0 +1,312 @@
+// One procedure's sync and the other server-facing moves; the order and why
+// it is crash safe are in sync_pipeline.h and docs/sync-workflow.md.
+#include "engine/sync/sync_pipeline.h"
+
+#include <ctime>
+
+#include "engine/util/error.h"
+#include "engine/util/fsutil.h"
+#include "engine/util/text.h"
+
+namespace cs {
+
+namespace {
+
+constexpr const char* kFailedPrefix = "failed: ";
+
+bool same_choice(const SyncChoice& a, const SyncChoice& b) {
+    return a.online_patient_id == b.online_patient_id && a.apply_charges == b.apply_charges &&
+           a.bill_insurance == b.bill_insurance && a.provider_id == b.provider_id;
+}
+
+api::Declaration declaration(const ProcedureRecord& p, const SyncChoice& c, const std::vector<ImageRecord>& images) {
+    api::Declaration d;
+    d.patient_id = c.online_patient_id;
+    d.location_id = p.location_id;
+    d.code = p.code;
+    d.acquired_at = p.acquired_at;
+    d.apply_charges = c.apply_charges;
+    d.bill_insurance = c.bill_insurance;
+    d.provider_id = c.provider_id;
+    for (const auto& i : images) d.images.push_back({i.uuid, i.sha256, i.size, i.kind, i.seq});
+    return d;
+}
+
+// The server's view of a procedure, or nullopt when it never heard of it.
+std::optional<api::ProcedureStatus> remote_state(api::PracticeClient& client, const std::string& uuid) {
+    try {
+        return client.get_procedure(uuid);
+    } catch (const api::ApiError& e) {
+        if (e.kind() == api::ApiErrorKind::not_found) return std::nullopt;
+        throw;
+    }
+}
+
+bool server_holds(const api::ProcedureStatus& s, const ImageRecord& img) {
+    for (const auto& r : s.images)
+        if (r.image.uuid == img.uuid) return r.received && r.image.sha256 == img.sha256 && r.image.size == img.size;
+    return false;
+}
+
+[[noreturn]] void answer_mismatch(const std::string& uuid, const std::string& what) {
+    throw Error("The practice server's answer does not match what was sent, so this procedure was not marked as "
+                "synced. Tap Sync the Procedure Again; if it fails again, call your IT person.",
+                "verify " + uuid + ": " + what);
+}
+
+// Step 6: the committed procedure is exactly what was asked for.
+void verify_committed(const api::ProcedureStatus& s, const std::string& uuid, const SyncChoice& c,
+                      const std::vector<ImageRecord>& images, int64_t fee_cents) {
+    if (s.uuid != uuid) answer_mismatch(uuid, "uuid " + s.uuid);
+    if (s.state != api::RemoteState::committed) answer_mismatch(uuid, std::string("state ") + api::to_string(s.state));
+    if (s.patient_id != c.online_patient_id) answer_mismatch(uuid, "patient " + s.patient_id);
+    if (s.provider_id != c.provider_id) answer_mismatch(uuid, "provider " + s.provider_id);
+    if (s.images.size() != images.size()) answer_mismatch(uuid, "image count");
+    for (const auto& img : images)
+        if (!server_holds(s, img)) answer_mismatch(uuid, "image " + img.uuid + " not held with its sha-256");
+    if (!s.charge) answer_mismatch(uuid, "no charge");
+    int64_t expected = c.apply_charges ? fee_cents : 0;
+    if (s.charge->amount_cents != expected)
+        answer_mismatch(uuid, "charge " + std::to_string(s.charge->amount_cents) + " != " + std::to_string(expected));
+    if (s.charge->provider_id != c.provider_id || s.charge->bill_insurance != c.bill_insurance)
+        answer_mismatch(uuid, "charge provider/insurance");
+}
+
+void upload_missing(api::PracticeClient& client, OfflineStore& store, const std::string& uuid,
+                    const api::ProcedureStatus& status, const std::vector<ImageRecord>& images,
+                    const SyncProgress& progress) {
+    uint64_t total = 0, done = 0;
+    for (const auto& i : images) total += i.size;
+    if (progress) progress(0, total);
+    int n = 0;
+    for (const auto& img : images) {
+        if (!server_holds(status, img)) {
+            uint64_t base = done;
+            client.upload_image(uuid, img.uuid, store.image_path(img), img.sha256, img.size,
+                                [&](uint64_t d, uint64_t) {
+                                    if (progress) progress(base + d, total);
+                                });
+        }
+        done += img.size;
+        if (progress) progress(done, total);
+        fsx::crash_point(("sync:after-upload-" + std::to_string(++n)).c_str());
+    }
+}
+
+void withdraw_or_refuse(api::PracticeClient& client, const std::string& uuid, const char* refusal) {
+    try {
+        client.withdraw(uuid);
+    } catch (const api::ApiError& e) {
+        if (e.code() == "already_committed") throw Error(refusal, e.detail());
+        throw;
+    }
+}
+
+// Runs `f`, holding the offline-mode lock for its duration unless the caller holds it already.
+template <typename F>
+auto under_lock(OfflineStore& store, F&& f) {
+    bool own = !store.holds_lock();
+    if (own) store.hold_lock();
+    struct Release {
+        OfflineStore& s;
+        bool own;
+        ~Release() {
+            if (own) s.release_lock();
+        }
+    } release{store, own};
+    return f();
+}
+
+}  // namespace
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+    std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+int64_t fee_for(api::PracticeClient& client, const std::string& location_id, const std::string& code) {
+    for (const auto& t : client.procedure_types(location_id))
+        if (t.code == code) return t.fee_cents;
+    throw Error("The practice server does not know the procedure " + code + " at this location.",
+                "no procedure type " + code + " at " + location_id);
+}
+
+SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
+                           const std::string& uuid, const SyncChoice& choice, int64_t fee_cents,
+                           const SyncProgress& progress) {
+    SyncOutcome out;
+    out.choice = choice;
+    auto proc = store.procedure(uuid);
+    if (!proc) {
+        out.message = "This procedure is no longer in the offline store.";
+        return out;
+    }
+    if (proc->state == ProcedureState::synced) {
+        out.synced = true;
+        if (proc->choice) out.choice = *proc->choice;
+        return out;
+    }
+    AuditIds ids{proc->patient_id, choice.online_patient_id, uuid};
+    if (proc->state == ProcedureState::hidden) {
+        out.message = "This procedure was hidden; attach it from the recovery folder.";
+        return out;
+    }
+    auto images = store.images_of(uuid);
+    try {
+        // Resume: a stored choice means a declaration may already exist.
+        std::optional<api::ProcedureStatus> remote;
+        if (proc->choice || proc->attempts > 0) remote = remote_state(client, uuid);
+        SyncChoice send = choice;
+        if (remote) {
+            if (remote->state == api::RemoteState::withdrawn)
+                throw Error("This procedure was withdrawn from the practice server and cannot be sent again. "
+                            "Hide it, then attach it from the recovery folder.",
+                            "remote withdrawn " + uuid);
+            SyncChoice theirs{remote->patient_id, remote->apply_charges, remote->bill_insurance, remote->provider_id};
+            if (theirs.online_patient_id != choice.online_patient_id)
+                throw Error("This procedure was already sent to the practice server for another patient (" +
+                                theirs.online_patient_id + "). Hide it, then attach it to the right patient from "
+                                "the recovery folder.",
+                            "remote patient " + theirs.online_patient_id + " != " + choice.online_patient_id);
+            // A declared uuid keeps its body for good: its earlier options stand.
+            out.adopted_server_options = !same_choice(theirs, choice);
+            send = theirs;
+        }
+        out.choice = send;
+        ids.online_patient_id = send.online_patient_id;
+        store.save_choice(uuid, send);
+        fsx::crash_point("sync:after-choice");
+        api::ProcedureStatus status;
+        if (remote && remote->state == api::RemoteState::committed) {
+            status = *remote;
+        } else {
+            status = client.declare(uuid, declaration(*proc, send, images));
+            fsx::crash_point("sync:after-declare");
+            upload_missing(client, store, uuid, status, images, progress);
+            status = client.commit(uuid);
+            fsx::crash_point("sync:after-commit");
+        }
+        verify_committed(status, uuid, send, images, fee_cents);
+        store.mark_synced(uuid, now_utc_iso());
+        fsx::crash_point("sync:after-mark");
+        out.synced = true;
+        audit.record(AuditAction::sync_result, ids, "synced");
+    } catch (const Error& e) {
+        out.message = e.what();
+        out.detail = e.detail();
+        store.record_failure(uuid, out.message);
+        audit.record(AuditAction::sync_result, ids, kFailedPrefix + out.message);
+    }
+    return out;
+}
+
+std::vector<std::string> error_history(AuditLog& audit, const std::string& uuid) {
+    std::vector<std::string> out;
+    for (const auto& e : audit.entries_for(uuid))
+        if (e.action == to_string(AuditAction::sync_result) && e.outcome.rfind(kFailedPrefix, 0) == 0)
+            out.push_back(e.at + " " + e.outcome.substr(std::char_traits<char>::length(kFailedPrefix)));
+    return out;
+}
+
+void hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& audit, RecoveryFolder& recovery,
+                    const std::string& uuid) {
+    auto proc = store.procedure(uuid);
+    if (!proc) throw Error("This procedure is no longer in the offline store.", "hide " + uuid);
+    bool confirmed = false;
+    std::string withdraw_note;
+    if (client) {
+        try {
+            withdraw_or_refuse(*client, uuid,
+                               "This procedure has already reached the practice server, so it cannot be hidden. "
+                               "Tap Sync the Procedure Again to finish it.");
+            confirmed = true;
+        } catch (const api::ApiError& e) {
+            withdraw_note = "; withdraw not confirmed: " + std::string(to_string(e.kind()));
+        }
+    }
+    fsx::crash_point("hide:after-withdraw");
+    under_lock(store, [&] {
+        recovery.hide(store, uuid, {confirmed, error_history(audit, uuid)});
+        return 0;
+    });
+    audit.record(AuditAction::hide, {proc->patient_id, proc->choice ? proc->choice->online_patient_id : "", uuid},
+                 (confirmed ? "hidden; withdrawn" : "hidden") + withdraw_note);
+}
+
+std::string restore_recovered(OfflineStore& store, AuditLog& audit, RecoveryFolder& recovery,
+                              const std::string& hidden_uuid) {
+    std::string fresh = under_lock(store, [&] { return recovery.restore(store, hidden_uuid, "restored"); });
+    auto proc = store.procedure(fresh);
+    audit.record(AuditAction::restore, {proc ? std::optional<int64_t>(proc->patient_id) : std::nullopt, "", fresh},
+                 "restored from " + hidden_uuid);
+    return fresh;
+}
+
+SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
+                             RecoveryFolder& recovery, const std::string& hidden_uuid, const SyncChoice& choice,
+                             std::string& new_uuid, const SyncProgress& progress) {
+    auto r = recovery.find(hidden_uuid);
+    if (!r || r->state != "complete") throw Error("This procedure is not in the recovery folder.", hidden_uuid);
+    // A hidden uuid whose withdrawal was never confirmed could still be
+    // committed by a request in flight: settle that before posting the images again.
+    if (!r->withdraw_confirmed)
+        withdraw_or_refuse(client, hidden_uuid,
+                           "These images already reached the practice server under their first procedure, so they "
+                           "were not attached again. Check the patient's chart online.");
+    int64_t fee = fee_for(client, r->location_id, r->code);  // fails early while the server is unreachable
+    new_uuid = under_lock(store, [&] {
+        return recovery.restore(store, hidden_uuid, "attached", choice.online_patient_id);
+    });
+    auto proc = store.procedure(new_uuid);
+    audit.record(AuditAction::attach,
+                 {proc ? std::optional<int64_t>(proc->patient_id) : std::nullopt, choice.online_patient_id, new_uuid},
+                 "attached from " + hidden_uuid);
+    return sync_procedure(store, client, audit, new_uuid, choice, fee, progress);
+}
+
+int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::system_clock::time_point now,
+                 std::chrono::hours retention) {
+    auto st = store.db().prepare(
+        "SELECT uuid FROM procedures p WHERE state = 'synced' AND synced_at != '' AND synced_at <= ?1 "
+        "AND EXISTS (SELECT 1 FROM images i WHERE i.procedure_uuid = p.uuid) ORDER BY synced_at");
+    st.bind_all(iso_utc(now - retention));
+    std::vector<std::string> due;
+    while (st.step()) due.push_back(st.text(0));
+    int purged = 0;
+    for (const auto& uuid : due) {
+        auto images = store.images_of(uuid);
+        std::optional<api::ProcedureStatus> remote;
+        try {
+            remote = remote_state(client, uuid);
+        } catch (const Error&) {
+            continue;  // not confirmed: keep the images, try again next time
+        }
+        if (!remote || remote->state != api::RemoteState::committed) continue;
+        bool confirmed = remote->images.size() == images.size();
+        for (const auto& img : images) confirmed = confirmed && server_holds(*remote, img);
+        if (!confirmed) continue;
+        {
+            sql::Transaction tx(store.db());
+            store.db().prepare("DELETE FROM images WHERE procedure_uuid = ?1").bind_all(uuid).run();
+            tx.commit();
+        }
+        fsx::crash_point("purge:after-store");
+        for (const auto& img : images) fsx::remove_durable(store.image_path(img));
+        ++purged;
+    }
+    return purged;
+}
+
+RecoveryReport recover_after_crash(OfflineStore& store, RecoveryFolder& recovery) {
+    return under_lock(store, [&] {
+        auto report = recovery.recover(store);
+        store.startup_check();  // files of a restore killed before its capture committed
+        return report;
+    });
+}
+
+}  // namespace cs

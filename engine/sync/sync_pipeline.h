@@ -1,0 +1,85 @@
+#pragma once
+// The sync of ONE procedure, and the other server-facing moves (hide,
+// attach, retention). Synchronous; SyncSession, the command line and the
+// tests all call these. Order of a sync, each step safe to repeat:
+//   1. the SyncChoice is stored durably (so a retry sends the same body)
+//   2. GET the procedure when it may have been declared before (resume)
+//   3. declare (PUT, idempotent)
+//   4. upload each image the server does not hold yet, with its digest
+//   5. commit (idempotent: one charge, however often)
+//   6. verify the server's answer against what was sent and the fee
+//   7. mark synced locally (one transaction)
+// A kill between any two steps is finished by simply syncing again.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/api/practice_client.h"
+#include "engine/store/offline_store.h"
+#include "engine/sync/audit_log.h"
+#include "engine/sync/recovery_folder.h"
+
+namespace cs {
+
+struct SyncOutcome {
+    bool synced = false;
+    std::string message;  // for the person when not synced
+    std::string detail;   // for the log
+    // The server already held a declaration with other options than those
+    // asked for: they were kept (a declared uuid cannot change its body).
+    bool adopted_server_options = false;
+    SyncChoice choice;  // what was actually sent
+};
+
+// (bytes done, bytes total) over all images of the procedure.
+using SyncProgress = std::function<void(uint64_t done, uint64_t total)>;
+
+// What the server must have charged: the fee of the procedure type at the
+// location when charges apply, else zero. Throws ApiError / cs::Error.
+int64_t fee_for(api::PracticeClient& client, const std::string& location_id, const std::string& code);
+
+// Syncs one pending or failed procedure with `choice`. Never throws for a
+// server or file problem: a failure is recorded in the store (attempts+1)
+// and in the audit log, and returned. `expected_fee_cents` is the fee of its
+// type at its location (fee_for). Throws only for a store (SQLite) failure.
+SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
+                           const std::string& procedure_uuid, const SyncChoice& choice, int64_t expected_fee_cents,
+                           const SyncProgress& progress = {});
+
+// The errors of a procedure's failed attempts, oldest first (from the audit log).
+std::vector<std::string> error_history(AuditLog& audit, const std::string& procedure_uuid);
+
+// Hide Procedure: withdraws the declaration (best effort; refused when the
+// server has COMMITTED it, since its images are then online), then moves the
+// images into the recovery folder. Throws cs::Error with a sentence.
+void hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& audit, RecoveryFolder& recovery,
+                    const std::string& procedure_uuid);
+
+// Attach from the recovery folder: restore as a new procedure, store the
+// choice and sync it with the same pipeline. Returns the outcome and, via
+// new_uuid, the new procedure uuid (also recorded in the manifest).
+SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
+                             RecoveryFolder& recovery, const std::string& hidden_uuid, const SyncChoice& choice,
+                             std::string& new_uuid, const SyncProgress& progress = {});
+
+// Restore from the recovery folder into the offline list (audited).
+std::string restore_recovered(OfflineStore& store, AuditLog& audit, RecoveryFolder& recovery,
+                              const std::string& hidden_uuid);
+
+// Retention: removes local images of procedures synced at least `retention`
+// before `now` — only after the server confirms every image's digest.
+// Returns how many procedures had their images removed.
+int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::system_clock::time_point now,
+                 std::chrono::hours retention = std::chrono::hours(24 * 7));
+
+// Start-up repair under the offline-mode lock: the store's own check, then
+// half-done hides and restores.
+RecoveryReport recover_after_crash(OfflineStore& store, RecoveryFolder& recovery);
+
+// "YYYY-MM-DDTHH:MM:SSZ"
+std::string iso_utc(std::chrono::system_clock::time_point t);
+
+}  // namespace cs
