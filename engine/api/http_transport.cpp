@@ -6,7 +6,6 @@
 #include <cstring>
 #include <mutex>
 
-#include "engine/util/sha256.h"
 
 namespace cs::api {
 
@@ -32,7 +31,6 @@ struct Exchange {
     FILE* file = nullptr;
     uint64_t read_bytes = 0;
     bool read_failed = false;
-    Sha256 hash;
     uint64_t last_progress = UINT64_MAX;
 };
 
@@ -71,7 +69,6 @@ size_t on_read(char* buf, size_t size, size_t n, void* user) {
         x->read_failed = true;
         return CURL_READFUNC_ABORT;
     }
-    x->hash.update(buf, got);
     x->read_bytes += got;
     return got;
 }
@@ -269,7 +266,6 @@ HttpOutcome HttpTransport::perform(const HttpCall& call) {
     out.status = static_cast<int>(status);
     out.body = std::move(x.body);
     out.retry_after = std::move(x.retry_after);
-    if (call.upload_file && x.read_bytes == call.upload_size) out.streamed_sha256 = x.hash.hex();
     return out;
 }
 

@@ -45,7 +45,6 @@ struct HttpOutcome {
     int status = 0;
     std::string body;
     std::string retry_after;       // raw header value, if any
-    std::string streamed_sha256;   // hex of the bytes an upload read from disk (whole file only)
     CallContext call;               // method and path, for errors and logs
 };
 

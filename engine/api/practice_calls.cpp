@@ -185,8 +185,6 @@ UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, con
     if (!out) return UploadResult{image_uuid, sha256, size, true};
     UploadResult r = parse_upload(out->call, out->body);
     check_upload(out->call, r, image_uuid, sha256, size);
-    if (!out->streamed_sha256.empty() && out->streamed_sha256 != sha256)
-        throw bad_answer_error(out->call, "server accepted bytes whose sha256 is " + out->streamed_sha256);
     r.already_held = out->status == 200;
     return r;
 }
