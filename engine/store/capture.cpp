@@ -100,7 +100,12 @@ std::string OfflineStore::capture(const CaptureRequest& request) {
     try {
         for (auto& p : planned) {
             auto dst = images_dir() / p.file_name;
-            p.sha256 = fsx::copy_file_durable(p.source.source, dst);
+            try {
+                p.sha256 = fsx::copy_file_durable(p.source.source, dst);
+            } catch (const Error& e) {  // say which image, keep the reason (e.g. a full disk)
+                throw Error("The image " + p.source.source.filename().string() + " could not be stored. " + e.what(),
+                            e.detail());
+            }
             written.push_back(dst);
             p.size = std::filesystem::file_size(dst);  // what was copied, should the source have changed
             if (written.size() == 1) fsx::crash_point("capture:after-copy");
