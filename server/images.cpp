@@ -38,6 +38,7 @@ std::optional<DeclaredImage> find_image(sql::Db& db, const std::string& proc, co
 void PracticeServer::Impl::upload_image(Call& c) {
     std::string proc = require_uuid(c.path_param(1), "procedure uuid");
     std::string img = require_uuid(c.path_param(2), "image uuid");
+    if (c.req.body.size() > opt.max_image_bytes) fail(413, "too_large", "The image is larger than the server accepts.");
     bool proc_known = false;
     auto decl = db.with([&](sql::Db& d) { return find_image(d, proc, img, proc_known); });
     if (!proc_known) fail(404, "not_found", "The server holds no procedure with this uuid; declare it first.");

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
     int64_t ttl = opt.token_ttl.count();
     app.add_option("--token-ttl", ttl, "Seconds a sign-in stays valid")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    // stdout carries only the "listening on" line scripts read; the log goes to stderr.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("practice-server"));
 
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) {
