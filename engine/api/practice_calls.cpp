@@ -127,17 +127,32 @@ ProcedureStatus PracticeClient::get_procedure(const std::string& procedure_uuid)
 ProcedureStatus PracticeClient::declare(const std::string& procedure_uuid, const Declaration& d) {
     require_uuid("procedure", procedure_uuid);
     for (const auto& i : d.images) require_uuid("image", i.uuid);
+    // Answers about this uuid are checked against this declaration from now
+    // on; if the server refuses it, the one it accepted before (if any) counts.
+    std::optional<Declaration> before;
+    if (auto it = declared_.find(procedure_uuid); it != declared_.end()) before = it->second;
     declared_[procedure_uuid] = d;
-    HttpCall c = json_call("PUT", procedure_path(procedure_uuid));
-    c.json_body = to_json(d);
-    std::optional<ProcedureStatus> settled;
-    auto resolve = [&] {
-        settled = fetch_procedure_once(procedure_uuid);  // checked against the declaration
-        return settled.has_value();
-    };
-    auto out = run(std::move(c), true, true, resolve);
-    if (!out) return *settled;
-    return checked_procedure(*out, procedure_uuid);
+    try {
+        HttpCall c = json_call("PUT", procedure_path(procedure_uuid));
+        c.json_body = to_json(d);
+        std::optional<ProcedureStatus> settled;
+        auto resolve = [&] {
+            settled = fetch_procedure_once(procedure_uuid);  // checked against the declaration
+            return settled.has_value();
+        };
+        auto out = run(std::move(c), true, true, resolve);
+        ProcedureStatus p = out ? checked_procedure(*out, procedure_uuid) : *settled;
+        if (p.state == RemoteState::withdrawn)  // only reachable through a settled unknown outcome
+            throw ApiError(ApiErrorKind::conflict,
+                           "This procedure was withdrawn from the practice server and cannot be synced again.",
+                           "PUT /api/v1" + procedure_path(procedure_uuid) + ": procedure is withdrawn", 409,
+                           "withdrawn");
+        return p;
+    } catch (...) {
+        if (before) declared_[procedure_uuid] = *before;
+        else declared_.erase(procedure_uuid);
+        throw;
+    }
 }
 
 UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, const std::string& image_uuid,

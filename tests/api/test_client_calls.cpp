@@ -183,6 +183,7 @@ TEST_CASE("refusals the person must act on come back as sentences") {
     auto conflict = error_of([&] { c->declare(uuid, other); });
     CHECK(conflict.kind() == ApiErrorKind::conflict);
     CHECK_FALSE(conflict.transient());
+    CHECK(c->get_procedure(uuid).bill_insurance == decl.bill_insurance);  // still checked against what the server holds
 
     // A uuid that is not one never leaves this computer.
     CHECK(error_of([&] { c->get_procedure("../../etc/passwd"); }).kind() == ApiErrorKind::validation);
