@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/store/offline_store.h"
+#include "tests/cli/cli_fixtures.h"
+#include "tests/store/store_fixtures.h"
+
+using namespace cs;
+namespace fs = std::filesystem;
+
+TEST_CASE("cli: status --json lists every captured patient with procedures and images") {
+    test::TempDir dir;
+    std::string store = (dir / "store").string();
+    auto a = test::make_png(dir / "a.png", 32, 24, 1).string();
+    auto b = test::make_jpeg(dir / "b.jpg", 20, 10, 2).string();
+    const std::string odd_last = "O'Brien/\"Smith\" 😀";
+    auto r1 = test::cli(test::capture_args(store, "Ann", odd_last, "", {a, b}));
+    REQUIRE(r1.exit_code == 0);
+    std::string uuid = r1.out.substr(0, 36);
+    auto r2 = test::cli(test::capture_args(store, "Bob", "Adams", "1970-05-06", {a}));
+    REQUIRE(r2.exit_code == 0);
+
+    auto st = test::cli({"--store", store, "status", "--json"});
+    REQUIRE(st.exit_code == 0);
+    auto j = nlohmann::json::parse(st.out);
+    CHECK(j["store"] == store);
+    REQUIRE(j["patients"].size() == 2);
+    CHECK(j["patients"][0]["last_name"] == "Adams");
+    CHECK(j["patients"][0]["birth_date"] == "1970-05-06");
+    const auto& ann = j["patients"][1];
+    CHECK(ann["first_name"] == "Ann");
+    CHECK(ann["last_name"] == odd_last);
+    CHECK(ann["birth_date"] == "");
+    REQUIRE(ann["procedures"].size() == 1);
+    const auto& proc = ann["procedures"][0];
+    CHECK(proc["uuid"] == uuid);
+    CHECK(proc["code"] == "D0274");
+    CHECK(proc["state"] == "pending");
+    CHECK(proc["attempts"] == 0);
+    REQUIRE(proc["images"].size() == 2);
+    CHECK(proc["images"][0]["width"] == 32);
+    CHECK(proc["images"][1]["kind"] == "radiograph");
+    CHECK(proc["images"][1]["file"].get<std::string>().size() == 40);  // <uuid>.jpg
+
+    // The text form names the patients too.
+    auto text = test::cli({"--store", store, "status"});
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains(odd_last));
+    CHECK_THAT(text.out, Catch::Contains("2 patient(s) with 2 procedure(s) and 3 image(s)"));
+
+    // The store folder can also come from the environment.
+    auto env = test::cli({"status", "--json"}, {"CHAIRSYNC_STORE=" + store});
+    REQUIRE(env.exit_code == 0);
+    CHECK(nlohmann::json::parse(env.out)["patients"].size() == 2);
+}
+
+TEST_CASE("cli: verify is clean, then fails with one line per problem after files are deleted or altered") {
+    test::TempDir dir;
+    std::string store = (dir / "store").string();
+    auto a = test::make_png(dir / "a.png", 32, 24, 1).string();
+    auto b = test::make_png(dir / "b.png", 32, 24, 2).string();
+    REQUIRE(test::cli(test::capture_args(store, "Ann", "Smith", "", {a, b})).exit_code == 0);
+    auto ok = test::cli({"--store", store, "verify"});
+    CHECK(ok.exit_code == 0);
+    CHECK_THAT(ok.out, Catch::Contains("2 image(s) checked"));
+
+    auto files = test::files_in(fs::path(store) / "images");
+    REQUIRE(files.size() == 2);
+    fs::remove(fs::path(store) / "images" / files[0]);
+    {
+        std::fstream f(fs::path(store) / "images" / files[1], std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(40);
+        f.put('\x5a');
+    }
+    auto bad = test::cli({"--store", store, "verify"});
+    CHECK(bad.exit_code != 0);
+    CHECK_THAT(bad.out, Catch::Contains("missing_file") && Catch::Contains(files[0]));
+    CHECK_THAT(bad.out, Catch::Contains("checksum_mismatch") && Catch::Contains(files[1]));
+    CHECK_FALSE(bad.err.empty());
+}
+
+TEST_CASE("cli: errors are one sentence on stderr with a non-zero exit; every command has --help") {
+    test::TempDir dir;
+    std::string store = (dir / "store").string();
+    auto bad = test::make_file(dir / "xray.png", "not really a png").string();
+    auto r = test::cli(test::capture_args(store, "Ann", "Smith", "", {bad}));
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("xray.png") && Catch::Contains("not a PNG or JPEG"));
+    CHECK(r.out.empty());
+
+    auto missing = test::cli({"--store", (dir / "nowhere").string(), "status"});
+    CHECK(missing.exit_code != 0);
+    CHECK_THAT(missing.err, Catch::Contains("There is no offline store"));
+    CHECK_FALSE(fs::exists(dir / "nowhere"));  // status does not create a store
+
+    CHECK(test::cli({"frobnicate"}).exit_code != 0);
+    CHECK(test::cli({"--store", store, "capture", "--first", "Ann"}).exit_code != 0);
+    for (std::string cmd : {"status", "capture", "verify", "offline-mode"}) {
+        auto h = test::cli({cmd, "--help"});
+        INFO(cmd);
+        CHECK(h.exit_code == 0);
+        CHECK_THAT(h.out, Catch::Contains("Usage"));
+    }
+    CHECK(test::cli({"--help"}).exit_code == 0);
+}
