@@ -1,0 +1,135 @@
+// The offline store at scale (bench/run.py drives it):
+//   bench_store build STORE IMAGES     a demo store of IMAGES images, thumbnail cache filled (once)
+//   bench_store first-screen STORE N   open, patient list, first N cached thumbnails (the kiosk's start)
+//   bench_store query STORE REPEATS    patients_with_pending, timed REPEATS times
+//   bench_store capture DIR COUNT      COUNT one-image captures into a new store in DIR
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "bench/bench_common.h"
+#include "engine/demo/demo_store.h"
+#include "engine/demo/synthetic_images.h"
+#include "engine/image/thumbnail.h"
+#include "engine/store/offline_store.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const double g_start = cs::bench::now_s();  // as close to process start as static init gets
+
+// Every image of patients with pending procedures, in list order; stops at `limit` (0: all).
+std::vector<cs::ImageRecord> listed_images(cs::OfflineStore& store, size_t limit) {
+    std::vector<cs::ImageRecord> out;
+    for (const auto& p : store.patients_with_pending())
+        for (const auto& pr : store.procedures_of(p.patient.id))
+            for (auto& img : store.images_of(pr.uuid)) {
+                out.push_back(std::move(img));
+                if (limit && out.size() >= limit) return out;
+            }
+    return out;
+}
+
+fs::path cache_dir(const fs::path& store) { return store / "thumbnails"; }  // where the kiosk keeps it
+
+int build(const fs::path& dir, int images) {
+    const fs::path ready = dir / "bench-ready";
+    if (fs::exists(ready)) return std::cerr << "bench_store: using the store in " << dir << "\n", 0;
+    cs::demo::DemoStoreOptions opt;
+    opt.images = images;
+    opt.replace = true;
+    opt.threads = 2;
+    const double t0 = cs::bench::now_s();
+    const auto info = cs::demo::build_demo_store(dir, opt);
+    const double t1 = cs::bench::now_s();
+    cs::OfflineStore store(dir);
+    std::vector<cs::ThumbJob> jobs;
+    for (const auto& img : listed_images(store, 0))
+        jobs.push_back({store.image_path(img), img.sha256, img.file_name});
+    cs::ThumbnailCache cache(cache_dir(dir));
+    int failed = 0;
+    for (const auto& r : cs::make_thumbnails_parallel(jobs, 2, &cache)) failed += r.ok ? 0 : 1;
+    std::cerr << "bench_store: " << info.images << " images in " << (t1 - t0) << " s, " << jobs.size()
+              << " thumbnails cached in " << (cs::bench::now_s() - t1) << " s, " << failed << " failed\n";
+    std::ofstream(ready) << info.images << "\n";
+    return failed ? 1 : 0;
+}
+
+int first_screen(const fs::path& dir, size_t n) {
+    const double t_main = cs::bench::now_s();
+    cs::OfflineStore store(dir);
+    const auto images = listed_images(store, n);
+    const double t_list = cs::bench::now_s();
+    cs::ThumbnailCache cache(cache_dir(dir));
+    size_t ready = 0;
+    for (const auto& img : images) ready += cache.get(img.sha256) ? 1 : 0;
+    const double t_end = cs::bench::now_s();
+    cs::bench::emit({{"thumbnails", ready},
+                     {"asked", images.size()},
+                     {"static_init_to_main_ms", (t_main - g_start) * 1e3},
+                     {"list_ms", (t_list - t_main) * 1e3},
+                     {"thumbs_ms", (t_end - t_list) * 1e3},
+                     {"main_ms", (t_end - t_main) * 1e3}});
+    return ready == images.size() && ready > 0 ? 0 : 1;
+}
+
+int query(const fs::path& dir, int repeats) {
+    cs::OfflineStore store(dir);
+    std::vector<double> ms;
+    size_t patients = 0;
+    for (int i = 0; i < repeats; ++i) {
+        const double t0 = cs::bench::now_s();
+        patients = store.patients_with_pending().size();
+        ms.push_back((cs::bench::now_s() - t0) * 1e3);
+    }
+    cs::bench::emit({{"patients", patients}, {"ms", ms}, {"median_ms", cs::bench::median(ms)}});
+    return 0;
+}
+
+int capture(const fs::path& dir, int count) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path src = dir / "source.png";
+    const auto bytes = cs::demo::make_synthetic_file({cs::demo::SyntheticKind::bitewing, 7, 1.0, 0, 0});
+    std::ofstream(src, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    cs::OfflineStore store(dir / "store");
+    const double t0 = cs::bench::now_s();
+    for (int i = 0; i < count; ++i) {
+        cs::CaptureRequest r;
+        r.first_name = "Bench";
+        r.last_name = "Patient" + std::to_string(i % 50);
+        r.birth_date = "1980-01-01";
+        r.code = "D0274";
+        r.name = "Bitewings - four radiographic images";
+        r.location_id = "loc-1";
+        r.images.push_back({src, cs::ImageKind::radiograph});
+        store.capture(r);
+    }
+    const double secs = cs::bench::now_s() - t0;
+    cs::bench::emit({{"captures", count}, {"image_bytes", bytes.size()}, {"seconds", secs}, {"per_s", count / secs}});
+    fs::remove_all(dir);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    try {
+        if (argc >= 4) {
+            const int n = std::stoi(argv[3]);
+            if (cmd == "build") return build(argv[2], n);
+            if (cmd == "first-screen") return first_screen(argv[2], size_t(n));
+            if (cmd == "query") return query(argv[2], n);
+            if (cmd == "capture") return capture(argv[2], n);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "bench_store: " << e.what() << "\n";
+        return 1;
+    }
+    std::cerr << "usage: bench_store build|first-screen|query|capture DIR N\n";
+    return 2;
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Runs every benchmark on a Release build and prints one table: each figure
+beside its reference measured in the same run, with the ratio. Ours and the
+reference alternate (A B, B A, ...); medians with min..max over the repeats.
+Nothing here passes or fails on time. Called by bench/run.sh (./dev bench)."""
+import argparse, json, os, platform, shutil, statistics, subprocess, sys, tempfile, time
+
+p = argparse.ArgumentParser()
+p.add_argument("--build", default="build")
+p.add_argument("--out", default=None, help="JSON results (default BUILD/bench-results.json)")
+p.add_argument("--repeats", type=int, default=3)
+p.add_argument("--only", default="thumbs,warm,upload,frames,store")
+p.add_argument("--upload-procedures", type=int, default=5)
+p.add_argument("--upload-images", type=int, default=4)
+p.add_argument("--upload-mb", type=int, default=26)  # 5 × 4 × 26 MB = 520 MB per side per round
+p.add_argument("--store-images", type=int, default=10000)
+p.add_argument("--testdata", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "testdata", "dental"))
+a = p.parse_args()
+
+BIN = os.path.join(a.build, "bin")
+CACHE = os.path.join(a.build, "bench-cache")
+STORE = os.path.join(CACHE, f"store-{a.store_images // 1000}k")
+os.makedirs(CACHE, exist_ok=True)
+rows, raw = [], {}
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    """Runs cmd; returns (wall seconds, stdout). Raises on failure."""
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, **kw)
+    wall = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} exited with {r.returncode}")
+    return wall, r.stdout
+
+
+def last_json(out):
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def spread(xs):
+    return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
+
+
+def row(name, ours, unit, ref=None, ref_label="", ratio=None, target=""):
+    rows.append({"figure": name, "ours": ours, "unit": unit, "reference": ref, "reference_label": ref_label,
+                 "ratio": ratio, "target": target})
+
+
+def section(name, fn):
+    if name not in a.only.split(","):
+        return
+    log(f"--- {name}")
+    try:
+        fn()
+    except Exception as e:  # one broken part must not hide the others
+        log(f"{name} failed: {e}")
+        row(name, None, "", target=f"FAILED: {e}")
+
+
+def thumbs():
+    imgs = os.path.join(CACHE, "images")
+    run([os.path.join(BIN, "bench_images"), "gen", imgs, a.testdata])
+    files = [l for l in open(os.path.join(imgs, "list.txt")).read().splitlines() if l]
+    ours_s, vips_s = [], []
+    out = tempfile.mkdtemp(prefix="bench-vips-")
+    ours = lambda: ours_s.append(run([os.path.join(BIN, "bench_images"), "thumbs", os.path.join(imgs, "list.txt"), "2"])[0])
+    def vips():
+        shutil.rmtree(out); os.makedirs(out)
+        vips_s.append(run(["vipsthumbnail", "-s", "256", "-o", os.path.join(out, "%s.jpg")] + files)[0])
+    for i in range(a.repeats):
+        for f in ((ours, vips) if i % 2 == 0 else (vips, ours)):
+            f()
+        log(f"thumbs round {i + 1}: ours {ours_s[-1]:.2f} s, vipsthumbnail {vips_s[-1]:.2f} s")
+    shutil.rmtree(out)
+    o, v = spread(ours_s), spread(vips_s)
+    raw["thumbs_cold"] = {"images": len(files), "ours_s": ours_s, "vips_s": vips_s}
+    row(f"Thumbnails cold, {len(files)} images, wall", o, "s", v, "vipsthumbnail", o["median"] / v["median"], "<= 0.5")
+    row("Thumbnails cold, images/s", len(files) / o["median"], "img/s", len(files) / v["median"], "vipsthumbnail",
+        v["median"] / o["median"], ">= 2")
+
+
+def ensure_store():
+    log(f"store of {a.store_images} images with its thumbnail cache (made once, kept in {STORE})")
+    run([os.path.join(BIN, "bench_store"), "build", STORE, str(a.store_images)])
+
+
+def warm():
+    ensure_store()
+    walls, mains = [], []
+    for _ in range(max(5, a.repeats * 2)):
+        w, out = run([os.path.join(BIN, "bench_store"), "first-screen", STORE, "24"])
+        walls.append(w * 1e3); mains.append(last_json(out)["main_ms"])
+    raw["thumbs_warm"] = {"process_ms": walls, "in_main_ms": mains}
+    o = spread(walls)
+    row("Warm start: process start -> 24 cached thumbnails", o, "ms", 200, "target", o["median"] / 200, "<= 200 ms")
+    row("  of which in main (open, list, read cache)", spread(mains), "ms")
+
+
+def upload():
+    d = os.path.join(CACHE, "upload")
+    _, out = run([os.path.join(BIN, "bench_upload"), d, str(a.upload_procedures), str(a.upload_images),
+                  str(a.upload_mb), str(a.repeats)])
+    j = last_json(out)
+    raw["upload"] = j
+    o = spread([x / 1e6 for x in j["ours_bytes_per_s"]]); c = spread([x / 1e6 for x in j["curl_bytes_per_s"]])
+    mb = j["bytes"] / 1e6
+    row(f"Upload, {j['procedures']} procedures, {mb:.0f} MB", o, "MB/s", c, "curl -T", o["median"] / c["median"], ">= 0.9")
+    row("  per-procedure overhead (declare + commit)", spread(j["overhead_ms_per_procedure"]), "ms")
+
+
+def frames():
+    kiosk = os.path.join(BIN, "chairsync")
+    helptext = subprocess.run([kiosk, "--help"], capture_output=True, text=True).stdout if os.path.exists(kiosk) else ""
+    if "--bench-frames" not in helptext:
+        row("Frames (kiosk, 10k images, scrolling)", None, "", target="not measured: chairsync has no --bench-frames yet")
+        return
+    ensure_store()
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scroll.script")
+    res = []
+    for i in range(a.repeats):
+        fd, path = tempfile.mkstemp(suffix=".json"); os.close(fd)
+        run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", kiosk, "--config", "/nonexistent/config.json", "--store", STORE, "--size", "1280x800",
+             "--script", script, "--bench-frames", path])
+        res.append(json.load(open(path))); os.unlink(path)
+    pct = lambda xs, q: sorted(xs)[min(len(xs) - 1, int(q * len(xs)))]
+    p50 = [pct(r["frame_ms"], 0.5) for r in res]; p99 = [pct(r["frame_ms"], 0.99) for r in res]
+    raw["frames"] = res
+    row("Frame build p50 (CPU, scrolling)", spread(p50), "ms", 4, "target", None, "")
+    row("Frame build p99 (CPU, scrolling)", spread(p99), "ms", 4, "target", statistics.median(p99) / 4, "< 4 ms")
+    row("Peak RSS", spread([r["peak_rss_kb"] / 1024 for r in res]), "MB")
+    if all("texture_bytes_peak" in r for r in res):
+        row("Peak texture memory", spread([r["texture_bytes_peak"] / 2**20 for r in res]), "MB")
+
+
+def store():
+    ensure_store()
+    cli = os.path.join(BIN, "chairsync-cli")
+    if os.path.exists(cli):
+        walls = [run([cli, "--store", STORE, "status", "--json"])[0] * 1e3 for _ in range(max(5, a.repeats))]
+        raw["status_ms"] = walls
+        row("chairsync-cli status --json, 10k images", spread(walls), "ms")
+    _, out = run([os.path.join(BIN, "bench_store"), "query", STORE, "20"])
+    q = last_json(out); raw["pending_query"] = q
+    row(f"Patient list query ({q['patients']} patients)", spread(q["ms"]), "ms")
+    caps = []
+    for _ in range(a.repeats):
+        d = tempfile.mkdtemp(prefix="bench-capture-", dir=CACHE)
+        caps.append(last_json(run([os.path.join(BIN, "bench_store"), "capture", d, "50"])[1])["per_s"])
+    raw["captures_per_s"] = caps
+    row("Capture rate (1 image 1500x1000 16-bit, durable)", spread(caps), "captures/s")
+
+
+t_start = time.time()
+for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("frames", frames), ("store", store)):
+    section(name, fn)
+
+
+def fmt(v):
+    if v is None: return "-"
+    if isinstance(v, dict): return f"{v['median']:.3g} [{v['min']:.3g}..{v['max']:.3g}]"
+    return f"{v:.3g}"
+
+
+print(f"\nChairSync benchmarks ({platform.node()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}), "
+      f"medians [min..max] of {a.repeats}+ runs\n")
+hdr = ("figure", "ours", "unit", "reference", "ratio", "target")
+table = [hdr] + [(r["figure"], fmt(r["ours"]), r["unit"],
+                  (fmt(r["reference"]) + " " + r["reference_label"]).strip() if r["reference"] is not None else "-",
+                  fmt(r["ratio"]), r["target"]) for r in rows]
+w = [max(len(t[i]) for t in table) for i in range(len(hdr))]
+for t in table:
+    print("  ".join(c.ljust(w[i]) for i, c in enumerate(t)).rstrip())
+out = a.out or os.path.join(a.build, "bench-results.json")
+json.dump({"machine": {"nproc": os.cpu_count(), "node": platform.node(), "load": os.getloadavg()},
+           "started": t_start, "seconds": time.time() - t_start, "repeats": a.repeats, "rows": rows, "raw": raw},
+          open(out, "w"), indent=1)
+print(f"\nresults: {out} ({time.time() - t_start:.0f} s)")
