@@ -1,0 +1,156 @@
+#include "app/kiosk/app.h"
+
+#include <glad/gl.h>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/kiosk/automation.h"
+#include "app/kiosk/chrome.h"
+#include "app/kiosk/demo_workspace.h"
+#include "app/kiosk/main_thread_queue.h"
+#include "app/kiosk/window.h"
+#include "engine/util/error.h"
+#include "widgets/controls.h"
+#include "widgets/theme.h"
+
+namespace cs::kiosk {
+
+namespace {
+
+constexpr uint64_t kTextureBudget = 256ull << 20;  // bytes of thumbnails kept on the GPU
+constexpr int kUploadsPerFrame = 4;
+constexpr size_t kTasksPerFrame = 16;
+constexpr double kIdleWait = 0.5;  // seconds between frames when nothing moves
+constexpr double kAnimationWait = 1.0 / 30;  // while a spinner turns
+constexpr int kSettleFrames = 3;   // frames drawn after anything changed (ImGui lays out a frame late)
+
+EngineOptions engine_options(const Config& cfg) {
+    EngineOptions o;
+    o.store = cfg.store;
+    o.server_url = cfg.server;
+    o.workstation = cfg.workstation;
+    if (cfg.demo) o.prepare = prepare_demo_workspace;
+    return o;
+}
+
+class App {
+public:
+    explicit App(Config cfg)
+        : cfg_(std::move(cfg)),
+          window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen}),
+          queue_(&Window::wake),
+          textures_(kTextureBudget, kUploadsPerFrame) {
+        float scale = window_.content_scale() * cfg_.scale;
+        fonts_ = load_fonts(scale);
+        ui::ApplyTheme(scale);
+        ui::SetHeadingFont(fonts_.heading);
+        if (!fonts_.real_font) spdlog::warn("DejaVu Sans not found; using ImGui's built-in font");
+        {
+            worker_ = std::make_unique<EngineWorker>(
+                engine_options(cfg_), &Window::wake,
+                [this](const std::string& key, Rgba8Image px, std::string error) {
+                    // A pool thread: hand the pixels to the main thread, which makes the texture.
+                    queue_.post([this, key, px = std::move(px), error = std::move(error)]() mutable {
+                        if (error.empty())
+                            textures_.deliver(key, std::move(px));
+                        else
+                            textures_.deliver_failure(key, std::move(error));
+                    });
+                });
+        }
+        screen_ = make_screen(cfg_.configured() ? ScreenId::patients : ScreenId::first_run);
+        automation_ = std::make_unique<Automation>(cfg_);
+    }
+
+    int loop() {
+        std::optional<int> exit_code;
+        while (!window_.should_close() && !exit_code) {
+            if (settle_ > 0 || automation_->active())
+                glfwPollEvents();
+            else
+                glfwWaitEventsTimeout(animating_ ? kAnimationWait : kIdleWait);
+            exit_code = frame();
+        }
+        return exit_code.value_or(0);
+    }
+
+private:
+    std::optional<int> frame() {
+        if (queue_.run_pending(kTasksPerFrame) > 0) settle_ = kSettleFrames;
+        textures_.begin_frame();
+        if (textures_.upload_pending() > 0) settle_ = kSettleFrames;
+
+        std::shared_ptr<const Snapshot> snap = worker_->snapshot();  // once per frame
+        const Snapshot& s = *snap;
+        if (s.version != last_version_) settle_ = kSettleFrames;
+        last_version_ = s.version;
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        automation_->before_new_frame(ImGui::GetIO());  // after the backend wrote the real mouse
+        ImGui::NewFrame();
+        ImGuiIO& io = ImGui::GetIO();
+        if (ImGui::IsAnyMouseDown() || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 ||
+            !io.InputQueueCharacters.empty())
+            settle_ = kSettleFrames;
+        // Spinners turn: keep drawing, slowly, without counting as a change.
+        animating_ = !s.busy.empty() || !s.store_loaded || s.server == ServerStatus::checking;
+
+        Frame f{s, *worker_, textures_, fonts_, cfg_, nav_};
+        draw_screen(f, *screen_);
+        ImGui::Render();
+
+        int w = 0, h = 0;
+        window_.framebuffer_size(w, h);
+        glViewport(0, 0, w, h);
+        const ImVec4 bg = ui::Colors().background;
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        bool settled = settle_ == 0 && textures_.idle() && queue_.size() == 0 && s.store_loaded && s.busy.empty();
+        std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
+        glfwSwapBuffers(window_.handle());
+
+        if (nav_.has_next()) {
+            screen_ = make_screen(nav_.take());
+            settle_ = kSettleFrames;
+        }
+        if (settle_ > 0) --settle_;
+        return exit_code;
+    }
+
+    Config cfg_;
+    Window window_;  // first: destroyed last (the GL context outlives textures)
+    Fonts fonts_;
+    MainThreadQueue queue_;
+    TextureCache textures_;
+    std::unique_ptr<EngineWorker> worker_;  // after queue_/textures_: stopped before them
+    std::unique_ptr<Screen> screen_;
+    Navigator nav_;
+    std::unique_ptr<Automation> automation_;
+    uint64_t last_version_ = 0;
+    int settle_ = kSettleFrames;  // frames still to draw after a change
+    bool animating_ = false;
+};
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    try {
+        ParseResult parsed = parse_command_line(argc, argv);
+        if (parsed.exit_code) return *parsed.exit_code;
+        App app(std::move(parsed.config));
+        return app.loop();
+    } catch (const Error& e) {
+        spdlog::error("{}", e.detail());
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace cs::kiosk

@@ -1,0 +1,25 @@
+#pragma once
+// Commands from the UI to the engine worker: plain values, copied into the
+// worker's queue. To add one: a struct here, an alternative in Command, and
+// a handler in EngineWorker (engine_worker.cpp).
+#include <string>
+#include <variant>
+
+#include "engine/store/records.h"
+
+namespace cs::kiosk::cmd {
+
+// Read the offline store again (patients with pending procedures).
+struct Refresh {};
+
+// Make the thumbnail of an image; it comes back through the worker's
+// thumbnail callback as 8-bit RGBA, keyed by the image's uuid.
+struct LoadThumbnail {
+    ImageRecord image;
+};
+
+}  // namespace cs::kiosk::cmd
+
+namespace cs::kiosk {
+using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail>;
+}

@@ -1,0 +1,69 @@
+#pragma once
+// Screens: one at a time, drawn into the area between the top bar and the
+// bottom bar. To add a screen:
+//   1. a value in ScreenId and its case in make_screen() (screens.cpp),
+//   2. a file screen_<name>.cpp with a class deriving from Screen,
+//   3. go there with frame.nav.go(ScreenId::...) from another screen.
+// A screen reads the snapshot, sends commands, and never touches disk or
+// network itself.
+#include <memory>
+
+#include "app/kiosk/config.h"
+#include "app/kiosk/engine_worker.h"
+#include "app/kiosk/fonts.h"
+#include "app/kiosk/snapshot.h"
+#include "app/kiosk/texture_cache.h"
+
+namespace cs::kiosk {
+
+enum class ScreenId { first_run, patients };
+
+class Navigator {
+public:
+    // Switches after this frame (the current screen finishes drawing first).
+    void go(ScreenId id) { next_ = id; }
+    bool pending() const { return has_next(); }
+    bool has_next() const { return next_.has_value(); }
+    ScreenId take() {
+        ScreenId id = *next_;
+        next_.reset();
+        return id;
+    }
+
+private:
+    std::optional<ScreenId> next_;
+};
+
+// Everything a screen may use while it draws one frame.
+struct Frame {
+    const Snapshot& snap;
+    EngineWorker& engine;
+    TextureCache& textures;
+    const Fonts& fonts;
+    const Config& config;
+    Navigator& nav;
+};
+
+class Screen {
+public:
+    virtual ~Screen() = default;
+    // Where you are, for the top bar ("Patients").
+    virtual const char* title() const = 0;
+    // The area between the bars (an ImGui child region is current).
+    virtual void content(Frame& f) = 0;
+    // The bottom bar: Back and quiet actions on the left, the primary action
+    // right-aligned (see bottom_bar_right()).
+    virtual void actions(Frame&) {}
+};
+
+std::unique_ptr<Screen> make_screen(ScreenId id);
+
+// Shared pieces for screens (screen_parts.cpp).
+// Moves the cursor so that a group `width` wide ends at the right edge.
+void bottom_bar_right(float width);
+// The thumbnail of an image in a size x size box (aspect kept), asking the
+// engine for it when missing; a placeholder while it loads, an icon and no
+// picture when it cannot be made.
+void thumbnail(Frame& f, const ImageRecord& image, float size);
+
+}  // namespace cs::kiosk

@@ -1,0 +1,37 @@
+// Pieces several screens share.
+#include <imgui.h>
+
+#include "app/kiosk/screen.h"
+#include "widgets/icons.h"
+#include "widgets/theme.h"
+
+namespace cs::kiosk {
+
+void bottom_bar_right(float width) {
+    float x = ImGui::GetWindowContentRegionMax().x - width;
+    ImGui::SameLine();
+    if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+}
+
+void thumbnail(Frame& f, const ImageRecord& image, float size) {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImGui::Dummy(ImVec2(size, size));
+    if (!ImGui::IsItemVisible()) return;  // off-screen rows ask for nothing
+    const auto& pal = ui::Colors();
+    dl->AddRectFilled(p, ImVec2(p.x + size, p.y + size), ui::U32(pal.surface), ui::Em(0.3f));
+    const GlTexture* t =
+        f.textures.get(image.uuid, [&] { f.engine.send(cmd::LoadThumbnail{image}); });
+    if (t && t->width > 0 && t->height > 0) {
+        float k = size / float(std::max(t->width, t->height));
+        float w = t->width * k, h = t->height * k;
+        ImVec2 a(p.x + (size - w) / 2, p.y + (size - h) / 2);
+        dl->AddImage((ImTextureID)(intptr_t)t->id, a, ImVec2(a.x + w, a.y + h));
+    } else if (f.textures.failed(image.uuid)) {
+        ui::DrawStatusIcon(dl, ImVec2(p.x + size / 2, p.y + size / 2), size * 0.35f, ui::IconKind::failed);
+    } else {
+        ui::DrawStatusIcon(dl, ImVec2(p.x + size / 2, p.y + size / 2), size * 0.25f, ui::IconKind::waiting);
+    }
+}
+
+}  // namespace cs::kiosk

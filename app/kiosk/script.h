@@ -1,0 +1,84 @@
+#pragma once
+// The automation language run against the real window (tests, screenshots):
+//
+//   # a comment
+//   tap "Synchronize Procedures"     press on the widget with that label, release a frame later
+//   type "Taylor"                    characters into the focused text field
+//   drag 640 500 0 -300              press at (x, y), move by (dx, dy), release
+//   wait-for "Maria LÓPEZ" 20        until the text is on screen (timeout in s, default 20)
+//   expect "Sync"                    the text is on screen now, else the script fails
+//   screenshot out/patients.png      save what this frame shows
+//
+// Strings are in double quotes (\" and \\ escape). The runner is pure: it
+// turns steps into per-frame pointer input and asks the app, through
+// ScriptEnv, what is on screen; the app writes that input into ImGui after
+// ImGui_ImplGlfw_NewFrame and before ImGui::NewFrame.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cs::kiosk {
+
+struct ScriptStep {
+    enum class Op { tap, type, drag, wait_for, expect, screenshot };
+    Op op = Op::tap;
+    int line = 0;
+    std::string text;  // label, characters, text or file
+    float x = 0, y = 0, dx = 0, dy = 0;
+    double timeout_s = 0;
+};
+
+// Throws cs::Error naming the line for anything it does not understand.
+std::vector<ScriptStep> parse_script(const std::string& source);
+std::vector<ScriptStep> load_script(const std::filesystem::path& file);
+
+struct ScreenRect {
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+// What the runner may ask about the last frame drawn.
+struct ScriptEnv {
+    std::function<std::optional<ScreenRect>(const std::string& label)> find_target;
+    std::function<bool(const std::string& text)> text_visible;
+    std::function<void(const std::filesystem::path&)> take_screenshot;  // of the frame about to be drawn
+    std::function<double()> now_seconds;
+};
+
+// The pointer as the script wants it for one frame.
+struct ScriptInput {
+    bool pointer = false;  // false: leave the real mouse alone
+    float x = 0, y = 0;    // -1e9 means off-screen (after a touch is lifted)
+    bool down = false;
+    std::string typed;     // UTF-8 characters to add this frame
+};
+
+class ScriptRunner {
+public:
+    static constexpr double kDefaultTimeout = 20.0;  // tap and wait-for
+    static constexpr int kExpectFrames = 3;          // expect looks this many frames
+
+    explicit ScriptRunner(std::vector<ScriptStep> steps) : steps_(std::move(steps)) {}
+
+    // Once per frame, before ImGui::NewFrame.
+    ScriptInput next_frame(const ScriptEnv& env);
+
+    bool done() const { return index_ >= steps_.size() || failed_; }
+    bool failed() const { return failed_; }
+    const std::string& message() const { return message_; }
+
+private:
+    void advance();
+    void fail(const ScriptStep& s, const std::string& why);
+
+    std::vector<ScriptStep> steps_;
+    size_t index_ = 0;
+    int phase_ = 0;           // within the current step
+    double step_started_ = -1;
+    ScriptInput held_;        // the pointer between frames of a tap or drag
+    bool failed_ = false;
+    std::string message_;
+};
+
+}  // namespace cs::kiosk

@@ -1,0 +1,50 @@
+#pragma once
+// Threads that turn image files into small RGBA thumbnails, so decoding never
+// runs on the UI thread or holds up the engine's commands. The newest request
+// is served first: it is what the user is looking at now.
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/image/image.h"
+#include "engine/store/records.h"
+
+namespace cs::kiosk {
+
+class ThumbnailPool {
+public:
+    // Makes the thumbnail of `file` (whose record is `image`); throws cs::Error.
+    using Make = std::function<Rgba8Image(const std::filesystem::path& file, const ImageRecord& image)>;
+    // Called on a pool thread with the image's uuid and either pixels or a
+    // sentence saying why there are none.
+    using Done = std::function<void(const std::string& key, Rgba8Image pixels, std::string error)>;
+
+    ThumbnailPool(int threads, Make make, Done done);
+    ~ThumbnailPool();  // stops and joins; queued requests are dropped
+    ThumbnailPool(const ThumbnailPool&) = delete;
+    ThumbnailPool& operator=(const ThumbnailPool&) = delete;
+
+    void request(std::filesystem::path file, ImageRecord image);
+    size_t queued() const;
+
+private:
+    struct Job {
+        std::filesystem::path file;
+        ImageRecord image;
+    };
+    void run(std::stop_token st);
+
+    Make make_;
+    Done done_;
+    mutable std::mutex mu_;
+    std::condition_variable_any cv_;
+    std::vector<Job> jobs_;  // a stack: back = newest
+    std::vector<std::jthread> threads_;  // last: stopped and joined first
+};
+
+}  // namespace cs::kiosk
