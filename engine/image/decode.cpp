@@ -11,6 +11,8 @@
 #include <cstring>
 #include <memory>
 
+#include "engine/image/png_stream.h"
+#include "engine/image/resample.h"
 #include "engine/util/error.h"
 
 namespace cs {
@@ -150,6 +152,23 @@ DecodedImage decode_image(std::span<const uint8_t> bytes, const std::string& nam
     g_decodes.fetch_add(1, std::memory_order_relaxed);
     if (info.format == ImageFormat::png) return decode_png(bytes, name, info);
     return decode_jpeg(bytes, name, info, max_side_hint);
+}
+
+DecodedImage decode_for_size(std::span<const uint8_t> bytes, const std::string& name, int target_w, int target_h) {
+    const ImageInfo info = probe_image(bytes, name);
+    target_w = std::max(1, target_w);
+    target_h = std::max(1, target_h);
+    const int factor = std::max(1, std::min(info.width / target_w, info.height / target_h));
+    if (info.format == ImageFormat::png) {
+        std::string why;
+        if (!png_chunks_intact(bytes, why)) damaged(name, "png: " + why);
+        g_decodes.fetch_add(1, std::memory_order_relaxed);
+        if (auto reduced = png_stream_box_reduce(bytes, name, factor)) return std::move(*reduced);
+        return box_reduce(decode_png(bytes, name, info), factor);
+    }
+    g_decodes.fetch_add(1, std::memory_order_relaxed);
+    DecodedImage img = decode_jpeg(bytes, name, info, std::max(target_w, target_h));
+    return box_reduce(img, std::max(1, std::min(img.width / target_w, img.height / target_h)));
 }
 
 uint64_t decode_count() { return g_decodes.load(std::memory_order_relaxed); }

@@ -1,4 +1,6 @@
 #include <stb_image.h>
+#include <algorithm>
+#include <cstdint>
 #include <turbojpeg.h>
 
 #include "engine/image/image.h"
@@ -15,6 +17,12 @@ bool is_png(std::span<const uint8_t> b) {
 
 bool is_jpeg(std::span<const uint8_t> b) { return b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF; }
 
+uint32_t be32(const uint8_t* p) {
+    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
+}
+
+bool has_ihdr(std::span<const uint8_t> b) { return b.size() >= 24 && std::equal(b.begin() + 12, b.begin() + 16, "IHDR"); }
+
 void check_size(const ImageInfo& info, const std::string& name) {
     if (info.width <= 0 || info.height <= 0)
         throw Error("The image " + name + " is damaged (it has no size).", "zero dimension");
@@ -30,6 +38,14 @@ void check_size(const ImageInfo& info, const std::string& name) {
 ImageInfo probe_image(std::span<const uint8_t> bytes, const std::string& name) {
     ImageInfo info;
     if (is_png(bytes)) {
+        // The cap first, from IHDR itself: stb_image refuses huge sizes with a
+        // vaguer reason, and must not be the one to judge them.
+        if (has_ihdr(bytes)) {
+            ImageInfo claimed;
+            claimed.width = static_cast<int>(std::min<uint32_t>(be32(&bytes[16]), 0x7FFFFFFF));
+            claimed.height = static_cast<int>(std::min<uint32_t>(be32(&bytes[20]), 0x7FFFFFFF));
+            check_size(claimed, name);
+        }
         // Only the PNG path reaches stb_image; JPEG never does.
         int w = 0, h = 0, c = 0;
         if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &c))

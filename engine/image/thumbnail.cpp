@@ -10,25 +10,31 @@
 
 namespace cs {
 
+namespace {
+
+// Windows (16-bit radiographs) on the reduced image, resizes to exactly
+// tw×th in 8 bits with as few channels as the image has, then expands.
+Rgba8Image finish_thumbnail(const DecodedImage& reduced, int tw, int th) {
+    return expand_to_rgba(resize8(window_to_8bit(reduced, auto_window(reduced)), tw, th));
+}
+
+}  // namespace
+
 Rgba8Image thumbnail_of(const DecodedImage& img, int long_side) {
     int tw = 0, th = 0;
     // The aspect ratio comes from the stored size: shrink-on-load rounds.
     thumbnail_size(img.source_width ? img.source_width : img.width, img.source_height ? img.source_height : img.height,
                    std::max(1, long_side), tw, th);
-    if (std::max(img.width, img.height) <= std::max(tw, th)) {  // already small: only map it
-        tw = img.width;
-        th = img.height;
-    }
-    const int factor = std::max(1, std::min(img.width / tw, img.height / th));
-    if (factor > 1) {
-        const DecodedImage reduced = box_reduce(img, factor);
-        return expand_to_rgba(resize8(window_to_8bit(reduced, auto_window(reduced)), tw, th));
-    }
-    return expand_to_rgba(resize8(window_to_8bit(img, auto_window(img)), tw, th));
+    if (std::max(img.width, img.height) <= std::max(tw, th)) tw = img.width, th = img.height;  // only map it
+    return finish_thumbnail(box_reduce(img, std::max(1, std::min(img.width / tw, img.height / th))), tw, th);
 }
 
 Rgba8Image make_thumbnail(std::span<const uint8_t> bytes, const std::string& name, int long_side) {
-    return thumbnail_of(decode_image(bytes, name, long_side), long_side);
+    const ImageInfo info = probe_image(bytes, name);
+    int tw = 0, th = 0;
+    thumbnail_size(info.width, info.height, std::max(1, long_side), tw, th);
+    const DecodedImage reduced = decode_for_size(bytes, name, tw, th);
+    return finish_thumbnail(reduced, tw, th);
 }
 
 std::vector<ThumbResult> make_thumbnails_parallel(const std::vector<ThumbJob>& jobs, int threads,

@@ -1,0 +1,24 @@
+#pragma once
+// Small helpers shared by the image tests.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/image/image.h"
+
+namespace cs::test {
+
+// Sample value at percentile p (0..100) of channel 0 of an RGBA image.
+int rgba_percentile(const Rgba8Image& img, double p);
+
+// A 16-bit gray image whose samples rise evenly from `low` to `high`.
+DecodedImage gray16_ramp(int w, int h, uint16_t low, uint16_t high);
+
+// Recomputes every chunk CRC of a PNG (turns PngSuite's bad-CRC files
+// into the intact image they were made from).
+std::vector<uint8_t> png_with_fixed_crcs(std::vector<uint8_t> png);
+
+void write_bytes(const std::filesystem::path& p, const std::vector<uint8_t>& bytes);
+
+}  // namespace cs::test

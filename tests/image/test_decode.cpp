@@ -1,0 +1,279 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "engine/image/decode.h"
+#include "engine/image/encode.h"
+#include "engine/image/resample.h"
+#include "engine/util/error.h"
+#include "engine/util/fsutil.h"
+#include "tests/image/image_test_helpers.h"
+#include "tests/support/test_support.h"
+
+using namespace cs;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Expected {
+    bool ok = false;
+    int width = 0, height = 0, channels = 0, bit_depth = 0;
+};
+
+// stb_image v2.30's results for every PNG (../shared/testdata's TSV).
+std::map<std::string, Expected> stb_png_results(const fs::path& testdata) {
+    std::map<std::string, Expected> out;
+    std::ifstream f(testdata / "stb_image_v2.30_results.tsv");
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream cols(line);
+        std::string path, status, size, comp, depth;
+        std::getline(cols, path, '\t');
+        std::getline(cols, status, '\t');
+        std::getline(cols, size, '\t');
+        std::getline(cols, comp, '\t');
+        std::getline(cols, depth, '\t');
+        if (path.size() < 4 || path.substr(path.size() - 4) != ".png") continue;
+        Expected e;
+        e.ok = status == "OK";
+        if (e.ok) {
+            e.width = std::stoi(size.substr(0, size.find('x')));
+            e.height = std::stoi(size.substr(size.find('x') + 1));
+            e.channels = std::stoi(comp.substr(comp.find('=') + 1));
+            e.bit_depth = depth == "16bit" ? 16 : 8;
+        }
+        out[path] = e;
+    }
+    return out;
+}
+
+void check_decodes(const fs::path& file, const Expected& e) {
+    INFO(file.filename().string());
+    const auto bytes = fsx::read_file(file);
+    const DecodedImage img = decode_image(bytes, file.filename().string());
+    CHECK(img.width == e.width);
+    CHECK(img.height == e.height);
+    CHECK(img.channels == e.channels);
+    CHECK(img.bit_depth == e.bit_depth);
+    const size_t n = size_t(img.width) * img.height * img.channels;
+    CHECK((img.bit_depth == 16 ? img.pixels16.size() : img.pixels8.size()) == n);
+}
+
+void check_refused(const fs::path& file) {
+    INFO(file.filename().string());
+    const auto bytes = fsx::read_file(file);
+    try {
+        decode_image(bytes, file.filename().string());
+        FAIL("decoded a damaged file");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find(file.filename().string()) != std::string::npos);
+    }
+}
+
+std::vector<uint8_t> png_header_claiming(int width, int height) {
+    DecodedImage tiny;
+    tiny.width = tiny.height = 1;
+    tiny.channels = 1;
+    tiny.pixels8 = {0};
+    std::vector<uint8_t> png = encode_png(tiny);
+    for (int i = 0; i < 4; ++i) {
+        png[16 + i] = static_cast<uint8_t>(uint32_t(width) >> (24 - 8 * i));
+        png[20 + i] = static_cast<uint8_t>(uint32_t(height) >> (24 - 8 * i));
+    }
+    return test::png_with_fixed_crcs(png);  // a well-formed header: only the cap can refuse it
+}
+
+}  // namespace
+
+TEST_CASE("every PngSuite file decodes as stb_image reports, and every x* file is refused") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    const auto expected = stb_png_results(*td);
+    REQUIRE(expected.size() >= 170);
+    int decoded = 0, refused = 0;
+    for (const auto& entry : fs::directory_iterator(*td / "pngsuite")) {
+        const fs::path& p = entry.path();
+        if (p.extension() != ".png") continue;
+        const std::string name = p.filename().string();
+        const bool corrupt = name[0] == 'x';
+        if (corrupt) {  // includes xcsn0g01/xhdn0g08, which stb_image itself decodes despite bad CRCs
+            check_refused(p);
+            ++refused;
+            continue;
+        }
+        auto it = expected.find("pngsuite/" + name);
+        REQUIRE(it != expected.end());
+        REQUIRE(it->second.ok);
+        check_decodes(p, it->second);
+        ++decoded;
+    }
+    CHECK(decoded == 162);
+    CHECK(refused == 14);
+}
+
+TEST_CASE("JPEG conformance files decode through libjpeg-turbo; broken ones give an error naming the file") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    const std::map<std::string, Expected> good = {
+        {"testorig.jpg", {true, 227, 149, 3, 8}},      {"testimgint.jpg", {true, 227, 149, 3, 8}},
+        {"testimgp.jpg", {true, 227, 149, 3, 8}},      {"testimgfst100.jpg", {true, 227, 149, 3, 8}},
+        {"testimggray.jpg", {true, 227, 149, 1, 8}},   {"testimgcrop.jpg", {true, 124, 92, 3, 8}},
+        {"testimgari.jpg", {true, 227, 149, 3, 8}},  // arithmetic coding: stb cannot, libjpeg-turbo can
+        {"jd-ref-non-interleaved-mcu.jpg", {true, 64, 16, 3, 8}},
+        {"jd-ref-progressive-missing-ac.jpg", {true, 8, 8, 1, 8}},
+    };
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(*td / "jpeg")) {
+        const fs::path& p = entry.path();
+        if (p.extension() != ".jpg") continue;
+        ++seen;
+        auto it = good.find(p.filename().string());
+        // Everything else is broken on purpose (jd-crash-*), 12-bit (which
+        // libjpeg-turbo's 8-bit API refuses), or, for
+        // jd-ref-progressive-missing-dc, decodable only with a warning.
+        if (it != good.end()) check_decodes(p, it->second);
+        else check_refused(p);
+    }
+    CHECK(seen == 20);
+}
+
+TEST_CASE("the real radiographs decode with their stored depth") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    const fs::path d = *td / "dental";
+    check_decodes(d / "bitewing_radboud_nnistelrooij.png", {true, 1356, 1030, 3, 8});
+    check_decodes(d / "bitewing_radboud_nnistelrooij_gray8.png", {true, 1356, 1030, 1, 8});
+    check_decodes(d / "bitewing_radboud_nnistelrooij_gray16.png", {true, 1356, 1030, 1, 16});
+    check_decodes(d / "panoramic_pan-01432.jpg", {true, 2356, 1292, 3, 8});
+    check_decodes(d / "panoramic_pan-01432_gray.jpg", {true, 2356, 1292, 1, 8});
+
+    // gray16 is gray8 × 257: the 16-bit path must keep every sample.
+    const auto g8 = decode_image(fsx::read_file(d / "bitewing_radboud_nnistelrooij_gray8.png"), "g8");
+    const auto g16 = decode_image(fsx::read_file(d / "bitewing_radboud_nnistelrooij_gray16.png"), "g16");
+    size_t differ = 0;
+    for (size_t i = 0; i < g8.pixels8.size(); ++i) differ += g16.pixels16[i] != g8.pixels8[i] * 257;
+    CHECK(differ == 0);
+}
+
+TEST_CASE("truncated files are damaged, not half-grey pictures") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    for (const char* rel : {"jpeg/testorig.jpg", "dental/panoramic_pan-01432_gray.jpg", "jpeg/testimgp.jpg",
+                            "dental/bitewing_radboud_nnistelrooij_gray16.png", "pngsuite/basi2c08.png"}) {
+        INFO(rel);
+        auto bytes = fsx::read_file(*td / rel);
+        for (double keep : {0.95, 0.6, 0.3}) {
+            std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + static_cast<long>(bytes.size() * keep));
+            CHECK_THROWS_AS(decode_image(cut, "cut.img"), Error);
+            CHECK_THROWS_AS(decode_image(cut, "cut.img", 64), Error);
+        }
+    }
+}
+
+TEST_CASE("shrink-on-load picks the smallest JPEG scale that keeps the long side") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    const auto bytes = fsx::read_file(*td / "dental/panoramic_pan-01432.jpg");  // 2356×1292
+    const DecodedImage full = decode_image(bytes, "pan", 0);
+    CHECK(full.width == 2356);
+    const DecodedImage small = decode_image(bytes, "pan", 256);
+    // 1/8 gives 295 (>= 256); no smaller libjpeg-turbo scale keeps 256.
+    CHECK(small.width == 295);
+    CHECK(small.height == 162);
+    CHECK(small.source_width == 2356);
+    CHECK(small.source_height == 1292);
+    const DecodedImage mid = decode_image(bytes, "pan", 1000);
+    CHECK(mid.width >= 1000);
+    CHECK(mid.width == 1178);
+    CHECK(decode_image(bytes, "pan", 5000).width == 2356);  // never enlarged
+}
+
+TEST_CASE("the dimension cap refuses a crafted header before any decoding") {
+    const auto bytes = png_header_claiming(50000, 50000);
+    const uint64_t before = decode_count();
+    try {
+        decode_image(bytes, "huge.png");
+        FAIL("a 50000×50000 image was accepted");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("too large") != std::string::npos);
+        CHECK(std::string(e.what()).find("huge.png") != std::string::npos);
+    }
+    CHECK(decode_count() == before);  // the pixel decoder never ran, so nothing was allocated for it
+    // Just under the cap per side but over the pixel budget: refused too.
+    CHECK_THROWS_AS(decode_image(png_header_claiming(11000, 11000), "wide.png"), Error);
+    CHECK(decode_count() == before);
+}
+
+TEST_CASE("not an image, empty, and garbage after a PNG signature give errors") {
+    const std::vector<uint8_t> empty;
+    CHECK_THROWS_AS(decode_image(empty, "e"), Error);
+    const std::vector<uint8_t> text = {'h', 'e', 'l', 'l', 'o'};
+    CHECK_THROWS_WITH(decode_image(text, "notes.txt"), Catch::Contains("notes.txt"));
+    std::vector<uint8_t> sig = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3};
+    CHECK_THROWS_AS(decode_image(sig, "sig.png"), Error);
+    // JPEG markers with nothing after them never reach stb_image.
+    const std::vector<uint8_t> soi = {0xFF, 0xD8, 0xFF, 0xE0, 0, 0};
+    CHECK_THROWS_AS(decode_image(soi, "soi.jpg"), Error);
+}
+
+TEST_CASE("the streamed PNG reduction equals decoding whole and box-averaging, for every kind of PNG") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(*td / "pngsuite"))
+        if (entry.path().extension() == ".png" && entry.path().filename().string()[0] != 'x') files.push_back(entry.path());
+    files.push_back(*td / "dental/bitewing_radboud_nnistelrooij_gray16.png");
+    files.push_back(*td / "dental/bitewing_radboud_nnistelrooij.png");
+    for (const fs::path& p : files) {
+        INFO(p.filename().string());
+        const auto bytes = fsx::read_file(p);
+        const DecodedImage whole = decode_image(bytes, "whole");
+        for (int target : {1, 5, 16, 100}) {
+            const int factor = std::max(1, std::min(whole.width / target, whole.height / target));
+            const DecodedImage expected = box_reduce(whole, factor);
+            const DecodedImage got = decode_for_size(bytes, "streamed", target, target);
+            REQUIRE(got.width == expected.width);
+            REQUIRE(got.height == expected.height);
+            REQUIRE(got.channels == expected.channels);
+            REQUIRE(got.bit_depth == expected.bit_depth);
+            CHECK(got.pixels8 == expected.pixels8);
+            CHECK(got.pixels16 == expected.pixels16);
+            CHECK(got.source_width == whole.width);
+        }
+    }
+}
+
+TEST_CASE("the streamed PNG path refuses damaged image data") {
+    DecodedImage img;
+    img.width = 64;
+    img.height = 64;
+    img.channels = 1;
+    img.bit_depth = 16;
+    for (int i = 0; i < 64 * 64; ++i) img.pixels16.push_back(static_cast<uint16_t>(i * 37));
+    auto png = encode_png(img);
+    png[60] ^= 0xFF;  // inside IDAT; CRCs fixed so only the zlib stream is wrong
+    png = test::png_with_fixed_crcs(png);
+    CHECK_THROWS_AS(decode_for_size(png, "bad.png", 8, 8), Error);
+    CHECK_THROWS_AS(decode_image(png, "bad.png"), Error);
+}
