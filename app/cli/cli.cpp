@@ -19,6 +19,9 @@ const CommandAdder kCommands[] = {
     add_capture_command,
     add_verify_command,
     add_offline_mode_command,
+    add_sync_command,
+    add_recovery_command,
+    add_audit_command,
 };
 
 }  // namespace

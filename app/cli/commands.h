@@ -9,5 +9,8 @@ CommandRun add_status_command(CLI::App& app, const Globals& g);
 CommandRun add_capture_command(CLI::App& app, const Globals& g);
 CommandRun add_verify_command(CLI::App& app, const Globals& g);
 CommandRun add_offline_mode_command(CLI::App& app, const Globals& g);
+CommandRun add_sync_command(CLI::App& app, const Globals& g);
+CommandRun add_recovery_command(CLI::App& app, const Globals& g);
+CommandRun add_audit_command(CLI::App& app, const Globals& g);
 
 }  // namespace cs::cli

@@ -1,0 +1,129 @@
+// chairsync-cli recovery list|hide|restore|attach: the recovery folder.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "app/cli/store_access.h"
+#include "app/cli/sync_access.h"
+#include "engine/sync/manifest.h"
+
+namespace cs::cli {
+
+namespace {
+
+struct RecoveryArgs {
+    ServerArgs server;
+    ChoiceArgs choice;
+    std::string recovery_dir, uuid;
+    bool json = false;
+    CLI::App *list = nullptr, *hide = nullptr, *restore = nullptr, *attach = nullptr;
+};
+
+RecoveryFolder folder(OfflineStore& store, const RecoveryArgs& a) {
+    return RecoveryFolder(a.recovery_dir.empty() ? RecoveryFolder::default_dir(store.root()) : std::filesystem::path(a.recovery_dir));
+}
+
+int list(OfflineStore& store, const RecoveryArgs& a) {
+    auto rf = folder(store, a);
+    auto entries = rf.list();
+    if (a.json) {
+        auto arr = nlohmann::json::array();
+        for (const auto& r : entries) arr.push_back(nlohmann::json::parse(manifest_json(r)));
+        std::cout << nlohmann::json{{"recovery_folder", rf.dir().string()}, {"procedures", arr}}.dump(2) << "\n";
+        return kExitOk;
+    }
+    std::cout << "Recovery folder: " << rf.dir().string() << "\n" << entries.size() << " hidden procedure(s).\n";
+    for (const auto& r : entries) {
+        std::cout << "\n" << r.procedure_uuid << "  " << r.code << "  " << r.name << "  acquired " << r.acquired_at
+                  << "\n  offline patient: " << r.last_name << ", " << r.first_name << " (born "
+                  << (r.birth_date.empty() ? "not entered" : r.birth_date) << ")\n  hidden " << r.hidden_at << ", "
+                  << r.images.size() << " image(s)\n";
+        for (const auto& img : r.images) std::cout << "    " << img.path.string() << "  sha-256 " << img.sha256 << "\n";
+    }
+    return kExitOk;
+}
+
+int hide(OfflineStore& store, const RecoveryArgs& a) {
+    auto proc = store.procedure(a.uuid);
+    if (!proc) throw CliExit(kExitBadArgs, "There is no procedure " + a.uuid + " in the offline store.");
+    if (proc->state != ProcedureState::failed || proc->attempts < 2)
+        throw CliExit(kExitBadArgs, "A procedure can be hidden only after it failed to sync twice.");
+    auto conn = connect(store, a.server);
+    auto rf = folder(store, a);
+    hide_procedure(store, conn.client.get(), *conn.audit, rf, a.uuid);
+    std::cout << "hidden  " << proc->code << "  " << a.uuid << "  → " << (rf.dir() / a.uuid).string() << "\n";
+    return kExitOk;
+}
+
+int restore(OfflineStore& store, const RecoveryArgs& a, const Globals&) {
+    AuditLog audit(store.db(), store.workstation_id());
+    auto rf = folder(store, a);
+    if (!rf.find(a.uuid)) throw CliExit(kExitBadArgs, "There is no procedure " + a.uuid + " in the recovery folder.");
+    std::string fresh = restore_recovered(store, audit, rf, a.uuid);
+    std::cout << "restored  " << a.uuid << "  as  " << fresh << " (waiting to sync)\n";
+    return kExitOk;
+}
+
+int attach(OfflineStore& store, const RecoveryArgs& a) {
+    if (a.choice.match.empty()) throw CliExit(kExitBadArgs, "Give the online patient with --match ONLINE_ID.");
+    yes_no(a.choice.charges, "--charges");
+    yes_no(a.choice.insurance, "--insurance");
+    auto rf = folder(store, a);
+    auto r = rf.find(a.uuid);
+    if (!r || r->state != "complete")
+        throw CliExit(kExitBadArgs, "There is no procedure " + a.uuid + " in the recovery folder.");
+    auto conn = connect(store, a.server);
+    try {
+        conn.client->patient(a.choice.match);
+    } catch (const api::ApiError& e) {
+        if (e.kind() == api::ApiErrorKind::not_found) throw CliExit(kExitNoMatch, "There is no online patient " + a.choice.match + ".");
+        throw;
+    }
+    int64_t fee = 0;
+    auto choice = choice_for(*conn.client, r->location_id, r->code, a.choice.match, a.choice, fee);
+    conn.audit->record(AuditAction::match_decision, {std::nullopt, a.choice.match, a.uuid}, "command line: attach --match");
+    std::string fresh;
+    auto out = attach_recovered(store, *conn.client, *conn.audit, rf, a.uuid, choice, fresh);
+    if (!out.synced) {
+        std::cerr << "The images are back in the offline list as " << fresh << " but did not sync: " << out.message
+                  << "\n";
+        return kExitFailed;
+    }
+    std::cout << "attached  " << a.uuid << "  as  " << fresh << "  to " << a.choice.match << " (synced)\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+CommandRun add_recovery_command(CLI::App& app, const Globals& g) {
+    auto a = std::make_shared<RecoveryArgs>();
+    auto* cmd = app.add_subcommand("recovery", "The recovery folder: hidden procedures and their images.");
+    cmd->require_subcommand(1);
+    cmd->add_option("--recovery", a->recovery_dir, "The recovery folder (default: beside the store)");
+    cmd->footer(kExitCodesHelp);
+    a->list = cmd->add_subcommand("list", "List hidden procedures with their images and checksums.");
+    a->list->add_flag("--json", a->json, "Print JSON (the manifests)");
+    a->hide = cmd->add_subcommand("hide", "Hide a procedure that failed to sync twice (Hide Procedure).");
+    a->hide->add_option("UUID", a->uuid, "The procedure uuid")->required();
+    add_server_options(a->hide, a->server);
+    a->restore = cmd->add_subcommand("restore", "Put a hidden procedure back into the offline list (a new uuid).");
+    a->restore->add_option("UUID", a->uuid, "The hidden procedure's uuid")->required();
+    a->attach = cmd->add_subcommand("attach", "Attach a hidden procedure to an online patient and sync it.");
+    a->attach->add_option("UUID", a->uuid, "The hidden procedure's uuid")->required();
+    add_server_options(a->attach, a->server);
+    add_choice_options(a->attach, a->choice, true);
+    return [&g, a] {
+        return run_with_exit_codes(g, [&] {
+            auto store = open_store(g, false);
+            if (a->list->parsed()) return list(store, *a);
+            hold_lock_or_exit(store);
+            if (a->hide->parsed()) return hide(store, *a);
+            if (a->restore->parsed()) return restore(store, *a, g);
+            return attach(store, *a);
+        });
+    };
+}
+
+}  // namespace cs::cli

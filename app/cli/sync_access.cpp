@@ -1,0 +1,132 @@
+#include "app/cli/sync_access.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "engine/sync/sync_session.h"
+
+namespace cs::cli {
+
+namespace {
+
+std::string env_or(const char* name, const std::string& given) {
+    if (!given.empty()) return given;
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+int code_for(const api::ApiError& e) {
+    switch (e.kind()) {
+        case api::ApiErrorKind::network:
+        case api::ApiErrorKind::timeout:
+        case api::ApiErrorKind::tls: return kExitUnreachable;
+        case api::ApiErrorKind::auth:
+        case api::ApiErrorKind::rate_limited: return kExitSignIn;
+        case api::ApiErrorKind::config: return kExitBadArgs;
+        default: return kExitError;
+    }
+}
+
+}  // namespace
+
+void add_server_options(CLI::App* cmd, ServerArgs& a) {
+    cmd->add_option("--server", a.server, "The practice server's URL, e.g. https://practice.example:8443");
+    cmd->add_option("--user", a.user, "Sign in as this user (else $CHAIRSYNC_USER)");
+    cmd->add_option("--pin", a.pin, "The user's PIN (else $CHAIRSYNC_PIN)");
+    cmd->add_option("--location", a.location, "This computer's location id (default: the store's setting)");
+    cmd->add_option("--workstation", a.workstation, "This computer's name for the server and the audit log");
+    cmd->add_option("--ca-file", a.ca_file, "Trust this CA certificate (PEM) for the server");
+    cmd->add_flag("--insecure", a.insecure, "Allow plain http to a host that is not this computer");
+}
+
+void add_choice_options(CLI::App* cmd, ChoiceArgs& a, bool with_match) {
+    if (with_match) cmd->add_option("--match", a.match, "The online patient id to sync to");
+    cmd->add_option("--provider", a.provider,
+                    "The provider id (default: the procedure type's default, if it is a charting provider here)");
+    cmd->add_option("--charges", a.charges, "yes: post the procedure's fee; no: post a zero amount");
+    cmd->add_option("--insurance", a.insurance, "yes|no: bill the patient's insurance");
+}
+
+bool yes_no(const std::string& value, const char* option) {
+    if (value == "yes") return true;
+    if (value == "no") return false;
+    throw CliExit(kExitBadArgs, std::string(option) + " must be yes or no.");
+}
+
+void hold_lock_or_exit(OfflineStore& store) {
+    try {
+        store.hold_lock();
+    } catch (const Error& e) {
+        throw CliExit(kExitLockHeld, e.what(), e.detail());
+    }
+}
+
+Connection connect(OfflineStore& store, const ServerArgs& a) {
+    if (a.server.empty()) throw CliExit(kExitBadArgs, "Give the practice server's address with --server URL.");
+    Connection c;
+    c.location = a.location.empty() ? store.setting(kSettingLocationId).value_or("") : a.location;
+    if (c.location.empty())
+        throw CliExit(kExitBadArgs, "This computer has no location set: give --location ID.");
+    api::ClientConfig cfg;
+    cfg.base_url = a.server;
+    cfg.location_id = c.location;
+    cfg.workstation = env_or("CHAIRSYNC_WORKSTATION", a.workstation);
+    if (cfg.workstation.empty()) cfg.workstation = store.workstation_id();
+    cfg.ca_file = a.ca_file;
+    cfg.insecure = a.insecure;
+    c.client = std::make_unique<api::PracticeClient>(cfg);
+    c.audit = std::make_unique<AuditLog>(store.db(), cfg.workstation);
+    std::string user = env_or("CHAIRSYNC_USER", a.user), pin = env_or("CHAIRSYNC_PIN", a.pin);
+    if (user.empty() || pin.empty())
+        throw CliExit(kExitSignIn, "Sign in with --user NAME --pin PIN (or $CHAIRSYNC_USER and $CHAIRSYNC_PIN).");
+    sign_in_audited(*c.client, *c.audit, user, pin);
+    return c;
+}
+
+SyncChoice choice_for(api::PracticeClient& client, const std::string& location, const std::string& code,
+                      const std::string& online_patient_id, const ChoiceArgs& a, int64_t& fee_out) {
+    std::vector<std::string> offered;
+    for (const auto& p : client.providers(location))
+        if (p.charting) offered.push_back(p.id);
+    auto is_offered = [&](const std::string& id) { return std::find(offered.begin(), offered.end(), id) != offered.end(); };
+    std::string list;
+    for (const auto& id : offered) list += (list.empty() ? "" : ", ") + id;
+    std::optional<api::ProcedureType> type;
+    for (const auto& t : client.procedure_types(location))
+        if (t.code == code) type = t;
+    if (!type) throw CliExit(kExitError, "The practice server does not know the procedure " + code + " at " + location + ".");
+    fee_out = type->fee_cents;
+    SyncChoice c;
+    c.online_patient_id = online_patient_id;
+    c.apply_charges = yes_no(a.charges, "--charges");
+    c.bill_insurance = yes_no(a.insurance, "--insurance");
+    if (!a.provider.empty()) {
+        if (!is_offered(a.provider))
+            throw CliExit(kExitBadArgs, "The provider " + a.provider + " may not be used at " + location +
+                                            ": choose a charting provider of this location (" + list + ").");
+        c.provider_id = a.provider;
+    } else if (type->default_provider_id && is_offered(*type->default_provider_id)) {
+        c.provider_id = *type->default_provider_id;
+    } else {
+        throw CliExit(kExitBadArgs, "The procedure " + code + " has no default charting provider at " + location +
+                                        ": give --provider (one of " + list + ").");
+    }
+    return c;
+}
+
+int run_with_exit_codes(const Globals& g, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const CliExit& e) {
+        std::cerr << e.what() << "\n";
+        if (g.verbose && !e.detail().empty()) std::cerr << "detail: " << e.detail() << "\n";
+        return e.code();
+    } catch (const api::ApiError& e) {
+        std::cerr << e.what() << "\n";
+        if (g.verbose && !e.detail().empty()) std::cerr << "detail: " << e.detail() << "\n";
+        return code_for(e);
+    }
+}
+
+}  // namespace cs::cli

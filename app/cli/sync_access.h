@@ -1,0 +1,83 @@
+#pragma once
+// What the sync, recovery and audit commands share: the server options,
+// signing in, the options of a procedure (charges, insurance, provider),
+// and the exit codes (documented in --help and docs/sync-workflow.md).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli.h"
+#include "engine/api/practice_client.h"
+#include "engine/store/offline_store.h"
+#include "engine/sync/audit_log.h"
+#include "engine/sync/sync_pipeline.h"
+
+namespace CLI {
+class App;
+}
+
+namespace cs::cli {
+
+enum ExitCode {
+    kExitOk = 0,          // everything asked for is done (all synced)
+    kExitError = 1,       // any other problem (message on stderr)
+    kExitBadArgs = 2,     // missing or wrong arguments
+    kExitNoMatch = 3,     // no online patient matches (or --match names nobody)
+    kExitAmbiguous = 4,   // several online patients match: choose one with --match
+    kExitLockHeld = 5,    // offline imaging has the store open
+    kExitUnreachable = 6, // the practice server did not answer
+    kExitFailed = 7,      // some procedure failed to sync (see status)
+    kExitSignIn = 8,      // sign-in refused or missing
+};
+
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 all synced; 1 other error; 2 bad arguments; 3 no matching online patient; "
+    "4 ambiguous match (use --match); 5 offline imaging has the store open; 6 server unreachable; "
+    "7 some procedure failed; 8 sign-in refused.";
+
+// An error with its exit code.
+class CliExit : public Error {
+public:
+    CliExit(int code, std::string message, std::string detail = {}) : Error(std::move(message), std::move(detail)), code_(code) {}
+    int code() const noexcept { return code_; }
+
+private:
+    int code_;
+};
+
+struct ServerArgs {
+    std::string server, user, pin, location, ca_file, workstation;
+    bool insecure = false;
+};
+void add_server_options(CLI::App* cmd, ServerArgs& a);
+
+struct ChoiceArgs {
+    std::string match, provider, charges, insurance;
+};
+// --match, --provider, --charges, --insurance (the match itself is added when with_match).
+void add_choice_options(CLI::App* cmd, ChoiceArgs& a, bool with_match);
+
+struct Connection {
+    std::unique_ptr<api::PracticeClient> client;
+    std::unique_ptr<AuditLog> audit;
+    std::string location;
+};
+// Builds the client for `store` and signs in (--user/--pin, else
+// $CHAIRSYNC_USER/$CHAIRSYNC_PIN). Throws CliExit.
+Connection connect(OfflineStore& store, const ServerArgs& a);
+
+// Holds the offline-mode lock or throws CliExit(kExitLockHeld).
+void hold_lock_or_exit(OfflineStore& store);
+
+// yes|no → bool, or CliExit(kExitBadArgs) naming the option.
+bool yes_no(const std::string& value, const char* option);
+
+// The choice for one procedure: the provider is --provider (if offered here)
+// or the type's default when it is a charting provider at the location.
+SyncChoice choice_for(api::PracticeClient& client, const std::string& location, const std::string& code,
+                      const std::string& online_patient_id, const ChoiceArgs& a, int64_t& fee_out);
+
+// Runs a command body, mapping CliExit / ApiError / the lock message to exit codes.
+int run_with_exit_codes(const Globals& g, const std::function<int()>& body);
+
+}  // namespace cs::cli

@@ -1,0 +1,117 @@
+// The audit log is append-only; manifests are plain JSON that survives
+// damage; recovery of half-done moves without a server.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "engine/sync/manifest.h"
+#include "tests/sync/sync_fixtures.h"
+
+using namespace cs;
+using namespace cs::test;
+
+TEST_CASE("the audit log records who did what and refuses updates and deletes") {
+    TempDir t;
+    OfflineStore store(t / "store");
+    AuditLog log(store.db(), "OP-1", "u-1");
+    log.record(AuditAction::match_decision, {7, "p-1001", ""}, "potential match accepted");
+    log.record(AuditAction::hide, {7, "", "abc"}, "hidden");
+    auto e = log.entries();
+    REQUIRE(e.size() == 2);
+    CHECK(e[0].action == "match_decision");
+    CHECK(e[0].workstation == "OP-1");
+    CHECK(e[0].user == "u-1");
+    CHECK(e[0].offline_patient_id == 7);
+    CHECK(e[0].online_patient_id == "p-1001");
+    CHECK(e[0].at.size() == 20);
+    CHECK(log.entries_for("abc").size() == 1);
+    CHECK_THROWS(store.db().exec("UPDATE audit_log SET user = 'someone else'"));
+    CHECK_THROWS(store.db().exec("DELETE FROM audit_log"));
+    CHECK(log.entries().size() == 2);
+    CHECK(log.entries()[0].user == "u-1");
+}
+
+TEST_CASE("a manifest is readable JSON with clear fields, and a damaged one is ignored, not a crash") {
+    TempDir t;
+    RecoveredProcedure r;
+    r.folder = t / "f";
+    fs::create_directories(r.folder);
+    r.state = "complete";
+    r.procedure_uuid = "0b8f1c1e-1111-4222-8333-444455556666";
+    r.first_name = "Zoë \"Z\"";
+    r.last_name = "O'Brien/🦷";
+    r.birth_date = "1988-10-10";
+    r.code = "D0220";
+    r.images.push_back({"a.png", r.folder / "a.png", "img-1", "a.png", std::string(64, 'a'), 123, ImageKind::radiograph, 0, 10, 10, 16});
+    r.errors = {"first", "second"};
+    write_manifest(r);
+    auto j = nlohmann::json::parse(std::ifstream(r.folder / "manifest.json"));
+    CHECK(j["offline_patient"]["last_name"] == "O'Brien/🦷");
+    CHECK(j["images"][0]["sha256"] == std::string(64, 'a'));
+    CHECK(j["procedure"]["code"] == "D0220");
+    auto back = read_manifest(r.folder);
+    REQUIRE(back);
+    CHECK(back->first_name == r.first_name);
+    CHECK(back->images.at(0).bit_depth == 16);
+    CHECK(back->errors.size() == 2);
+
+    make_file(r.folder / "manifest.json", "{\"state\": 5, \"images\": [{\"file\": \"../../etc/passwd\"}, 3]}");
+    auto odd = read_manifest(r.folder);
+    REQUIRE(odd);
+    CHECK(odd->state.empty());
+    CHECK(odd->images.empty());  // a file name that leaves the folder is refused
+    make_file(r.folder / "manifest.json", "not json");
+    CHECK_FALSE(read_manifest(r.folder));
+    make_file(r.folder / "manifest.json", "");
+    CHECK_FALSE(read_manifest(r.folder));
+}
+
+TEST_CASE("recover() rolls back a hide that was still copying and completes one whose manifest is complete") {
+    TempDir t;
+    OfflineStore store(t / "store");
+    auto a = store.capture(capture_request("Ann", "A", "1990-01-01", {make_png(t / "a.png", 20, 20, 1)}));
+    auto b = store.capture(capture_request("Bob", "B", "1990-01-01", {make_png(t / "b.png", 20, 20, 2)}));
+    RecoveryFolder rf(t / "recovery");
+    rf.hide(store, a, {});
+    rf.hide(store, b, {});
+    // Fake the two half-done states a kill can leave.
+    store.db().exec("UPDATE procedures SET state = 'failed'");  // before the store transaction...
+    auto ra = *read_manifest(t / "recovery" / a);
+    ra.state = "copying";
+    write_manifest(ra);
+    auto img_a = t / "store" / "images" / ra.images[0].store_file;
+    fs::copy_file(ra.images[0].path, img_a);  // ...with the originals still there
+    store.db().exec("INSERT INTO images VALUES ('" + ra.images[0].original_uuid + "', '" + a + "', 0, '" +
+                    ra.images[0].store_file + "', '" + ra.images[0].sha256 + "', " + std::to_string(ra.images[0].size) +
+                    ", 20, 20, 8, 'radiograph')");
+    auto rb = *read_manifest(t / "recovery" / b);
+    fs::copy_file(rb.images[0].path, t / "store" / "images" / rb.images[0].store_file);
+    store.db().exec("INSERT INTO images VALUES ('" + rb.images[0].original_uuid + "', '" + b + "', 0, '" +
+                    rb.images[0].store_file + "', '" + rb.images[0].sha256 + "', " + std::to_string(rb.images[0].size) +
+                    ", 20, 20, 8, 'radiograph')");
+    auto report = rf.recover(store);
+    CHECK(report.hides_rolled_back == 1);
+    CHECK(report.hides_completed == 1);
+    CHECK(store.procedure(a)->state == ProcedureState::failed);
+    CHECK_FALSE(fs::exists(t / "recovery" / a));
+    CHECK(fs::exists(img_a));
+    CHECK(store.procedure(b)->state == ProcedureState::hidden);
+    CHECK_FALSE(fs::exists(t / "store" / "images" / rb.images[0].store_file));
+    CHECK(rf.list().size() == 1);
+    CHECK(store.verify().ok());
+    CHECK(rf.recover(store).clean());  // nothing left to do
+}
+
+TEST_CASE("hide refuses a procedure whose image changed on disk, and leaves the store as it was") {
+    TempDir t;
+    OfflineStore store(t / "store");
+    auto a = store.capture(capture_request("Ann", "A", "1990-01-01", {make_png(t / "a.png", 20, 20, 1)}));
+    auto img = store.images_of(a)[0];
+    make_file(store.image_path(img), "tampered");
+    RecoveryFolder rf(t / "recovery");
+    CHECK_THROWS_AS(rf.hide(store, a, {}), Error);
+    CHECK(store.procedure(a)->state == ProcedureState::pending);
+    CHECK_FALSE(fs::exists(t / "recovery" / a));
+    CHECK(rf.list().empty());
+}

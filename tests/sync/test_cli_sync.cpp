@@ -1,0 +1,118 @@
+// chairsync-cli sync / recovery / audit as a child process against the
+// real server embedded in this test process.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_fixtures.h"
+#include "tests/sync/sync_fixtures.h"
+
+using namespace cs;
+using namespace cs::test;
+
+namespace {
+
+struct CliWorld : SyncWorld {
+    std::vector<std::string> base() const { return {"--store", store.root().string()}; }
+    std::vector<std::string> sync_args(int64_t patient, std::vector<std::string> more) const {
+        std::vector<std::string> a = base();
+        for (auto s : {"sync", "--server"}) a.push_back(s);
+        a.push_back(server->base_url());
+        for (auto s : {"--user", "demo", "--pin", "1234", "--charges", "yes", "--insurance", "no", "--patient"}) a.push_back(s);
+        a.push_back(std::to_string(patient));
+        a.insert(a.end(), more.begin(), more.end());
+        return a;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("chairsync-cli sync: exit codes say what happened") {
+    CliWorld w;
+    auto maria = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 2);
+    auto liam = w.capture("Liam", "Murphy", "2018-04-22", "D0272", 1);
+    auto olivia = w.capture("Olivia", "Chen", "1999-12-05", "D0330", 1);
+    auto sophia = w.capture("Sophia", "Garcia", "", "D0350", 1);
+
+    auto r = cli(w.sync_args(w.offline_id(liam), {"--auto"}));
+    CHECK(r.exit_code == 4);  // twins: ambiguous, nothing sent
+    CHECK(r.err.find("p-1020") != std::string::npos);
+    CHECK(cli(w.sync_args(w.offline_id(olivia), {"--auto"})).exit_code == 3);
+    r = cli(w.sync_args(w.offline_id(sophia), {"--auto"}));
+    CHECK(r.exit_code == 3);  // no birth date: never auto-matched
+    CHECK(cli(w.sync_args(w.offline_id(olivia), {"--match", "p-9999"})).exit_code == 3);
+    CHECK(cli(w.sync_args(w.offline_id(maria), {})).exit_code == 2);  // neither --match nor --auto
+    CHECK(cli(w.sync_args(w.offline_id(maria), {"--auto", "--provider", "prov-3"})).exit_code == 2);  // not charting
+    r = cli(w.sync_args(w.offline_id(sophia), {"--match", "p-1040"}));
+    CHECK(r.exit_code == 2);  // D0350 has no default provider: say so
+    CHECK(r.err.find("--provider") != std::string::npos);
+    {
+        auto held = OfflineModeLock::try_acquire(w.store.root());
+        REQUIRE(held);
+        r = cli(w.sync_args(w.offline_id(maria), {"--auto"}));
+        CHECK(r.exit_code == 5);
+        CHECK(r.err.find("Offline imaging is still open") != std::string::npos);
+    }
+    auto unreachable = w.sync_args(w.offline_id(maria), {"--auto"});
+    unreachable[4] = "http://127.0.0.1:1";
+    CHECK(cli(unreachable).exit_code == 6);
+    CHECK(w.server->total_charges() == 0);
+
+    r = cli(w.sync_args(w.offline_id(maria), {"--auto"}));
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.store.procedure(maria)->state == ProcedureState::synced);
+    CHECK(w.server->charge_amount_cents(maria) == 6500);
+    CHECK(server_holds_all(*w.server, maria, w.store.images_of(maria)));
+
+    auto status = nlohmann::json::parse(cli({"--store", w.store.root().string(), "status", "--json"}).out);
+    bool synced_shown = false;
+    for (const auto& p : status["patients"])
+        for (const auto& pr : p["procedures"]) synced_shown = synced_shown || (pr["uuid"] == maria && pr["state"] == "synced");
+    CHECK(synced_shown);
+}
+
+TEST_CASE("chairsync-cli: a failing procedure, hidden after two failures, then listed and attached") {
+    CliWorld w;
+    auto bad = w.capture("Noah", "Patel", "1979-08-14", "D0230", 1);
+    server::FaultRule f;
+    f.method = "PUT";
+    f.path_contains = "/images/";
+    f.count = -1;
+    w.server->add_fault(f);
+    auto args = w.sync_args(w.offline_id(bad), {"--auto"});
+    CHECK(cli(args).exit_code == 7);
+    const std::string url = w.server->base_url();
+    std::vector<std::string> hide = w.base();
+    for (auto s : {"recovery", "hide", bad.c_str(), "--server", url.c_str(), "--user", "demo", "--pin", "1234"})
+        hide.push_back(s);
+    CHECK(cli(hide).exit_code == 2);  // only after the second failure
+    CHECK(cli(args).exit_code == 7);
+    auto r = cli(hide);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.store.procedure(bad)->state == ProcedureState::hidden);
+
+    std::vector<std::string> list = w.base();
+    for (auto s : {"recovery", "--recovery", "", "list", "--json"}) list.push_back(s);
+    list[4] = RecoveryFolder::default_dir(w.store.root()).string();
+    auto j = nlohmann::json::parse(cli(list).out);
+    REQUIRE(j["procedures"].size() == 1);
+    CHECK(j["procedures"][0]["procedure_uuid"] == bad);
+
+    w.server->clear_faults();
+    std::vector<std::string> attach = w.base();
+    for (auto s : {"recovery", "attach", bad.c_str(), "--server", url.c_str(), "--user", "demo", "--pin",
+                   "1234", "--match", "p-1030", "--charges", "no", "--insurance", "no"})
+        attach.push_back(s);
+    r = cli(attach);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.server->total_charges() == 1);
+    CHECK(w.store.patients_with_pending().empty());
+
+    auto audit = nlohmann::json::parse(cli({"--store", w.store.root().string(), "audit", "--json"}).out);
+    std::vector<std::string> seen;
+    for (const auto& e : audit) seen.push_back(e["action"]);
+    for (auto a : {"sign_in", "match_decision", "sync_result", "hide", "attach"}) CHECK(contains(seen, a));
+}

@@ -1,0 +1,285 @@
+// PRODUCT.md §2 steps 6-7 against the real demo server: sync, failures,
+// retry, hide, the recovery folder, attach, restore, another patient,
+// Finish & Proceed, retention.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/sync/sync_fixtures.h"
+
+using namespace cs;
+using namespace cs::test;
+
+namespace {
+
+// Begins a session and walks Maria (exact match p-1001) to the options.
+void to_options(SyncSession& s) {
+    s.begin();
+    s.select_patient(s.view().patients.at(0).patient.id);
+    s.accept_match();
+}
+
+const SyncItemView& item(const SessionView& v, const std::string& uuid) {
+    for (const auto& i : v.items)
+        if (i.uuid == uuid) return i;
+    throw std::runtime_error("no item " + uuid);
+}
+
+server::FaultRule fail_uploads_of(const std::string& uuid) {
+    server::FaultRule f;
+    f.action = server::FaultRule::Action::fail;
+    f.method = "PUT";
+    f.path_contains = uuid + "/images/";
+    f.count = -1;
+    f.status = 500;
+    return f;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream f(p);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("step 6: Next syncs each procedure; the server holds the images byte-identical with the right charge") {
+    SyncWorld w;
+    auto bw = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 3);
+    auto photo = w.capture("Maria", "Lopez", "1984-03-09", "D0350", 1);
+    auto bw_images = w.store.images_of(bw);
+    SyncSession s(w.store, w.client, w.audit, w.config());
+    std::vector<std::pair<uint64_t, uint64_t>> progress;
+    s.set_progress_callback([&](const std::string&, uint64_t d, uint64_t t) { progress.emplace_back(d, t); });
+    to_options(s);
+    s.set_provider(photo, "prov-2");  // apply charges stays off for the photo: zero is posted
+    s.set_apply_charges(bw, true);
+    s.start_sync();
+    auto v = s.view();
+    CHECK(item(v, bw).state == ItemState::synced);
+    CHECK(item(v, photo).state == ItemState::synced);
+    CHECK(v.can_sync_another);
+    CHECK(v.can_finish);
+    CHECK(w.store.procedure(bw)->state == ProcedureState::synced);
+    CHECK(server_holds_all(*w.server, bw, bw_images));
+    CHECK(w.server->charge_count(bw) == 1);
+    CHECK(w.server->charge_amount_cents(bw) == 6500);   // the fee
+    CHECK(w.server->charge_amount_cents(photo) == 0);   // a zero amount
+    REQUIRE_FALSE(progress.empty());
+    CHECK(progress.back().first == progress.back().second);
+    CHECK(contains(actions(w.audit), "sync_result"));
+    // Nothing left for Maria: Sync Another Patient lists nobody.
+    s.sync_another_patient();
+    CHECK(s.view().step == SyncStep::patients);
+    CHECK(s.view().patients.empty());
+}
+
+TEST_CASE("step 6: fail, Sync the Procedure Again, fail, Hide Procedure, then attach it from the recovery folder") {
+    SyncWorld w;
+    auto bad = w.capture("Noah", "Patel", "1979-08-14", "D0230", 2);
+    auto good = w.capture("Noah", "Patel", "1979-08-14", "D0274", 1);
+    auto bad_images = w.store.images_of(bad);
+    w.server->add_fault(fail_uploads_of(bad));
+    SyncSession s(w.store, w.client, w.audit, w.config());
+    to_options(s);
+    s.start_sync();
+    auto v = s.view();
+    CHECK(item(v, good).state == ItemState::synced);
+    REQUIRE(item(v, bad).state == ItemState::failed);
+    CHECK_FALSE(item(v, bad).message.empty());
+    CHECK(item(v, bad).attempts == 1);
+    CHECK(item(v, bad).can_retry);
+    CHECK_FALSE(s.can_hide(bad));  // not after the first failure
+    CHECK_THROWS_AS(s.hide(bad), Error);
+    s.sync_again(bad);
+    v = s.view();
+    CHECK(item(v, bad).state == ItemState::failed);
+    CHECK(item(v, bad).attempts == 2);
+    CHECK(s.can_hide(bad));  // after the second
+    s.hide(bad);
+    CHECK(item(s.view(), bad).state == ItemState::hidden);
+    CHECK(w.store.procedure(bad)->state == ProcedureState::hidden);
+    CHECK(w.server->procedure_state(bad) == "withdrawn");
+    CHECK(w.store.verify().ok());
+    for (const auto& img : bad_images) CHECK_FALSE(fs::exists(w.store.image_path(img)));
+    // Never offered again.
+    s.sync_another_patient();
+    CHECK(s.view().patients.empty());
+
+    // The recovery folder: manifest + images with the right sha-256.
+    RecoveryFolder rf(w.recovery_dir());
+    auto listed = rf.list();
+    REQUIRE(listed.size() == 1);
+    const auto& r = listed[0];
+    CHECK(r.procedure_uuid == bad);
+    CHECK(r.first_name == "Noah");
+    CHECK(r.birth_date == "1979-08-14");
+    CHECK(r.code == "D0230");
+    CHECK(r.errors.size() == 2);
+    CHECK(r.withdraw_confirmed);
+    REQUIRE(r.images.size() == 2);
+    for (size_t i = 0; i < r.images.size(); ++i) {
+        CHECK(sha256_file(r.images[i].path) == bad_images[i].sha256);
+        CHECK(r.images[i].sha256 == bad_images[i].sha256);
+    }
+    auto manifest = slurp(r.folder / "manifest.json");
+    CHECK(manifest.find("\"sha256\"") != std::string::npos);
+    CHECK(manifest.find("\"state\": \"complete\"") != std::string::npos);
+
+    // Attach to an online patient: a NEW procedure uuid, the same pipeline, synced.
+    w.server->clear_faults();
+    std::string fresh;
+    auto out = attach_recovered(w.store, w.client, w.audit, rf, bad, {"p-1030", true, true, "prov-1"}, fresh);
+    CHECK(out.synced);
+    CHECK(fresh != bad);
+    CHECK(w.store.procedure(fresh)->state == ProcedureState::synced);
+    CHECK(w.server->charge_count(fresh) == 1);
+    CHECK(w.server->charge_count(bad) == 0);
+    CHECK(w.server->charge_amount_cents(fresh) == 2700);
+    CHECK(server_holds_all(*w.server, fresh, w.store.images_of(fresh)));
+    CHECK(rf.list().empty());
+    auto m = read_manifest(w.recovery_dir() / bad);
+    REQUIRE(m);
+    CHECK(m->state == "restored");
+    CHECK(m->restored_as == fresh);
+    CHECK(m->history.back().event == "attached");
+    CHECK(m->history.back().online_patient_id == "p-1030");
+    CHECK_FALSE(fs::exists(m->images[0].path));  // the images now live in one place only
+    CHECK(w.store.verify().ok());
+    CHECK(contains(actions(w.audit), "hide"));
+    CHECK(contains(actions(w.audit), "attach"));
+    CHECK(contains(actions(w.audit), "retry"));
+}
+
+TEST_CASE("recovery folder: restore puts a hidden procedure back into the offline list under a new uuid") {
+    SyncWorld w;
+    auto bad = w.capture("Noah", "Patel", "1979-08-14", "D0230", 1);
+    auto sha = w.store.images_of(bad)[0].sha256;
+    w.server->add_fault(fail_uploads_of(bad));
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, bad, {"p-1030", true, true, "prov-1"}, 2700);
+    RecoveryFolder rf(w.recovery_dir());
+    hide_procedure(w.store, &w.client, w.audit, rf, bad);
+    CHECK(w.store.patients_with_pending().empty());
+    auto fresh = restore_recovered(w.store, w.audit, rf, bad);
+    CHECK(fresh != bad);
+    auto p = w.store.procedure(fresh);
+    REQUIRE(p);
+    CHECK(p->state == ProcedureState::pending);
+    CHECK(p->attempts == 0);
+    CHECK(w.store.images_of(fresh).at(0).sha256 == sha);
+    CHECK(w.store.patients_with_pending().size() == 1);
+    CHECK(read_manifest(w.recovery_dir() / bad)->restored_as == fresh);
+    CHECK(rf.list().empty());
+    CHECK_THROWS_AS(restore_recovered(w.store, w.audit, rf, bad), Error);  // not twice
+    CHECK(w.store.verify().ok());
+    CHECK(contains(actions(w.audit), "restore"));
+}
+
+TEST_CASE("hiding is refused when the server already committed the procedure") {
+    SyncWorld w;
+    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    server::FaultRule f;  // the commit is done but its answer is lost, every time
+    f.action = server::FaultRule::Action::drop_after_commit;
+    f.method = "POST";
+    f.path_contains = uuid + "/commit";
+    f.count = -1;
+    w.server->add_fault(f);
+    server::FaultRule g;  // and the GET that would settle it fails too
+    g.method = "GET";
+    g.path_contains = uuid;
+    g.count = -1;
+    w.server->add_fault(g);
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500);
+    REQUIRE(w.store.procedure(uuid)->attempts == 2);
+    RecoveryFolder rf(w.recovery_dir());
+    CHECK_THROWS_AS(hide_procedure(w.store, &w.client, w.audit, rf, uuid), Error);
+    CHECK(w.store.procedure(uuid)->state == ProcedureState::failed);
+    w.server->clear_faults();
+    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500);
+    CHECK(out.synced);
+    CHECK(w.server->charge_count(uuid) == 1);
+}
+
+TEST_CASE("idempotency: an answer lost after commit, or a 500 after commit, posts exactly one charge") {
+    SyncWorld w;
+    auto a = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    auto b = w.capture("Maria", "Lopez", "1984-03-09", "D0272", 1);
+    server::FaultRule drop;
+    drop.action = server::FaultRule::Action::drop_after_commit;
+    drop.method = "POST";
+    drop.path_contains = a + "/commit";
+    drop.count = 2;
+    w.server->add_fault(drop);
+    server::FaultRule fail500;  // the commit itself is refused with 500 twice: retried
+    fail500.method = "POST";
+    fail500.path_contains = b + "/commit";
+    fail500.count = 3;
+    w.server->add_fault(fail500);
+    for (const auto& uuid : {a, b}) {
+        for (int attempt = 0; attempt < 4 && w.store.procedure(uuid)->state != ProcedureState::synced; ++attempt)
+            sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, false, "prov-1"},
+                           uuid == a ? 6500 : 4500);
+        CHECK(w.store.procedure(uuid)->state == ProcedureState::synced);
+        CHECK(w.server->charge_count(uuid) == 1);
+    }
+    CHECK(w.server->total_charges() == 2);
+    // Tapping Sync the Procedure Again on a synced procedure posts nothing more.
+    sync_procedure(w.store, w.client, w.audit, a, {"p-1001", true, false, "prov-1"}, 6500);
+    CHECK(w.server->total_charges() == 2);
+}
+
+TEST_CASE("step 7: Sync Another Patient returns to those still waiting; Finish & Proceed runs the command") {
+    SyncWorld w;
+    w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    w.capture("Zoë", "O'Brien", "1988-10-10", "D0220", 1);
+    auto cfg = w.config("p-1001");
+    auto out_file = w.tmp / "acquire.txt";
+    auto script = w.tmp / "acquire.sh";
+    make_file(script, "#!/bin/sh\necho \"$1\" > \"$2\"\n");
+    fs::permissions(script, fs::perms::owner_all);
+    cfg.acquisition_command = script.string() + " {patient_id} " + out_file.string();
+    SyncSession s(w.store, w.client, w.audit, cfg);
+    s.begin();
+    REQUIRE(s.view().patients.size() == 2);
+    s.select_patient(s.view().patients[0].patient.id);  // Lopez
+    s.accept_match();
+    s.start_sync();
+    s.sync_another_patient();
+    auto v = s.view();
+    REQUIRE(v.patients.size() == 1);
+    CHECK(v.patients[0].patient.last_name == "O'Brien");
+    auto r = s.finish_and_proceed(/*wait=*/true);
+    CHECK(r.ran_command);
+    CHECK(r.exit_code == 0);
+    CHECK(slurp(out_file) == "p-1001\n");
+    CHECK(s.view().step == SyncStep::finished);
+    CHECK_FALSE(OfflineModeLock::held_by_other(w.store.root()));
+    // Without a started-for patient, Finish & Proceed simply ends.
+    SyncSession plain(w.store, w.client, w.audit, w.config(""));
+    plain.begin();
+    CHECK_FALSE(plain.finish_and_proceed(true).ran_command);
+}
+
+TEST_CASE("retention: synced images stay for the retention, then go only once the server confirms them") {
+    SyncWorld w;
+    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 2);
+    auto images = w.store.images_of(uuid);
+    REQUIRE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500).synced);
+    auto now = std::chrono::system_clock::now();
+    CHECK(purge_synced(w.store, w.client, now) == 0);  // within 7 days: kept
+    CHECK(fs::exists(w.store.image_path(images[0])));
+    server::FaultRule f;  // the server cannot confirm: kept
+    f.method = "GET";
+    f.path_contains = uuid;
+    f.count = -1;
+    w.server->add_fault(f);
+    CHECK(purge_synced(w.store, w.client, now + std::chrono::hours(24 * 8)) == 0);
+    CHECK(fs::exists(w.store.image_path(images[0])));
+    w.server->clear_faults();
+    CHECK(purge_synced(w.store, w.client, now + std::chrono::hours(24 * 8)) == 1);
+    for (const auto& img : images) CHECK_FALSE(fs::exists(w.store.image_path(img)));
+    CHECK(w.store.procedure(uuid)->state == ProcedureState::synced);
+    CHECK(w.store.verify().ok());
+}
