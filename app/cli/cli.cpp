@@ -22,6 +22,7 @@ const CommandAdder kCommands[] = {
     add_sync_command,
     add_recovery_command,
     add_audit_command,
+    add_demo_data_command,
 };
 
 }  // namespace
