@@ -3,7 +3,7 @@
 beside its reference measured in the same run, with the ratio. Ours and the
 reference alternate (A B, B A, ...); medians with min..max over the repeats.
 Nothing here passes or fails on time. Called by bench/run.sh (./dev bench)."""
-import argparse, json, os, platform, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, platform, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
@@ -28,11 +28,17 @@ def log(msg):
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
 
+CPU = []  # user+sys seconds of the last run() (less sensitive to a loaded machine than wall time)
+
+
 def run(cmd, **kw):
     """Runs cmd; returns (wall seconds, stdout). Raises on failure."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, **kw)
     wall = time.perf_counter() - t0
+    ru2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[:] = [ru2.ru_utime + ru2.ru_stime - ru.ru_utime - ru.ru_stime]
     if r.returncode != 0:
         raise RuntimeError(f"{cmd[0]} exited with {r.returncode}")
     return wall, r.stdout
@@ -66,22 +72,28 @@ def thumbs():
     imgs = os.path.join(CACHE, "images")
     run([os.path.join(BIN, "bench_images"), "gen", imgs, a.testdata])
     files = [l for l in open(os.path.join(imgs, "list.txt")).read().splitlines() if l]
-    ours_s, vips_s = [], []
+    ours_s, vips_s, ours_cpu, vips_cpu = [], [], [], []
     out = tempfile.mkdtemp(prefix="bench-vips-")
-    ours = lambda: ours_s.append(run([os.path.join(BIN, "bench_images"), "thumbs", os.path.join(imgs, "list.txt"), "2"])[0])
+    def ours():
+        ours_s.append(run([os.path.join(BIN, "bench_images"), "thumbs", os.path.join(imgs, "list.txt"), "2"])[0])
+        ours_cpu.append(CPU[0])
     def vips():
         shutil.rmtree(out); os.makedirs(out)
         vips_s.append(run(["vipsthumbnail", "-s", "256", "-o", os.path.join(out, "%s.jpg")] + files)[0])
+        vips_cpu.append(CPU[0])
     for i in range(a.repeats):
         for f in ((ours, vips) if i % 2 == 0 else (vips, ours)):
             f()
         log(f"thumbs round {i + 1}: ours {ours_s[-1]:.2f} s, vipsthumbnail {vips_s[-1]:.2f} s")
     shutil.rmtree(out)
     o, v = spread(ours_s), spread(vips_s)
-    raw["thumbs_cold"] = {"images": len(files), "ours_s": ours_s, "vips_s": vips_s}
+    raw["thumbs_cold"] = {"images": len(files), "ours_s": ours_s, "vips_s": vips_s, "ours_cpu_s": ours_cpu,
+                          "vips_cpu_s": vips_cpu}
     row(f"Thumbnails cold, {len(files)} images, wall", o, "s", v, "vipsthumbnail", o["median"] / v["median"], "<= 0.5")
     row("Thumbnails cold, images/s", len(files) / o["median"], "img/s", len(files) / v["median"], "vipsthumbnail",
         v["median"] / o["median"], ">= 2")
+    oc, vc = spread(ours_cpu), spread(vips_cpu)
+    row("  CPU time (user+sys), same runs", oc, "s", vc, "vipsthumbnail", oc["median"] / vc["median"], "")
 
 
 def ensure_store():
@@ -91,14 +103,15 @@ def ensure_store():
 
 def warm():
     ensure_store()
-    walls, mains = [], []
+    walls, mains, cpus = [], [], []
     for _ in range(max(5, a.repeats * 2)):
         w, out = run([os.path.join(BIN, "bench_store"), "first-screen", STORE, "24"])
-        walls.append(w * 1e3); mains.append(last_json(out)["main_ms"])
-    raw["thumbs_warm"] = {"process_ms": walls, "in_main_ms": mains}
+        walls.append(w * 1e3); mains.append(last_json(out)["main_ms"]); cpus.append(CPU[0] * 1e3)
+    raw["thumbs_warm"] = {"process_ms": walls, "in_main_ms": mains, "cpu_ms": cpus}
     o = spread(walls)
     row("Warm start: process start -> 24 cached thumbnails", o, "ms", 200, "target", o["median"] / 200, "<= 200 ms")
     row("  of which in main (open, list, read cache)", spread(mains), "ms")
+    row("  CPU time (user+sys) of the process", spread(cpus), "ms")
 
 
 def upload():
@@ -155,7 +168,16 @@ def store():
     row("Capture rate (1 image 1500x1000 16-bit, durable)", spread(caps), "captures/s")
 
 
+def cpu_pressure():
+    """Share of time some task waited for a CPU (Linux PSI), the load other builds put on this run."""
+    try:
+        return open("/proc/pressure/cpu").readline().strip()
+    except OSError:
+        return None
+
+
 t_start = time.time()
+pressure_before = cpu_pressure()
 for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("frames", frames), ("store", store)):
     section(name, fn)
 
@@ -167,7 +189,7 @@ def fmt(v):
 
 
 print(f"\nChairSync benchmarks ({platform.node()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}), "
-      f"medians [min..max] of {a.repeats}+ runs\n")
+      f"medians [min..max] of {a.repeats}+ runs\nCPU pressure (PSI): {cpu_pressure()}\n")
 hdr = ("figure", "ours", "unit", "reference", "ratio", "target")
 table = [hdr] + [(r["figure"], fmt(r["ours"]), r["unit"],
                   (fmt(r["reference"]) + " " + r["reference_label"]).strip() if r["reference"] is not None else "-",
@@ -176,7 +198,8 @@ w = [max(len(t[i]) for t in table) for i in range(len(hdr))]
 for t in table:
     print("  ".join(c.ljust(w[i]) for i, c in enumerate(t)).rstrip())
 out = a.out or os.path.join(a.build, "bench-results.json")
-json.dump({"machine": {"nproc": os.cpu_count(), "node": platform.node(), "load": os.getloadavg()},
+json.dump({"machine": {"nproc": os.cpu_count(), "node": platform.node(), "load": os.getloadavg(),
+                       "cpu_pressure_before": pressure_before, "cpu_pressure_after": cpu_pressure()},
            "started": t_start, "seconds": time.time() - t_start, "repeats": a.repeats, "rows": rows, "raw": raw},
           open(out, "w"), indent=1)
 print(f"\nresults: {out} ({time.time() - t_start:.0f} s)")
