@@ -31,7 +31,10 @@ std::vector<PatientRow> read_patients(sql::Stmt& st) {
     return out;
 }
 
-std::vector<std::string> words(const std::string& normalized) {
+// Words split at spaces and brackets/commas/slashes ("(Oak Street)" has the word "oak").
+std::vector<std::string> words(std::string normalized) {
+    for (char& ch : normalized)
+        if (ch == '(' || ch == ')' || ch == ',' || ch == '/' || ch == ';') ch = ' ';
     std::vector<std::string> out;
     std::istringstream in(normalized);
     for (std::string w; in >> w;) out.push_back(w);

@@ -174,6 +174,8 @@ void PracticeServer::Impl::apply_fault_after(const FaultRule& rule, const httpli
             return;
         case A::huge: {
             res.status = 200;
+            res.body.clear();  // httplib sends body, if any, instead of the provider
+            res.headers.erase("Content-Type");
             uint64_t total = rule.bytes;
             res.set_content_provider(total, "application/json", [total](size_t offset, size_t length, httplib::DataSink& sink) {
                 static const std::string block(64 * 1024, ' ');
@@ -197,6 +199,7 @@ void PracticeServer::Impl::apply_fault_after(const FaultRule& rule, const httpli
             double pause = rule.seconds;
             Sleeper* sl = &sleeper;
             res.body.clear();
+            res.headers.erase("Content-Type");
             res.set_content_provider(body->size(), type, [body, step, pause, sl](size_t offset, size_t length, httplib::DataSink& sink) {
                 size_t n = std::min(step, length);
                 if (!sink.write(body->data() + offset, n)) return false;

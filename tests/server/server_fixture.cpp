@@ -1,0 +1,148 @@
+#include "tests/server/server_fixture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "engine/util/sha256.h"
+#include "engine/util/uuid.h"
+
+namespace cs::test {
+
+server::ServerOptions DemoPractice::options_for(const TempDir& dir, void (*tweak)(server::ServerOptions&)) {
+    server::ServerOptions o;
+    o.db = dir / "practice.sqlite";
+    o.images_dir = dir / "images";
+    o.seed = "demo";
+    o.pin_hash_iterations = 1000;  // the real default is slow on purpose
+    o.access_log = false;
+    if (tweak) tweak(o);
+    return o;
+}
+
+server::ServerOptions demo_options(const TempDir& dir) { return DemoPractice::options_for(dir, nullptr); }
+
+DemoPractice::DemoPractice(void (*tweak)(server::ServerOptions&)) : server(options_for(dir, tweak)) { server.start(); }
+
+Api::Api(const std::string& base_url) : http_(base_url) {
+    http_.set_connection_timeout(5);
+    http_.set_read_timeout(20);
+    http_.set_write_timeout(20);
+}
+
+httplib::Headers Api::headers() const {
+    if (token.empty()) return {};
+    return {{"Authorization", "Bearer " + token}};
+}
+
+void Api::sign_in(const std::string& user, const std::string& pin) {
+    auto r = http_.Post("/api/v1/sessions", Json{{"user", user}, {"pin", pin}, {"workstation", "OP-1"}}.dump(),
+                        "application/json");
+    REQUIRE(r);
+    REQUIRE(r->status == 201);
+    token = json_of(r)["token"].get<std::string>();
+}
+
+httplib::Result Api::get(const std::string& path) { return http_.Get(path.c_str(), headers()); }
+
+httplib::Result Api::put_json(const std::string& path, const Json& body) {
+    return http_.Put(path.c_str(), headers(), body.dump(), "application/json");
+}
+
+httplib::Result Api::post_json(const std::string& path, const Json& body) {
+    return http_.Post(path.c_str(), headers(), body.dump(), "application/json");
+}
+
+httplib::Result Api::del(const std::string& path) { return http_.Delete(path.c_str(), headers()); }
+
+httplib::Result Api::put_image(const std::string& path, const std::string& bytes, const std::string& digest) {
+    auto h = headers();
+    if (!digest.empty()) h.emplace("Repr-Digest", digest);
+    return http_.Put(path.c_str(), h, bytes, "application/octet-stream");
+}
+
+Json json_of(const httplib::Result& r) {
+    REQUIRE(r);
+    Json j = Json::parse(r->body, nullptr, false);
+    INFO(r->body);
+    REQUIRE_FALSE(j.is_discarded());
+    return j;
+}
+
+std::string error_code(const httplib::Result& r) {
+    Json j = json_of(r);
+    INFO(r->body);
+    REQUIRE(j.contains("error"));
+    REQUIRE(j["error"]["message"].is_string());
+    return j["error"]["code"].get<std::string>();
+}
+
+TestImage make_image(size_t size, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string bytes(size, '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng() & 0xff);
+    return {new_uuid(), bytes, sha256_hex(bytes)};
+}
+
+Json declaration(const std::vector<TestImage>& images, const std::string& patient) {
+    Json list = Json::array();
+    int seq = 0;
+    for (const auto& i : images)
+        list.push_back({{"uuid", i.uuid}, {"sha256", i.sha256}, {"size", i.bytes.size()}, {"kind", "radiograph"}, {"seq", seq++}});
+    return {{"patient_id", patient}, {"location_id", "loc-1"}, {"code", "D0274"},
+            {"acquired_at", "2026-11-30T14:02:00Z"}, {"apply_charges", true}, {"bill_insurance", false},
+            {"provider_id", "prov-1"}, {"images", list}};
+}
+
+std::string procedure_path(const std::string& uuid) { return "/api/v1/imaging-procedures/" + uuid; }
+std::string image_path(const std::string& proc, const std::string& img) { return procedure_path(proc) + "/images/" + img; }
+
+Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const std::vector<TestImage>& images) {
+    auto d = api.put_json(procedure_path(proc), decl);
+    REQUIRE(d);
+    REQUIRE(d->status == 201);
+    for (const auto& i : images) {
+        auto u = api.put_image(image_path(proc, i.uuid), i.bytes, repr_digest_header(i.sha256));
+        REQUIRE(u);
+        REQUIRE(u->status == 201);
+    }
+    auto c = api.post_json(procedure_path(proc) + "/commit");
+    REQUIRE(c);
+    REQUIRE(c->status == 200);
+    return json_of(c);
+}
+
+std::string raw_exchange(int port, const std::string& request, double timeout_seconds) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    size_t sent = 0;
+    while (sent < request.size()) {
+        ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        REQUIRE(n > 0);
+        sent += static_cast<size_t>(n);
+    }
+    std::string got;
+    char buf[65536];
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        int ready = ::poll(&p, 1, static_cast<int>(timeout_seconds * 1000));
+        if (ready <= 0) break;  // silence past the timeout: return what came
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;  // closed (or reset)
+        got.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return got;
+}
+
+}  // namespace cs::test

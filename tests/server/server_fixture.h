@@ -1,0 +1,66 @@
+#pragma once
+// A demo practice server on a loopback port in a temporary folder, and a
+// small HTTP client that speaks to it the way ChairSync does.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "server/practice_server.h"
+#include "tests/support/test_support.h"
+
+namespace cs::test {
+
+using Json = nlohmann::json;
+
+// Demo seed, quick PIN hashing, no access log.
+server::ServerOptions demo_options(const TempDir& dir);
+
+struct DemoPractice {
+    TempDir dir;
+    server::PracticeServer server;
+    explicit DemoPractice(void (*tweak)(server::ServerOptions&) = nullptr);
+    static server::ServerOptions options_for(const TempDir& dir, void (*tweak)(server::ServerOptions&));
+};
+
+class Api {
+public:
+    explicit Api(const std::string& base_url);
+    httplib::Client& http() { return http_; }
+    std::string token;
+
+    void sign_in(const std::string& user = "demo", const std::string& pin = "1234");
+    httplib::Result get(const std::string& path);
+    httplib::Result put_json(const std::string& path, const Json& body);
+    httplib::Result post_json(const std::string& path, const Json& body = Json::object());
+    httplib::Result del(const std::string& path);
+    httplib::Result put_image(const std::string& path, const std::string& bytes, const std::string& digest_header);
+
+private:
+    httplib::Headers headers() const;
+    httplib::Client http_;
+};
+
+Json json_of(const httplib::Result& r);       // the body as JSON (fails the test if it is not)
+std::string error_code(const httplib::Result& r);  // error.code of an error answer
+
+struct TestImage {
+    std::string uuid, bytes, sha256;
+};
+TestImage make_image(size_t size, unsigned seed);
+
+// A valid declaration body for patient p-1001 at loc-1 (D0274, prov-1).
+Json declaration(const std::vector<TestImage>& images, const std::string& patient = "p-1001");
+
+std::string procedure_path(const std::string& uuid);
+std::string image_path(const std::string& proc, const std::string& img);
+
+// Declares, uploads every image and commits; returns the commit answer.
+Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const std::vector<TestImage>& images);
+
+// A raw request over a plain TCP socket: everything the server sent before
+// closing (empty when it closed without answering).
+std::string raw_exchange(int port, const std::string& request, double timeout_seconds = 10);
+
+}  // namespace cs::test

@@ -1,0 +1,147 @@
+// HTTPS with a certificate made here, and the practice-server command itself.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+
+#include "engine/util/error.h"
+#include "tests/server/server_fixture.h"
+
+using namespace cs::test;
+
+namespace {
+
+// A self-signed certificate for 127.0.0.1 (and localhost), as PEM files.
+void make_self_signed(const std::filesystem::path& cert_file, const std::filesystem::path& key_file) {
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    REQUIRE(key);
+    X509* x = X509_new();
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, key);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+    REQUIRE(san);
+    X509_add_ext(x, san, -1);
+    X509_EXTENSION_free(san);
+    X509_EXTENSION* bc = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints, "critical,CA:TRUE");
+    X509_add_ext(x, bc, -1);
+    X509_EXTENSION_free(bc);
+    REQUIRE(X509_sign(x, key, EVP_sha256()) > 0);
+
+    FILE* c = std::fopen(cert_file.c_str(), "wb");
+    REQUIRE(c);
+    PEM_write_X509(c, x);
+    std::fclose(c);
+    FILE* k = std::fopen(key_file.c_str(), "wb");
+    REQUIRE(k);
+    PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(k);
+    X509_free(x);
+    EVP_PKEY_free(key);
+}
+
+}  // namespace
+
+TEST_CASE("HTTPS: works when the client trusts the certificate, fails when it does not") {
+    TempDir dir;
+    make_self_signed(dir / "cert.pem", dir / "key.pem");
+    auto opt = demo_options(dir);
+    opt.tls = cs::server::TlsFiles{dir / "cert.pem", dir / "key.pem"};
+    cs::server::PracticeServer server(opt);
+    server.start();
+    CHECK(server.base_url().rfind("https://127.0.0.1:", 0) == 0);
+
+    httplib::SSLClient trusting("127.0.0.1", server.port());
+    trusting.set_ca_cert_path((dir / "cert.pem").c_str());
+    trusting.enable_server_certificate_verification(true);
+    auto ok = trusting.Get("/api/v1/health");
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+    CHECK(Json::parse(ok->body)["status"] == "ok");
+
+    httplib::SSLClient wary("127.0.0.1", server.port());
+    wary.enable_server_certificate_verification(true);
+    auto refused = wary.Get("/api/v1/health");
+    CHECK_FALSE(refused);
+    CHECK(refused.error() == httplib::Error::SSLServerVerification);
+
+    // Plain HTTP to the TLS port gets no answer.
+    httplib::Client plain("127.0.0.1", server.port());
+    plain.set_read_timeout(5);
+    auto p = plain.Get("/api/v1/health");
+    CHECK((!p || p->status != 200));
+}
+
+TEST_CASE("a TLS key that cannot be loaded is a clear error") {
+    TempDir dir;
+    auto opt = demo_options(dir);
+    opt.tls = cs::server::TlsFiles{dir / "missing-cert.pem", dir / "missing-key.pem"};
+    cs::server::PracticeServer server(opt);
+    REQUIRE_THROWS_AS(server.start(), cs::Error);
+}
+
+TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIGTERM") {
+    TempDir dir;
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    std::string exe = bin("practice-server").string();
+    std::vector<std::string> args{exe, "--db", (dir / "p.sqlite").string(), "--images", (dir / "img").string(),
+                                  "--listen", "127.0.0.1:0", "--seed", "demo"};
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(out[1], 1);
+        ::close(out[0]);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char ch;
+    while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    ::close(out[0]);
+    INFO(line);
+    const std::string prefix = "listening on http://127.0.0.1:";
+    REQUIRE(line.rfind(prefix, 0) == 0);
+    int port = std::stoi(line.substr(prefix.size()));
+    CHECK(port > 0);
+
+    Api api("http://127.0.0.1:" + std::to_string(port));
+    auto h = api.get("/api/v1/health");
+    REQUIRE(h);
+    CHECK(h->status == 200);
+    api.sign_in();  // the demo seed is there, with its real (slow) PIN hashing
+
+    REQUIRE(::kill(pid, SIGTERM) == 0);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("practice-server: bad arguments fail with a message") {
+    TempDir dir;
+    auto r = run_process({bin("practice-server").string(), "--db", (dir / "p.sqlite").string(), "--images",
+                          (dir / "img").string(), "--listen", "nowhere"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--listen") != std::string::npos);
+    auto r2 = run_process({bin("practice-server").string(), "--images", (dir / "img").string()});
+    CHECK(r2.exit_code != 0);
+    CHECK_FALSE(r2.err.empty());
+}
