@@ -184,6 +184,9 @@ void PracticeServer::start() {
     s.http->set_payload_max_length(std::max(s.opt.max_image_bytes, s.opt.max_json_bytes));
     s.http->set_read_timeout(30, 0);
     s.http->set_write_timeout(30, 0);
+    // Headers and body go out in separate writes; without TCP_NODELAY each
+    // small answer waits ~40 ms for the peer's delayed ACK.
+    s.http->set_tcp_nodelay(true);
     s.install_routes();
 
     int port = s.opt.port == 0 ? s.http->bind_to_any_port(s.opt.host)
