@@ -3,7 +3,9 @@
 // optionally scaled up with generated patients for benchmarks.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -21,10 +23,17 @@ struct DemoDataOptions {
 };
 
 // A line on stderr every tenth of a large build, so a long run shows life.
-void report_progress(int done, int total) {
-    if (total < 1000) return;
-    const int step = total / 10;
-    if (done == total || done / step != (done - 1) / step) std::cerr << "  " << done << " of " << total << " images\n";
+// Procedures add several images at once, so it tracks the last tenth shown.
+std::function<void(int, int)> progress_reporter() {
+    auto shown = std::make_shared<int>(0);
+    return [shown](int done, int total) {
+        if (total < 1000) return;
+        const int tenth = static_cast<int>(int64_t(done) * 10 / total);
+        if (tenth > *shown) {
+            *shown = tenth;
+            std::cerr << "  " << done << " of " << total << " images\n";
+        }
+    };
 }
 
 }  // namespace
@@ -44,7 +53,7 @@ CommandRun add_demo_data_command(CLI::App& app, const Globals& g) {
         if (!o->store.replace && !demo::folder_is_empty(dir))
             throw Error("The folder " + dir.string() + " is not empty. Choose an empty folder, "
                         "or add --force to replace the store in it.");
-        o->store.progress = report_progress;
+        o->store.progress = progress_reporter();
         const auto start = std::chrono::steady_clock::now();
         const auto info = demo::build_demo_store(dir, o->store);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
