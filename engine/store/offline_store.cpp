@@ -20,10 +20,24 @@ std::filesystem::path prepare_root(const std::filesystem::path& root) {
     return root / "store.db";
 }
 
-// Sort key for people: last name, then first name, as the user reads them
-// (case and accents folded), then id so equal names keep a stable order.
-auto person_key(const OfflinePatient& p) {
-    return std::make_tuple(normalize_name(p.last_name), normalize_name(p.first_name), p.id);
+// Sorts people as the user reads them: last name, then first name (case and
+// accents folded), then id so equal names keep a stable order. Each key is
+// made once per person, not twice per comparison (normalize_name showed up
+// in the warm-start profile).
+template <typename T, typename PatientOf>
+void sort_people(std::vector<T>& people, PatientOf patient_of) {
+    using Key = std::tuple<std::string, std::string, int64_t>;
+    std::vector<std::pair<Key, size_t>> order;
+    order.reserve(people.size());
+    for (size_t i = 0; i < people.size(); ++i) {
+        const OfflinePatient& p = patient_of(people[i]);
+        order.emplace_back(Key{normalize_name(p.last_name), normalize_name(p.first_name), p.id}, i);
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<T> sorted;
+    sorted.reserve(people.size());
+    for (auto& [key, i] : order) sorted.push_back(std::move(people[i]));
+    people = std::move(sorted);
 }
 
 void require_one_change(sql::Db& db, const std::string& uuid) {
@@ -68,8 +82,7 @@ ORDER BY pt.id, p.acquired_at, p.uuid)sql");
         s.images += static_cast<int>(st.i64(4));
         if (!st.is_null(5)) s.first_images.push_back(read_image_row(st, 5));
     }
-    std::sort(out.begin(), out.end(),
-              [](const PatientSummary& a, const PatientSummary& b) { return person_key(a.patient) < person_key(b.patient); });
+    sort_people(out, [](const PatientSummary& s) -> const OfflinePatient& { return s.patient; });
     return out;
 }
 
@@ -79,7 +92,7 @@ std::vector<OfflinePatient> OfflineStore::patients() {
         "WHERE EXISTS (SELECT 1 FROM procedures p WHERE p.patient_id = pt.id)");
     std::vector<OfflinePatient> out;
     while (st.step()) out.push_back({st.i64(0), st.text(1), st.text(2), st.text(3)});
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return person_key(a) < person_key(b); });
+    sort_people(out, [](const OfflinePatient& p) -> const OfflinePatient& { return p; });
     return out;
 }
 
@@ -91,27 +104,30 @@ std::optional<OfflinePatient> OfflineStore::patient(int64_t id) {
 }
 
 std::vector<ProcedureRecord> OfflineStore::procedures_of(int64_t patient_id) {
-    auto st = db_.prepare(std::string("SELECT ") + kProcedureColumns +
-                          " FROM procedures p WHERE p.patient_id = ?1 ORDER BY p.acquired_at, p.uuid");
-    st.bind_all(patient_id);
+    static const std::string sql = std::string("SELECT ") + kProcedureColumns +
+                                   " FROM procedures p WHERE p.patient_id = ?1 ORDER BY p.acquired_at, p.uuid";
+    auto st = db_.cached(sql);
+    st->bind_all(patient_id);
     std::vector<ProcedureRecord> out;
-    while (st.step()) out.push_back(read_procedure_row(st, 0));
+    while (st->step()) out.push_back(read_procedure_row(*st, 0));
     return out;
 }
 
 std::optional<ProcedureRecord> OfflineStore::procedure(const std::string& uuid) {
-    auto st = db_.prepare(std::string("SELECT ") + kProcedureColumns + " FROM procedures p WHERE p.uuid = ?1");
-    st.bind_all(uuid);
-    if (!st.step()) return std::nullopt;
-    return read_procedure_row(st, 0);
+    static const std::string sql = std::string("SELECT ") + kProcedureColumns + " FROM procedures p WHERE p.uuid = ?1";
+    auto st = db_.cached(sql);
+    st->bind_all(uuid);
+    if (!st->step()) return std::nullopt;
+    return read_procedure_row(*st, 0);
 }
 
 std::vector<ImageRecord> OfflineStore::images_of(const std::string& procedure_uuid) {
-    auto st = db_.prepare(std::string("SELECT ") + image_columns("i") +
-                          " FROM images i WHERE i.procedure_uuid = ?1 ORDER BY i.seq");
-    st.bind_all(procedure_uuid);
+    static const std::string sql =
+        std::string("SELECT ") + image_columns("i") + " FROM images i WHERE i.procedure_uuid = ?1 ORDER BY i.seq";
+    auto st = db_.cached(sql);
+    st->bind_all(procedure_uuid);
     std::vector<ImageRecord> out;
-    while (st.step()) out.push_back(read_image_row(st, 0));
+    while (st->step()) out.push_back(read_image_row(*st, 0));
     return out;
 }
 

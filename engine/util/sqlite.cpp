@@ -23,7 +23,16 @@ Db::Db(const std::filesystem::path& file, OpenOptions opt) : path_(file) {
     exec("PRAGMA foreign_keys=ON");
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+    cache_.clear();  // finalize kept statements before the connection closes
+    sqlite3_close_v2(db_);
+}
+
+Db::Cached Db::cached(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<Stmt>(*this, sql)).first;
+    return Cached(*it->second);
+}
 
 void Db::fail(int rc, std::string_view context) const {
     std::string detail = std::string(context) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));

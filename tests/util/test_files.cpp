@@ -65,3 +65,23 @@ TEST_CASE("sqlite wrapper: binds, transactions roll back unless committed") {
     CHECK_FALSE(st.step());
     CHECK_THROWS_AS(db.exec("SELECT * FROM missing_table"), Error);
 }
+
+TEST_CASE("kept statements are reused and leave no read transaction open") {
+    test::TempDir dir;
+    sql::Db db(dir / "t.db");
+    db.exec("CREATE TABLE t(a INTEGER)");
+    db.exec("INSERT INTO t VALUES(1),(2),(3)");
+    for (int round = 0; round < 3; ++round) {
+        auto st = db.cached("SELECT a FROM t ORDER BY a");
+        REQUIRE(st->step());
+        CHECK(st->i64(0) == 1);  // starts from the first row every time: it was reset
+    }  // left after one row on purpose
+    sql::Db other(dir / "t.db");
+    other.exec("INSERT INTO t VALUES(4)");
+    auto cp = other.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    REQUIRE(cp.step());
+    CHECK(cp.i64(0) == 0);  // not busy: no reader holds the old snapshot
+    auto st = db.cached("SELECT COUNT(*) FROM t");
+    REQUIRE(st->step());
+    CHECK(st->i64(0) == 4);
+}
