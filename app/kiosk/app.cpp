@@ -12,6 +12,8 @@
 #include "app/kiosk/automation.h"
 #include "app/kiosk/chrome.h"
 #include "app/kiosk/demo_workspace.h"
+#include "app/kiosk/inactivity.h"
+#include "app/kiosk/wizard.h"
 #include "app/kiosk/main_thread_queue.h"
 #include "app/kiosk/window.h"
 #include "engine/util/error.h"
@@ -34,7 +36,15 @@ EngineOptions engine_options(const Config& cfg) {
     o.store = cfg.store;
     o.server_url = cfg.server;
     o.workstation = cfg.workstation;
-    if (cfg.demo) o.prepare = prepare_demo_workspace;
+    o.location = cfg.location;
+    o.recovery = cfg.recovery.string();
+    o.proceed_command = cfg.proceed_command;
+    o.patient = cfg.patient;
+    if (cfg.demo) {
+        o.prepare = prepare_demo_workspace;
+        o.auto_user = "demo";  // a newcomer sees Home at once (docs/demo-practice.md)
+        o.auto_pin = "1234";
+    }
     return o;
 }
 
@@ -63,7 +73,8 @@ public:
                     });
                 });
         }
-        screen_ = make_screen(cfg_.configured() ? ScreenId::patients : ScreenId::first_run);
+        current_ = cfg_.configured() ? ScreenId::sign_in : ScreenId::first_run;
+        screen_ = make_screen(current_);
         automation_ = std::make_unique<Automation>(cfg_);
     }
 
@@ -96,8 +107,12 @@ private:
         ImGui::NewFrame();
         ImGuiIO& io = ImGui::GetIO();
         if (ImGui::IsAnyMouseDown() || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 ||
-            !io.InputQueueCharacters.empty())
+            !io.InputQueueCharacters.empty()) {
             settle_ = kSettleFrames;
+            inactivity_.touch(ImGui::GetTime());
+        }
+        if (!s.signed_in) inactivity_.touch(ImGui::GetTime());
+        if (inactivity_.expired(ImGui::GetTime())) worker_->send(cmd::SignOut{});  // hides all patient data
         // Spinners turn: keep drawing, slowly, without counting as a change.
         animating_ = !s.busy.empty() || !s.store_loaded || s.server == ServerStatus::checking;
 
@@ -116,8 +131,12 @@ private:
         std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
         glfwSwapBuffers(window_.handle());
 
+        if (!nav_.has_next()) {
+            if (auto want = route(s, current_)) nav_.go(*want);  // the workflow's step decides
+        }
         if (nav_.has_next()) {
-            screen_ = make_screen(nav_.take());
+            current_ = nav_.take();
+            screen_ = make_screen(current_);
             settle_ = kSettleFrames;
         }
         if (settle_ > 0) --settle_;
@@ -132,6 +151,8 @@ private:
     std::unique_ptr<EngineWorker> worker_;  // after queue_/textures_: stopped before them
     std::unique_ptr<Screen> screen_;
     Navigator nav_;
+    ScreenId current_ = ScreenId::first_run;
+    InactivityTimer inactivity_{cfg_.signout_minutes * 60.0};
     std::unique_ptr<Automation> automation_;
     uint64_t last_version_ = 0;
     int settle_ = kSettleFrames;  // frames still to draw after a change

@@ -51,6 +51,33 @@ void end_bar() {
 // Vertically centres a line of the given height in the bar.
 void centre_line(float bar_h, float line_h) { ImGui::SetCursorPosY((bar_h - line_h) / 2); }
 
+// The workflow's tabs with the current one marked (accent and underlined),
+// or just the screen's title outside the workflow (Sign In, Preview, ...).
+void where_tabs(Frame& f, const std::string& title) {
+    static const char* const kTabs[] = {"Home", "Patient", "Patient Match", "Imaging Options", "Sync"};
+    bool in_tabs = false;
+    for (const char* t : kTabs) in_tabs = in_tabs || title == t;
+    ImGui::PushFont(f.fonts.heading);
+    if (!in_tabs) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ui::Colors().accent);
+        ui::Text("%s", title.c_str());
+        ImGui::PopStyleColor();
+    }
+    for (size_t i = 0; in_tabs && i < std::size(kTabs); ++i) {
+        bool current = title == kTabs[i];
+        if (i > 0) ImGui::SameLine(0, ui::Em(1.2f));
+        ImGui::PushStyleColor(ImGuiCol_Text, current ? ui::Colors().accent : ui::Colors().text_muted);
+        ui::Text("%s", kTabs[i]);
+        ImGui::PopStyleColor();
+        if (current) {
+            ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(a.x, b.y + 2), ImVec2(b.x, b.y + ui::Em(0.25f)),
+                                                      ui::U32(ui::Colors().accent));
+        }
+    }
+    ImGui::PopFont();
+}
+
 void top_bar(Frame& f, Screen& screen, float h) {
     begin_bar("##top-bar", h);
     centre_line(h, f.fonts.heading->FontSize);
@@ -59,15 +86,12 @@ void top_bar(Frame& f, Screen& screen, float h) {
     ImGui::PopFont();
     ImGui::SameLine(0, ui::Em(1.5f));
     centre_line(h, f.fonts.heading->FontSize);
-    ImGui::PushFont(f.fonts.heading);
-    ImGui::PushStyleColor(ImGuiCol_Text, ui::Colors().accent);
-    ui::Text("%s", screen.title());
-    ImGui::PopStyleColor();
-    ImGui::PopFont();
+    where_tabs(f, screen.title());
 
     // Right side: workstation · location, then the server status with its icon.
     std::string where = f.snap.workstation.empty() ? std::string("This computer") : f.snap.workstation;
     if (!f.config.location.empty()) where += "  \xC2\xB7  " + f.config.location;
+    if (!f.snap.user_name.empty()) where += "  \xC2\xB7  " + f.snap.user_name;
     const char* server = server_words(f.snap.server);
     float icon = ui::Em(1.3f), gap = ui::Em(1.5f);
     float right_w = ImGui::CalcTextSize(where.c_str()).x + gap + icon + ui::Em(0.5f) +

@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "app/kiosk/sync_commands.h"
 #include "engine/store/records.h"
 
 namespace cs::kiosk::cmd {
@@ -21,5 +22,5 @@ struct LoadThumbnail {
 }  // namespace cs::kiosk::cmd
 
 namespace cs::kiosk {
-using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail>;
+using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail, cmd::SyncCommand>;
 }

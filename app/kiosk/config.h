@@ -18,7 +18,7 @@ struct Config {
     fs::path recovery;            // recovery folder
     std::string workstation;      // e.g. OP-1
     std::string proceed_command;  // run by Finish & Proceed with the patient
-    int signout_minutes = 10;     // sign out after this long without a touch
+    int signout_minutes = 5;      // sign out after this long without a touch
     bool fullscreen = false;
     float scale = 1.0f;           // multiplies the monitor's content scale
 

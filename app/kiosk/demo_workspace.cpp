@@ -89,6 +89,26 @@ void capture_demo_patients(const fs::path& store_dir) {
 }
 #endif
 
+// docs/demo-practice.md: the server fails Noah Patel's D0230 upload every time,
+// so the demo shows a failure, Sync the Procedure Again and Hide Procedure.
+// Found in the store itself, so a reused demo store (--store) gets it too.
+void fail_noah_patel_d0230(server::PracticeServer& server, const fs::path& store_dir) {
+    OfflineStore store(store_dir);
+    for (const auto& p : store.patients_with_pending()) {
+        if (p.patient.first_name != "Noah" || p.patient.last_name != "Patel") continue;
+        for (const auto& proc : store.procedures_of(p.patient.id)) {
+            if (proc.code != "D0230") continue;
+            server::FaultRule rule;
+            rule.action = server::FaultRule::Action::fail;
+            rule.method = "PUT";
+            rule.path_contains = proc.uuid;
+            rule.count = -1;  // forever
+            rule.status = 500;
+            server.add_fault(rule);
+        }
+    }
+}
+
 }  // namespace
 
 void build_demo_offline_store(const fs::path& store_dir) {
@@ -116,6 +136,7 @@ std::shared_ptr<void> prepare_demo_workspace(EngineOptions& opt) {
     ws->server = std::make_unique<server::PracticeServer>(so);
     ws->server->start();
     opt.server_url = ws->server->base_url();
+    fail_noah_patel_d0230(*ws->server, opt.store);
     if (opt.workstation.empty()) opt.workstation = "OP-1";
     spdlog::info("demo: store {}, server {}", opt.store.string(), opt.server_url);
     return ws;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/kiosk/sync_engine.h"
 #include "app/kiosk/thumbnails.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/error.h"
@@ -82,6 +83,7 @@ void EngineWorker::run(std::stop_token st) {
         } else {
             open_store();
             handle(cmd::Refresh{});
+            start_sync_engine();
         }
     } catch (const Error& e) {
         spdlog::error("engine start: {} ({})", e.what(), e.detail());
@@ -109,6 +111,7 @@ void EngineWorker::run(std::stop_token st) {
     }
     // Pool first (its threads may still call back), then the store, on this thread.
     thumbnails_.reset();
+    sync_.reset();  // before the store it uses
     store_.reset();
     prepared_.reset();
 }
@@ -121,6 +124,22 @@ void EngineWorker::handle(const cmd::Refresh&) {
         s.store_loaded = true;
         s.error.clear();
     });
+}
+
+void EngineWorker::start_sync_engine() {
+    SyncEngineOptions o{opt_.server_url, opt_.location,        opt_.workstation, opt_.recovery,
+                        opt_.proceed_command, opt_.patient, opt_.auto_user,   opt_.auto_pin};
+    sync_ = std::make_unique<SyncEngine>(*store_, std::move(o), [this](const auto& change) { publish(change); });
+    sync_->start();
+}
+
+void EngineWorker::handle(const cmd::SyncCommand& c) {
+    if (!sync_) throw Error("The offline store is not open.", "sync command before the store opened");
+    sync_->handle(c);
+    if (std::holds_alternative<cmd::Finish>(c) || std::holds_alternative<cmd::SyncAnother>(c) ||
+        std::holds_alternative<cmd::RemindLater>(c) || std::holds_alternative<cmd::SignIn>(c)) {
+        if (snapshot()->error.empty()) handle(cmd::Refresh{});  // Home's counts (Refresh clears the error)
+    }
 }
 
 void EngineWorker::handle(const cmd::LoadThumbnail& c) {

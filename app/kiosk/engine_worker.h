@@ -24,6 +24,9 @@
 namespace cs {
 class OfflineStore;
 }
+namespace cs::kiosk {
+class SyncEngine;
+}
 
 namespace cs::kiosk {
 
@@ -31,6 +34,11 @@ struct EngineOptions {
     std::filesystem::path store;       // offline store folder
     std::string server_url;            // empty: not configured
     std::string workstation;           // empty: the store's own id
+    std::string location;              // empty: the store's location_id setting
+    std::string recovery;              // empty: the store's default recovery folder
+    std::string proceed_command;       // Finish & Proceed runs it for `patient`
+    std::string patient;               // gate mode: the online patient the user came from
+    std::string auto_user, auto_pin;   // --demo: signed in at once
     std::filesystem::path thumbnail_cache;  // where thumbnails are kept on disk; empty: <store>/thumbnails
     int thumbnail_threads = 2;
 
@@ -61,9 +69,11 @@ private:
     void run(std::stop_token st);
     void handle(const cmd::Refresh&);
     void handle(const cmd::LoadThumbnail&);
+    void handle(const cmd::SyncCommand&);
     // Copies the current snapshot, applies `change`, publishes it, wakes the UI.
     void publish(const std::function<void(Snapshot&)>& change);
     void open_store();
+    void start_sync_engine();
 
     EngineOptions opt_;
     Wake wake_;
@@ -73,6 +83,7 @@ private:
     std::shared_ptr<void> prepared_;
     std::unique_ptr<OfflineStore> store_;
     std::unique_ptr<ThumbnailPool> thumbnails_;
+    std::unique_ptr<SyncEngine> sync_;  // the client, audit log and sync session
 
     mutable std::mutex snap_mu_;
     std::shared_ptr<const Snapshot> snap_;

@@ -16,7 +16,11 @@
 
 namespace cs::kiosk {
 
-enum class ScreenId { first_run, patients };
+enum class ScreenId {
+    first_run, patients, preview, recovery,
+    // The workflow (sync_engine.cpp drives it; route() in screen_wizard_parts.cpp picks the screen).
+    sign_in, home, prompt, refused, wizard_patient, wizard_match, wizard_options, wizard_sync,
+};
 
 class Navigator {
 public:

@@ -6,10 +6,29 @@ namespace cs::kiosk {
 std::unique_ptr<Screen> make_first_run_screen();
 std::unique_ptr<Screen> make_patients_screen();
 
+std::unique_ptr<Screen> make_sign_in_screen();
+std::unique_ptr<Screen> make_home_screen();
+std::unique_ptr<Screen> make_prompt_screen();
+std::unique_ptr<Screen> make_refused_screen();
+std::unique_ptr<Screen> make_wizard_patient_screen();
+std::unique_ptr<Screen> make_wizard_match_screen();
+std::unique_ptr<Screen> make_wizard_options_screen();
+std::unique_ptr<Screen> make_wizard_sync_screen();
+
 std::unique_ptr<Screen> make_screen(ScreenId id) {
     switch (id) {
     case ScreenId::first_run: return make_first_run_screen();
     case ScreenId::patients: return make_patients_screen();
+    case ScreenId::preview: return make_home_screen();   // until the Preview screen lands
+    case ScreenId::recovery: return make_home_screen();  // until the Recovery folder screen lands
+    case ScreenId::sign_in: return make_sign_in_screen();
+    case ScreenId::home: return make_home_screen();
+    case ScreenId::prompt: return make_prompt_screen();
+    case ScreenId::refused: return make_refused_screen();
+    case ScreenId::wizard_patient: return make_wizard_patient_screen();
+    case ScreenId::wizard_match: return make_wizard_match_screen();
+    case ScreenId::wizard_options: return make_wizard_options_screen();
+    case ScreenId::wizard_sync: return make_wizard_sync_screen();
     }
     return make_first_run_screen();
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/store/records.h"
+#include "engine/sync/session_view.h"
 
 namespace cs::kiosk {
 
@@ -25,6 +26,15 @@ struct Snapshot {
     // The practice server.
     ServerStatus server = ServerStatus::not_configured;
     std::string server_url;
+
+    // Sign-in and the sync workflow (sync_engine.cpp).
+    bool signed_in = false;
+    std::string user_name;                 // as the server names the signed-in user
+    std::vector<std::string> known_users;  // who signed in here before, latest first
+    bool should_prompt = false;  // offline procedures wait and Remind Me Later was not chosen today
+    bool in_session = false;     // Synchronize Procedures began, until Finish or Remind Me Later
+    bool lock_refused = false;   // offline imaging holds the store: the refusal screen shows
+    SessionView session;         // a copy of SyncSession::view()
 
     // Something the worker is doing that takes a while ("Preparing the demo…"), or empty.
     std::string busy;

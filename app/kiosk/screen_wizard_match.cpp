@@ -1,0 +1,158 @@
+// Patient Match tab (PRODUCT.md §2.4): the offline patient and the online
+// match side by side, same fields in the same order, differences marked;
+// twins must be chosen; Edit searches patients and households; with no
+// match the search shows at once. New patients cannot be made here.
+#include <imgui.h>
+
+#include "app/kiosk/wizard.h"
+#include "engine/util/text.h"
+#include "widgets/controls.h"
+#include "widgets/keyboard.h"
+#include "widgets/theme.h"
+
+namespace cs::kiosk {
+
+namespace {
+
+struct Fields {
+    std::string name, birth, household;
+};
+
+class WizardMatchScreen : public Screen {
+public:
+    const char* title() const override { return "Patient Match"; }
+
+    void content(Frame& f) override {
+        const SessionView& v = f.snap.session;
+        error_banner(f);
+        if (!v.offline_patient) return;
+        today_ = today_local();
+        const OfflinePatient& op = *v.offline_patient;
+        Fields off{offline_name(op), format_birth_date(op.birth_date, today_), "(not entered offline)"};
+        std::optional<Fields> on;
+        if (v.match.selected) on = online_fields(*v.match.selected);
+
+        float col = (ImGui::GetContentRegionAvail().x - ui::Em(1.5f)) / 2;
+        ImGui::BeginChild("##offline", ImVec2(col, 0));
+        ui::Heading("Offline patient (as entered)");
+        draw_fields(off, on, false);
+        ImGui::Spacing();
+        thumbs(f, op.id);
+        ImGui::EndChild();
+        ImGui::SameLine(0, ui::Em(1.5f));
+        ImGui::BeginChild("##online");
+        online_side(f, v, off, on);
+        ImGui::EndChild();
+
+        if (keyboard_) {
+            bool cancelled = false;
+            if (ui::OnScreenKeyboard("##search", &query_, ui::KeyboardLayout::letters, &cancelled,
+                                     "Search patients and households")) {
+                keyboard_ = false;
+                if (!query_.empty()) f.engine.send(cmd::Search{query_});
+            } else if (cancelled) {
+                keyboard_ = false;
+            }
+        }
+    }
+
+    void actions(Frame& f) override {
+        back_and_remind(f);
+        bottom_bar_right(ui::Em(6));
+        ImGui::BeginDisabled(!f.snap.session.can_next);
+        if (ui::BigButton("Next", ui::ButtonKind::primary, ImVec2(ui::Em(6), 0))) f.engine.send(cmd::AcceptMatch{});
+        ImGui::EndDisabled();
+    }
+
+private:
+    Fields online_fields(const api::Patient& p) const {
+        return {online_name(p), format_birth_date(p.birth_date, today_),
+                p.household ? p.household->name : "(no household)"};
+    }
+
+    // Name, date of birth, household; a field that differs from the other side is in red.
+    void draw_fields(const Fields& mine, const std::optional<Fields>& other, bool is_online) {
+        auto row = [&](const char* label, const std::string& value, bool differs) {
+            ui::TextMuted("%s", label);
+            text_colored(differs ? ui::Colors().danger : ui::Colors().text, value + (differs ? "  (differs)" : ""));
+            ImGui::Spacing();
+        };
+        bool name_differs = other && normalize_name(mine.name) != normalize_name(other->name);
+        bool birth_differs = other && mine.birth != other->birth;
+        row("Name", mine.name, name_differs);
+        row("Date of birth", mine.birth, birth_differs);
+        row("Household", mine.household, false);
+        (void)is_online;
+    }
+
+    void thumbs(Frame& f, int64_t offline_id) {
+        for (const auto& p : f.snap.session.patients) {
+            if (p.patient.id != offline_id) continue;
+            ui::TextMuted("%s", counts_text(p.procedures, p.images).c_str());
+            float size = ui::Em(6.5f), gap = ui::Em(0.5f);
+            int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));
+            for (size_t i = 0; i < p.first_images.size(); ++i) {
+                if (i % per_row != 0) ImGui::SameLine(0, gap);
+                thumbnail(f, p.first_images[i], size);
+            }
+        }
+    }
+
+    void patient_row(Frame& f, const api::Patient& p, const std::string& selected_id) {
+        std::vector<std::string> lines = {online_name(p), format_birth_date(p.birth_date, today_) + "  \xC2\xB7  " +
+                                                              (p.household ? p.household->name : "no household")};
+        if (touch_row(f, "o" + p.id, lines, p.id == selected_id)) f.engine.send(cmd::ChoosePatient{p.id});
+    }
+
+    void online_side(Frame& f, const SessionView& v, const Fields& off, const std::optional<Fields>& on) {
+        const MatchView& m = v.match;
+        std::string sel = m.selected ? m.selected->id : "";
+        if (m.editing) {
+            ui::Heading("Search the online patients");
+            std::string shown = query_.empty() ? "Tap to type a name" : query_;
+            if (ui::BigButton((shown + "##query").c_str(), ui::ButtonKind::secondary, ImVec2(-1, 0))) keyboard_ = true;
+            if (!auto_opened_ && m.query.empty()) keyboard_ = auto_opened_ = true;  // no match: search at once
+            ui::TextWrapped("%s", m.note.c_str());
+            ImGui::BeginChild("##results");
+            if (!m.query.empty() && m.results.patients.empty() && m.results.households.empty())
+                ui::Text("No online patient matches \"%s\".", m.query.c_str());
+            for (const auto& p : m.results.patients) patient_row(f, p, sel);
+            for (const auto& h : m.results.households) {
+                ui::TextMuted("%s", h.name.c_str());
+                for (const auto& p : h.members) patient_row(f, p, sel);
+            }
+            ImGui::EndChild();
+            return;
+        }
+        if (m.kind == MatchKind::choose) {
+            ui::Heading("%d online patients match \xE2\x80\x94 choose the right one", int(m.candidates.size()));
+            for (const auto& p : m.candidates) patient_row(f, p, sel);
+            ImGui::Spacing();
+        } else {
+            ui::Heading(m.kind == MatchKind::potential ? "Potential match (online)" : "Online patient");
+        }
+        if (on) {
+            draw_fields(*on, off, true);
+        } else if (m.kind != MatchKind::choose) {
+            ui::Text("No online patient is chosen.");
+        }
+        ImGui::Spacing();
+        if (ui::BigButton("Edit", ui::ButtonKind::secondary, ImVec2(ui::Em(8), 0))) {
+            query_.clear();
+            auto_opened_ = true;
+            keyboard_ = true;
+            f.engine.send(cmd::EditMatch{});
+        }
+        ImGui::Spacing();
+        ui::TextWrapped("%s", m.note.c_str());
+    }
+
+    std::string today_, query_;
+    bool keyboard_ = false, auto_opened_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> make_wizard_match_screen() { return std::make_unique<WizardMatchScreen>(); }
+
+}  // namespace cs::kiosk

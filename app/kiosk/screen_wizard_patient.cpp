@@ -1,0 +1,86 @@
+// Patient tab (PRODUCT.md §2.3): offline patients still to sync, with name
+// and date of birth as entered, counts and thumbnails; one is chosen, Next.
+#include <imgui.h>
+
+#include "app/kiosk/wizard.h"
+#include "engine/util/text.h"
+#include "widgets/controls.h"
+#include "widgets/theme.h"
+
+namespace cs::kiosk {
+
+namespace {
+
+class WizardPatientScreen : public Screen {
+public:
+    const char* title() const override { return "Patient"; }
+
+    void content(Frame& f) override {
+        const SessionView& v = f.snap.session;
+        error_banner(f);
+        if (v.patients.empty()) {
+            ui::Text("No offline images are waiting. Tap Finish & Proceed.");
+            return;
+        }
+        std::string today = today_local();
+        const PatientSummary* chosen = nullptr;
+        for (const auto& p : v.patients)
+            if (p.patient.id == selected_) chosen = &p;
+        float list_w = ImGui::GetContentRegionAvail().x * 0.55f;
+        ImGui::BeginChild("##patients", ImVec2(list_w, 0));
+        ImGui::PushFont(f.fonts.heading);
+        ui::Text("Patients with offline images");
+        ImGui::PopFont();
+        for (const auto& p : v.patients) {
+            std::vector<std::string> lines = {offline_name(p.patient), format_birth_date(p.patient.birth_date, today) +
+                                                                           "   " + counts_text(p.procedures, p.images)};
+            const ImageRecord* thumb = p.first_images.empty() ? nullptr : &p.first_images.front();
+            if (touch_row(f, "p" + std::to_string(p.patient.id), lines, p.patient.id == selected_, thumb))
+                selected_ = p.patient.id;
+        }
+        ImGui::EndChild();
+        ImGui::SameLine(0, ui::Em(1.5f));
+        ImGui::BeginChild("##patient-detail");
+        if (!chosen) {
+            ui::TextMuted("Tap a patient to see their offline images, then tap Next.");
+        } else {
+            ImGui::PushFont(f.fonts.title);
+            ui::Text("%s", offline_name(chosen->patient).c_str());
+            ImGui::PopFont();
+            ui::Text("%s", format_birth_date(chosen->patient.birth_date, today).c_str());
+            ui::TextMuted("%s", counts_text(chosen->procedures, chosen->images).c_str());
+            ImGui::Spacing();
+            ui::Heading("First image of each procedure");
+            float size = ui::Em(8.5f), gap = ui::Em(0.6f);
+            int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));
+            for (size_t i = 0; i < chosen->first_images.size(); ++i) {
+                if (i % per_row != 0) ImGui::SameLine(0, gap);
+                thumbnail(f, chosen->first_images[i], size);
+            }
+        }
+        ImGui::EndChild();
+    }
+
+    void actions(Frame& f) override {
+        back_and_remind(f);
+        if (f.snap.session.patients.empty()) {
+            bottom_bar_right(ui::Em(10));
+            if (ui::BigButton("Finish & Proceed", ui::ButtonKind::primary)) f.engine.send(cmd::Finish{});
+            return;
+        }
+        bottom_bar_right(ui::Em(6));
+        ImGui::BeginDisabled(selected_ < 0);
+        if (ui::BigButton("Next", ui::ButtonKind::primary, ImVec2(ui::Em(6), 0)))
+            f.engine.send(cmd::SelectPatient{selected_});
+        ImGui::EndDisabled();
+    }
+
+private:
+    int64_t selected_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Screen> make_wizard_patient_screen() { return std::make_unique<WizardPatientScreen>(); }
+
+}  // namespace cs::kiosk

@@ -1,0 +1,39 @@
+#pragma once
+// The workflow's commands (sign-in and the sync wizard of PRODUCT.md §2):
+// plain values the screens send; the worker hands them to SyncEngine, which
+// calls the SyncSession and publishes a snapshot with its view.
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace cs::kiosk::cmd {
+
+struct SignIn { std::string user, pin; };
+struct SignOut {};
+struct CheckServer {};        // ask the server's health for the top bar
+struct StartSync {};          // Synchronize Procedures: begin() (takes the offline-mode lock)
+struct RemindLater {};
+struct SelectPatient { int64_t offline_patient_id = 0; };
+struct EditMatch {};
+struct Search { std::string query; };
+struct ChoosePatient { std::string online_patient_id; };
+struct AcceptMatch {};
+struct SelectProcedure { std::string uuid; };
+struct SetApplyCharges { std::string uuid; bool on = true; };
+struct SetBillInsurance { std::string uuid; bool on = true; };
+struct SetProvider { std::string uuid, provider_id; };
+struct ApplyToAll {};
+struct Back {};
+struct StartSyncRun {};       // Next on Imaging Options: start_sync()
+struct SyncAgain { std::string uuid; };
+struct Hide { std::string uuid; };
+struct SyncAnother {};
+struct Finish {};
+struct DismissError {};
+
+using SyncCommand =
+    std::variant<SignIn, SignOut, CheckServer, StartSync, RemindLater, SelectPatient, EditMatch, Search,
+                 ChoosePatient, AcceptMatch, SelectProcedure, SetApplyCharges, SetBillInsurance, SetProvider,
+                 ApplyToAll, Back, StartSyncRun, SyncAgain, Hide, SyncAnother, Finish, DismissError>;
+
+}  // namespace cs::kiosk::cmd
