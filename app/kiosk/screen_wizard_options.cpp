@@ -33,6 +33,7 @@ public:
         ImGui::EndChild();
         ImGui::SameLine(0, ui::Em(1.5f));
         ImGui::BeginChild("##procedure-options");
+        if (!v.can_next) ui::TextMuted("Choose a provider for every procedure, then tap Next.");
         details(f, v, v.options[sel]);
         ImGui::EndChild();
     }
