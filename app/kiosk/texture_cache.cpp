@@ -51,6 +51,16 @@ const std::string* TextureCache::failed(const std::string& key) const {
     return it == failures_.end() ? nullptr : &it->second;
 }
 
+void TextureCache::forget(const std::string& key) {
+    auto it = textures_.find(key);
+    if (it != textures_.end()) {
+        delete_texture(it->second);
+        textures_.erase(it);
+    }
+    lru_.erase(key);
+    failures_.erase(key);
+}
+
 int TextureCache::upload_pending() {
     int n = 0;
     while (n < uploads_per_frame_ && !pending_.empty()) {

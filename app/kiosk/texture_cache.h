@@ -50,6 +50,9 @@ public:
     void deliver_failure(const std::string& key, std::string message);
     // The message for a key that failed, or nullptr.
     const std::string* failed(const std::string& key) const;
+    // Frees key's texture now and forgets its failure (e.g. a viewer picture
+    // replaced by a re-render at new levels); a later get() asks again.
+    void forget(const std::string& key);
 
     // Uploads up to uploads_per_frame waiting pixel buffers; returns how many.
     int upload_pending();

@@ -1,0 +1,31 @@
+#pragma once
+// A store with one hidden procedure in its recovery folder (beside it), as
+// if Sync the Procedure Again had failed and Hide Procedure was tapped: the
+// procedure fails twice, then goes to the recovery folder. Used by the
+// worker test and by the kiosk script test (make_recovery_fixture).
+#include <string>
+
+#include "engine/store/offline_store.h"
+#include "engine/sync/recovery_folder.h"
+#include "engine/util/error.h"
+
+namespace cs::test {
+
+// Hides the first procedure of `first last` with `code`; returns its uuid.
+inline std::string hide_for_test(OfflineStore& store, const std::string& first, const std::string& last,
+                                 const std::string& code) {
+    for (const auto& p : store.patients_with_pending()) {
+        if (p.patient.first_name != first || p.patient.last_name != last) continue;
+        for (const auto& proc : store.procedures_of(p.patient.id)) {
+            if (proc.code != code) continue;
+            const std::string why = "The practice server had a problem (500). Try again later.";
+            store.record_failure(proc.uuid, why);
+            store.record_failure(proc.uuid, why);
+            RecoveryFolder(RecoveryFolder::default_dir(store.root())).hide(store, proc.uuid, HideDetails{true, {why, why}});
+            return proc.uuid;
+        }
+    }
+    throw Error("No " + code + " procedure of " + first + " " + last + " in the store.");
+}
+
+}  // namespace cs::test

@@ -1,0 +1,121 @@
+// The engine worker's Preview and recovery folder commands against a real
+// offline store: every waiting image listed by patient, the hidden procedure
+// listed with its images, Put Back returning it to the offline list, and a
+// Put Back of something no longer there answered with a sentence.
+#include <catch2/catch.hpp>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "app/kiosk/engine_worker.h"
+#include "engine/demo/synthetic_images.h"
+#include "engine/util/fsutil.h"
+#include "tests/support/test_support.h"
+#include "tests/viewer/recovery_fixture.h"
+
+using namespace cs;
+using namespace cs::kiosk;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Waker {
+    std::mutex mu;
+    std::condition_variable cv;
+    void wake() {
+        std::lock_guard l(mu);
+        cv.notify_all();
+    }
+    template <typename Pred>
+    bool wait_until(Pred pred) {
+        std::unique_lock l(mu);
+        return cv.wait_for(l, std::chrono::seconds(120), [&] { return pred(); });
+    }
+};
+
+void capture(OfflineStore& store, const fs::path& incoming, const std::string& first, const std::string& last,
+             const std::string& code, int images) {
+    fs::create_directories(incoming);
+    CaptureRequest req{first, last, "1984-03-09", code, "Radiographs", "loc-1", {}, {}};
+    static uint64_t seed = 11;
+    for (int i = 0; i < images; ++i) {
+        demo::SyntheticSpec spec{demo::SyntheticKind::periapical, seed++, 1.0, 60, 90};
+        fs::path f = incoming / (std::to_string(seed) + ".png");
+        fsx::write_file_durable(f, demo::make_synthetic_file(spec));
+        req.images.push_back({f, ImageKind::radiograph});
+    }
+    store.capture(req);
+}
+
+}  // namespace
+
+TEST_CASE("Preview lists every waiting image by patient; Put Back returns a hidden procedure") {
+    test::TempDir dir;
+    fs::path store_dir = dir.path() / "store";
+    std::string hidden;
+    {
+        OfflineStore store(store_dir);
+        capture(store, dir.path() / "in", "Ada", "Lovelace", "D0274", 3);
+        capture(store, dir.path() / "in", "Ada", "Lovelace", "D0230", 1);
+        capture(store, dir.path() / "in", "Noah", "Patel", "D0230", 2);
+        hidden = test::hide_for_test(store, "Noah", "Patel", "D0230");
+    }
+    Waker w;
+    EngineOptions opt;
+    opt.store = store_dir;
+    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+
+    worker.send(cmd::LoadPreview{});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->preview_loaded; }));
+    auto s = worker.snapshot();
+    REQUIRE(s->preview.size() == 1);  // Noah's only procedure is hidden
+    CHECK(s->preview[0].patient.first_name == "Ada");
+    REQUIRE(s->preview[0].images.size() == 4);
+    CHECK(s->preview[0].images[0].caption.find(" #1") != std::string::npos);
+
+    worker.send(cmd::LoadRecovery{});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_loaded; }));
+    s = worker.snapshot();
+    REQUIRE(s->recovery.size() == 1);
+    CHECK(s->recovery[0].procedure_uuid == hidden);
+    CHECK(s->recovery[0].last_name == "Patel");
+    REQUIRE(s->recovery[0].images.size() == 2);
+    CHECK(fs::exists(s->recovery[0].images[0].path));
+    CHECK(preview_image(s->recovery[0], 1).caption == "D0230 #2");
+    CHECK(preview_image(s->recovery[0], 1).file == s->recovery[0].images[1].path);
+
+    worker.send(cmd::RestoreRecovered{hidden});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_result.id == 1; }));
+    s = worker.snapshot();
+    CHECK(s->recovery_result.ok);
+    CHECK(s->recovery.empty());
+    bool noah_back = false;
+    for (const auto& p : s->patients) noah_back = noah_back || (p.patient.last_name == "Patel" && p.images == 2);
+    CHECK(noah_back);
+
+    // Again: it is no longer in the folder; the person gets a sentence.
+    worker.send(cmd::RestoreRecovered{hidden});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_result.id == 2; }));
+    s = worker.snapshot();
+    CHECK_FALSE(s->recovery_result.ok);
+    CHECK_FALSE(s->recovery_result.message.empty());
+
+    worker.send(cmd::LoadPreview{});
+    REQUIRE(w.wait_until([&] {
+        auto snap = worker.snapshot();
+        return snap->preview.size() == 2;
+    }));
+}
+
+TEST_CASE("an empty or missing recovery folder lists nothing") {
+    test::TempDir dir;
+    Waker w;
+    EngineOptions opt;
+    opt.store = dir.path() / "store";
+    opt.recovery = (dir.path() / "nowhere").string();
+    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    worker.send(cmd::LoadRecovery{});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_loaded; }));
+    CHECK(worker.snapshot()->recovery.empty());
+    CHECK(worker.snapshot()->error.empty());
+}
