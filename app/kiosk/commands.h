@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "app/kiosk/sync_commands.h"
+#include "app/kiosk/viewer_commands.h"
 #include "engine/store/records.h"
 
 namespace cs::kiosk::cmd {
@@ -17,10 +18,11 @@ struct Refresh {};
 // thumbnail callback as 8-bit RGBA, keyed by the image's uuid.
 struct LoadThumbnail {
     ImageRecord image;
+    std::filesystem::path file;  // empty: the image's file in the offline store
 };
 
 }  // namespace cs::kiosk::cmd
 
 namespace cs::kiosk {
-using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail, cmd::SyncCommand>;
+using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail, cmd::SyncCommand, cmd::ViewerCommand>;
 }

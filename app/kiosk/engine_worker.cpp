@@ -111,6 +111,7 @@ void EngineWorker::run(std::stop_token st) {
     }
     // Pool first (its threads may still call back), then the store, on this thread.
     thumbnails_.reset();
+    viewer_.reset();
     sync_.reset();  // before the store it uses
     store_.reset();
     prepared_.reset();
@@ -139,7 +140,7 @@ void EngineWorker::handle(const cmd::SyncCommand& c) {
     if (std::holds_alternative<cmd::Finish>(c) || std::holds_alternative<cmd::SyncAnother>(c) ||
         std::holds_alternative<cmd::RemindLater>(c) || std::holds_alternative<cmd::SignIn>(c)) {
         if (snapshot()->error.empty()) handle(cmd::Refresh{});  // Home's counts (Refresh clears the error)
-    }
+    }  // Home's counts
 }
 
 void EngineWorker::handle(const cmd::LoadThumbnail& c) {
@@ -147,7 +148,7 @@ void EngineWorker::handle(const cmd::LoadThumbnail& c) {
         thumbnail_done_(c.image.uuid, {}, "The offline store is not open.");
         return;
     }
-    thumbnails_->request(store_->image_path(c.image), c.image);
+    thumbnails_->request(c.file.empty() ? store_->image_path(c.image) : c.file, c.image);
 }
 
 }  // namespace cs::kiosk

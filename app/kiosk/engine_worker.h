@@ -26,6 +26,7 @@ class OfflineStore;
 }
 namespace cs::kiosk {
 class SyncEngine;
+class ViewerRenderer;
 }
 
 namespace cs::kiosk {
@@ -70,6 +71,13 @@ private:
     void handle(const cmd::Refresh&);
     void handle(const cmd::LoadThumbnail&);
     void handle(const cmd::SyncCommand&);
+    // Preview and the recovery folder (engine_worker_viewer.cpp).
+    void handle(const cmd::ViewerCommand&);
+    void handle(const cmd::LoadPreview&);
+    void handle(const cmd::RenderImage&);
+    void handle(const cmd::LoadRecovery&);
+    void handle(const cmd::RestoreRecovered&);
+    std::filesystem::path recovery_dir() const;
     // Copies the current snapshot, applies `change`, publishes it, wakes the UI.
     void publish(const std::function<void(Snapshot&)>& change);
     void open_store();
@@ -83,6 +91,7 @@ private:
     std::shared_ptr<void> prepared_;
     std::unique_ptr<OfflineStore> store_;
     std::unique_ptr<ThumbnailPool> thumbnails_;
+    std::unique_ptr<ViewerRenderer> viewer_;  // decodes full images for Preview
     std::unique_ptr<SyncEngine> sync_;  // the client, audit log and sync session
 
     mutable std::mutex snap_mu_;

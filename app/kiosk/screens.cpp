@@ -5,6 +5,8 @@ namespace cs::kiosk {
 
 std::unique_ptr<Screen> make_first_run_screen();
 std::unique_ptr<Screen> make_patients_screen();
+std::unique_ptr<Screen> make_preview_screen();
+std::unique_ptr<Screen> make_recovery_screen();
 
 std::unique_ptr<Screen> make_sign_in_screen();
 std::unique_ptr<Screen> make_home_screen();
@@ -19,8 +21,8 @@ std::unique_ptr<Screen> make_screen(ScreenId id) {
     switch (id) {
     case ScreenId::first_run: return make_first_run_screen();
     case ScreenId::patients: return make_patients_screen();
-    case ScreenId::preview: return make_home_screen();   // until the Preview screen lands
-    case ScreenId::recovery: return make_home_screen();  // until the Recovery folder screen lands
+    case ScreenId::preview: return make_preview_screen();
+    case ScreenId::recovery: return make_recovery_screen();
     case ScreenId::sign_in: return make_sign_in_screen();
     case ScreenId::home: return make_home_screen();
     case ScreenId::prompt: return make_prompt_screen();

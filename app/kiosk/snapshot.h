@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/store/records.h"
+#include "app/kiosk/preview_model.h"
 #include "engine/sync/session_view.h"
 
 namespace cs::kiosk {
@@ -35,6 +36,14 @@ struct Snapshot {
     bool in_session = false;     // Synchronize Procedures began, until Finish or Remind Me Later
     bool lock_refused = false;   // offline imaging holds the store: the refusal screen shows
     SessionView session;         // a copy of SyncSession::view()
+
+    // Preview and the recovery folder (engine_worker_viewer.cpp).
+    bool preview_loaded = false;
+    std::vector<PreviewPatient> preview;
+    bool recovery_loaded = false;
+    std::string recovery_dir;
+    std::vector<RecoveredProcedure> recovery;  // newest first
+    RecoveryResult recovery_result;
 
     // Something the worker is doing that takes a while ("Preparing the demo…"), or empty.
     std::string busy;
