@@ -1,0 +1,26 @@
+# The kiosk through its real window under Xvfb (run by ./dev test): a
+# screenshot of the demo and scripts that tap and read what is on screen.
+find_program(XVFB_RUN xvfb-run)
+if(XVFB_RUN AND TARGET chairsync)
+  set(_kiosk_out ${CMAKE_BINARY_DIR}/kiosk-test-output)
+  file(MAKE_DIRECTORY ${_kiosk_out})
+  set(_xvfb ${XVFB_RUN} -a -s "-screen 0 1920x1080x24")
+
+  add_test(NAME kiosk_demo_screenshot
+           COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --demo --config /nonexistent/config.json
+                   --screenshot ${_kiosk_out}/demo-1280x800.png)
+  add_test(NAME kiosk_demo_script
+           COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --demo --config /nonexistent/config.json
+                   --script ${CMAKE_CURRENT_LIST_DIR}/demo_patients.script)
+  # A script that expects what is not there must fail, naming the line.
+  add_test(NAME kiosk_script_failure_is_reported
+           COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --demo --config /nonexistent/config.json
+                   --script ${CMAKE_CURRENT_LIST_DIR}/expect_missing.script)
+  set_tests_properties(kiosk_script_failure_is_reported PROPERTIES
+                       PASS_REGULAR_EXPRESSION "script line 3: expected \"Nobody Here\" on screen")
+  add_test(NAME kiosk_first_run
+           COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --config /nonexistent/config.json
+                   --script ${CMAKE_CURRENT_LIST_DIR}/first_run.script)
+  set_tests_properties(kiosk_demo_screenshot kiosk_demo_script kiosk_script_failure_is_reported kiosk_first_run
+                       PROPERTIES TIMEOUT 300 WORKING_DIRECTORY ${_kiosk_out})
+endif()

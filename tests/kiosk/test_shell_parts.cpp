@@ -1,0 +1,165 @@
+// The kiosk shell's pure parts: the main-thread queue, texture budget
+// bookkeeping, row flipping for screenshots, configuration.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "app/kiosk/config.h"
+#include "app/kiosk/main_thread_queue.h"
+#include "app/kiosk/screenshot.h"
+#include "app/kiosk/texture_lru.h"
+#include "engine/util/error.h"
+#include "tests/support/test_support.h"
+
+using namespace cs;
+using namespace cs::kiosk;
+
+TEST_CASE("main-thread queue runs tasks from other threads in order, on the draining thread") {
+    std::atomic<int> wakes{0};
+    MainThreadQueue q([&] { ++wakes; });
+    std::vector<int> ran;
+    std::thread::id runner;
+    std::thread producer([&] {
+        for (int i = 0; i < 5; ++i) q.post([&, i] {
+            ran.push_back(i);
+            runner = std::this_thread::get_id();
+        });
+    });
+    producer.join();
+    CHECK(wakes >= 5);
+    CHECK(ran.empty());  // nothing runs until the main thread drains
+    CHECK(q.run_pending() == 5);
+    CHECK(ran == std::vector<int>{0, 1, 2, 3, 4});
+    CHECK(runner == std::this_thread::get_id());
+}
+
+TEST_CASE("main-thread queue caps work per frame and keeps the rest for the next") {
+    int wakes = 0;
+    MainThreadQueue q([&] { ++wakes; });
+    int n = 0;
+    for (int i = 0; i < 10; ++i) q.post([&] { ++n; });
+    wakes = 0;
+    CHECK(q.run_pending(4) == 4);
+    CHECK(n == 4);
+    CHECK(q.size() == 6);
+    CHECK(wakes == 1);  // leftovers ask for another frame
+    // A task that posts: the new task waits for the next drain.
+    q.post([&] { q.post([&] { n += 100; }); });
+    CHECK(q.run_pending() == 7);
+    CHECK(n == 10);
+    CHECK(q.run_pending() == 1);
+    CHECK(n == 110);
+    CHECK(q.run_pending() == 0);
+}
+
+TEST_CASE("texture budget evicts the least recently used, never what is on screen this frame") {
+    TextureLru lru(1000);
+    lru.begin_frame();
+    CHECK(lru.insert("a", 400).empty());
+    CHECK(lru.insert("b", 400).empty());
+    lru.begin_frame();
+    CHECK(lru.touch("a"));  // a is on screen again, b is not
+    auto evicted = lru.insert("c", 400);
+    CHECK(evicted == std::vector<std::string>{"b"});
+    CHECK(lru.used_bytes() == 800);
+    CHECK_FALSE(lru.contains("b"));
+    CHECK_FALSE(lru.touch("b"));
+
+    // Everything visible this frame: over budget rather than thrashing.
+    CHECK(lru.insert("d", 400).empty());
+    CHECK(lru.over_budget());
+    CHECK(lru.count() == 3);
+    // Next frame only d is drawn: the oldest goes, only as many as needed.
+    lru.begin_frame();
+    lru.touch("d");
+    evicted = lru.insert("e", 100);
+    CHECK(evicted == std::vector<std::string>{"a"});
+    CHECK(lru.used_bytes() == 900);
+    CHECK(lru.contains("c"));
+    CHECK_FALSE(lru.over_budget());
+    evicted = lru.insert("f", 300);
+    CHECK(evicted == std::vector<std::string>{"c"});
+    CHECK(lru.used_bytes() == 800);
+}
+
+TEST_CASE("texture budget: re-inserting a key replaces its size; erase frees it") {
+    TextureLru lru(1000);
+    lru.insert("a", 300);
+    lru.insert("a", 500);
+    CHECK(lru.count() == 1);
+    CHECK(lru.used_bytes() == 500);
+    CHECK(lru.erase("a"));
+    CHECK_FALSE(lru.erase("a"));
+    CHECK(lru.used_bytes() == 0);
+}
+
+TEST_CASE("screenshots flip rows so the top of the window is the top of the PNG") {
+    std::vector<uint8_t> px = {1, 1, 2, 2, 3, 3};  // 1 wide, 3 high, 2 channels
+    flip_rows(px, 1, 3, 2);
+    CHECK(px == std::vector<uint8_t>{3, 3, 2, 2, 1, 1});
+    std::vector<uint8_t> even = {1, 2, 3, 4};  // 2 wide, 2 high, 1 channel
+    flip_rows(even, 2, 2, 1);
+    CHECK(even == std::vector<uint8_t>{3, 4, 1, 2});
+}
+
+TEST_CASE("configuration: the file is read, flags override it") {
+    test::TempDir dir;
+    auto file = dir / "config.json";
+    std::ofstream(file) << R"({"server": "https://file.example", "store": "/from/file", "workstation": "OP-9",
+                              "scale": 1.5, "signout_minutes": 3, "unknown": 1})";
+    std::string cfg_arg = file.string();
+    const char* argv[] = {"chairsync", "--config", cfg_arg.c_str(), "--server", "https://flag.example",
+                          "--size", "1920x1080", "--demo"};
+    auto r = parse_command_line(8, argv);
+    REQUIRE_FALSE(r.exit_code);
+    CHECK(r.config.server == "https://flag.example");
+    CHECK(r.config.store == "/from/file");
+    CHECK(r.config.workstation == "OP-9");
+    CHECK(r.config.scale == 1.5f);
+    CHECK(r.config.signout_minutes == 3);
+    CHECK(r.config.width == 1920);
+    CHECK(r.config.height == 1080);
+    CHECK(r.config.demo);
+    CHECK(r.config.configured());
+}
+
+TEST_CASE("configuration: XDG_CONFIG_HOME decides where the file is") {
+    test::TempDir dir;
+    setenv("XDG_CONFIG_HOME", dir.path().c_str(), 1);
+    CHECK(default_config_path() == dir / "chairsync/config.json");
+    const char* argv[] = {"chairsync"};
+    auto r = parse_command_line(1, argv);  // no file there: nothing configured
+    REQUIRE_FALSE(r.exit_code);
+    CHECK_FALSE(r.config.configured());
+    unsetenv("XDG_CONFIG_HOME");
+}
+
+TEST_CASE("configuration: a damaged file or a wrong value type is refused with a sentence") {
+    test::TempDir dir;
+    auto file = dir / "config.json";
+    Config cfg;
+    std::ofstream(file) << "{ \"server\": ";
+    CHECK_THROWS_WITH(load_config_file(file, cfg), Catch::Contains("is damaged"));
+    std::ofstream(file) << R"({"scale": "big"})";
+    CHECK_THROWS_WITH(load_config_file(file, cfg), Catch::Contains("\"scale\""));
+    std::ofstream(file) << "[1, 2]";
+    CHECK_THROWS_AS(load_config_file(file, cfg), cs::Error);
+}
+
+TEST_CASE("configuration: bad flags end the program with an error code") {
+    const char* size_argv[] = {"chairsync", "--config", "/nonexistent/c.json", "--size", "big"};
+    auto r = parse_command_line(5, size_argv);
+    REQUIRE(r.exit_code);
+    CHECK(*r.exit_code != 0);
+    const char* scale_argv[] = {"chairsync", "--config", "/nonexistent/c.json", "--scale", "9"};
+    r = parse_command_line(5, scale_argv);
+    REQUIRE(r.exit_code);
+    CHECK(*r.exit_code != 0);
+    CHECK(parse_size("1280x800") == std::pair{1280, 800});
+    CHECK_FALSE(parse_size("1280x"));
+    CHECK_FALSE(parse_size("x800"));
+    CHECK_FALSE(parse_size("12a0x800"));
+    CHECK_FALSE(parse_size("100x100"));
+}
