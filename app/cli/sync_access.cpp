@@ -78,8 +78,19 @@ Connection connect(OfflineStore& store, const ServerArgs& a) {
     c.client = std::make_unique<api::PracticeClient>(cfg);
     c.audit = std::make_unique<AuditLog>(store.db(), cfg.workstation);
     std::string user = env_or("CHAIRSYNC_USER", a.user), pin = env_or("CHAIRSYNC_PIN", a.pin);
+    const char* token = std::getenv("CHAIRSYNC_TOKEN");
+    if ((user.empty() || pin.empty()) && token && *token) {
+        // A script signed in already (POST /sessions); the server checks the
+        // token on the first call. The audit names the user when known.
+        c.client->use_token(token);
+        c.audit->set_user(user.empty() ? "token" : user);
+        c.audit->record(AuditAction::sign_in, {}, "signed in with a token");
+        return c;
+    }
     if (user.empty() || pin.empty())
-        throw CliExit(kExitSignIn, "Sign in with --user NAME --pin PIN (or $CHAIRSYNC_USER and $CHAIRSYNC_PIN).");
+        throw CliExit(kExitSignIn,
+                      "Sign in with --user NAME --pin PIN (or $CHAIRSYNC_USER and $CHAIRSYNC_PIN, or a token in "
+                      "$CHAIRSYNC_TOKEN).");
     sign_in_audited(*c.client, *c.audit, user, pin);
     return c;
 }

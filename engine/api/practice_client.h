@@ -69,6 +69,9 @@ public:
     // DELETE /sessions; the token is forgotten even when the server cannot be told.
     void sign_out();
     bool signed_in() const { return !token_.empty(); }
+    // Uses a bearer token from a sign-in made elsewhere (a script's
+    // CHAIRSYNC_TOKEN). It stays in memory only, like sign_in()'s.
+    void use_token(std::string token) { token_ = std::move(token); }
     // Called once when a call meets 401 (expired/missing token); it should call
     // sign_in() again. The call is then repeated once. Without it, such a call
     // fails with kind auth ("Sign in again").

@@ -2,6 +2,7 @@
 // real server embedded in this test process.
 #include <catch2/catch.hpp>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_fixtures.h"
@@ -115,4 +116,33 @@ TEST_CASE("chairsync-cli: a failing procedure, hidden after two failures, then l
     std::vector<std::string> seen;
     for (const auto& e : audit) seen.push_back(e["action"]);
     for (auto a : {"sign_in", "match_decision", "sync_result", "hide", "attach"}) CHECK(contains(seen, a));
+}
+
+TEST_CASE("chairsync-cli sync signs in with a token from CHAIRSYNC_TOKEN") {
+    CliWorld w;
+    auto maria = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 1);
+    // A script signs in once (POST /sessions) and hands the token on.
+    httplib::Client http(w.server->base_url());
+    auto res = http.Post("/api/v1/sessions", R"({"user":"demo","pin":"1234","workstation":"script"})", "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status == 201);
+    std::string token = nlohmann::json::parse(res->body)["token"];
+
+    std::vector<std::string> args = w.base();
+    for (auto s : {"sync", "--server"}) args.push_back(s);
+    args.push_back(w.server->base_url());
+    for (auto s : {"--charges", "no", "--insurance", "no", "--auto", "--patient"}) args.push_back(s);
+    args.push_back(std::to_string(w.offline_id(maria)));
+
+    auto bad = cli(args, {"CHAIRSYNC_TOKEN=not-a-real-token"});
+    CHECK(bad.exit_code != 0);  // refused by the server: nothing sent
+    CHECK(w.server->total_charges() == 0);
+    CHECK(cli(args).exit_code == 8);  // neither a PIN nor a token: told how to sign in
+
+    auto r = cli(args, {"CHAIRSYNC_TOKEN=" + token});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.server->charge_amount_cents(maria) == 0);  // --charges no posts a zero amount
+    CHECK(r.err.find(token) == std::string::npos);
+    CHECK(r.out.find(token) == std::string::npos);
 }
