@@ -43,6 +43,8 @@ DialogResult ConfirmDialog(const char* id, const char* title, const char* messag
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
     Heading("%s", title);
     ImGui::Dummy(ImVec2(0, Em(0.3f)));
+    // A new line starts at the window's left edge: bring it back under the title.
+    ImGui::SetCursorScreenPos(ImVec2(min.x + pad, ImGui::GetCursorScreenPos().y));
     TextWrapped("%s", message);
     ImGui::PopTextWrapPos();
 

@@ -49,6 +49,9 @@ TEST_CASE("a confirm dialog answers once and keeps taps from the screen beneath"
     const WidgetRecord* keep = Registry().Find("Keep It");
     REQUIRE(keep != nullptr);
     CHECK(message->max.x <= confirm->max.x + 1.0f);
+    const WidgetRecord* title = Registry().FindContaining("Hide this");
+    REQUIRE(title != nullptr);
+    CHECK(message->min.x == Approx(title->min.x).margin(1.0));  // under its title, not at the screen's edge
     CHECK(message->max.y < keep->min.y);
     CHECK(keep->max.x < confirm->min.x);  // confirm rightmost
     // The screen's own button is still drawn, under the dialog; a tap there hits the dim layer.
