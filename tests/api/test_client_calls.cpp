@@ -11,19 +11,9 @@
 using namespace cs;
 using namespace cs::api;
 using cs::test::Practice;
+using cs::test::error_of;
 
 namespace {
-
-template <typename F>
-ApiError error_of(F&& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return e;
-    }
-    FAIL("no ApiError thrown");
-    throw 0;
-}
 
 bool has_id(const std::vector<Patient>& ps, const std::string& id) {
     return std::any_of(ps.begin(), ps.end(), [&](const Patient& p) { return p.id == id; });

@@ -12,20 +12,10 @@ using namespace cs;
 using namespace cs::api;
 using cs::server::FaultRule;
 using cs::test::Practice;
+using cs::test::error_of;
 using Action = FaultRule::Action;
 
 namespace {
-
-template <typename F>
-ApiError error_of(F&& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return e;
-    }
-    FAIL("no ApiError thrown");
-    throw 0;
-}
 
 FaultRule fault(Action a, const std::string& method, const std::string& path, int count = 1) {
     FaultRule r;

@@ -15,19 +15,9 @@
 using namespace cs;
 using namespace cs::api;
 using cs::test::Practice;
+using cs::test::error_of;
 
 namespace {
-
-template <typename F>
-ApiError error_of(F&& f) {
-    try {
-        f();
-    } catch (const ApiError& e) {
-        return e;
-    }
-    FAIL("no ApiError thrown");
-    throw 0;
-}
 
 // Sends everything spdlog's default logger writes (at every level) into a string.
 class LogCapture {
