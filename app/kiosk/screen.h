@@ -13,6 +13,7 @@
 #include "app/kiosk/fonts.h"
 #include "app/kiosk/snapshot.h"
 #include "app/kiosk/texture_cache.h"
+#include "widgets/icons.h"
 
 namespace cs::kiosk {
 
@@ -69,5 +70,7 @@ void bottom_bar_right(float width);
 // engine for it when missing; a placeholder while it loads, an icon and no
 // picture when it cannot be made.
 void thumbnail(Frame& f, const ImageRecord& image, float size);
+// A drawn status icon with a sentence beside it ("Reading…", "Nothing waits").
+void status_line(ui::IconKind icon, const char* text, float progress = 0.0f);
 
 }  // namespace cs::kiosk

@@ -2,10 +2,17 @@
 #include <imgui.h>
 
 #include "app/kiosk/screen.h"
+#include "widgets/controls.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
 
 namespace cs::kiosk {
+
+void status_line(ui::IconKind icon, const char* text, float progress) {
+    ui::StatusIcon(icon, 0, progress);
+    ImGui::SameLine();
+    ui::TextWrapped("%s", text);
+}
 
 void bottom_bar_right(float width) {
     float x = ImGui::GetWindowContentRegionMax().x - width;

@@ -33,15 +33,11 @@ public:
         }
         const Snapshot& s = f.snap;
         if (!s.preview_loaded) {
-            ui::StatusIcon(ui::IconKind::in_progress, 0, 0.3f);
-            ImGui::SameLine();
-            ui::Text("Reading the offline images…");
+            status_line(ui::IconKind::in_progress, "Reading the offline images…", 0.3f);
             return;
         }
         if (s.preview.empty()) {
-            ui::StatusIcon(ui::IconKind::synced);
-            ImGui::SameLine();
-            ui::Text("No offline images are waiting. Everything on this computer is synced.");
+            status_line(ui::IconKind::synced, "No offline images are waiting. Everything on this computer is synced.");
             return;
         }
         if (selected_ < 0 || selected_ >= int(s.preview.size())) selected_ = 0;

@@ -39,15 +39,11 @@ public:
         const Snapshot& s = f.snap;
         result_line(s);
         if (!s.recovery_loaded) {
-            ui::StatusIcon(ui::IconKind::in_progress, 0, 0.3f);
-            ImGui::SameLine();
-            ui::Text("Reading the recovery folder…");
+            status_line(ui::IconKind::in_progress, "Reading the recovery folder…", 0.3f);
             return;
         }
         if (s.recovery.empty()) {
-            ui::StatusIcon(ui::IconKind::synced);
-            ImGui::SameLine();
-            ui::TextWrapped("The recovery folder is empty: no hidden procedures.");
+            status_line(ui::IconKind::synced, "The recovery folder is empty: no hidden procedures.");
             return;
         }
         const RecoveredProcedure* chosen = nullptr;
