@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "engine/sync/offered_options.h"
 #include "engine/sync/sync_session.h"
 
 namespace cs::cli {
@@ -97,32 +98,23 @@ Connection connect(OfflineStore& store, const ServerArgs& a) {
 
 SyncChoice choice_for(api::PracticeClient& client, const std::string& location, const std::string& code,
                       const std::string& online_patient_id, const ChoiceArgs& a, int64_t& fee_out) {
-    std::vector<std::string> offered;
-    for (const auto& p : client.providers(location))
-        if (p.charting) offered.push_back(p.id);
-    auto is_offered = [&](const std::string& id) { return std::find(offered.begin(), offered.end(), id) != offered.end(); };
-    std::string list;
-    for (const auto& id : offered) list += (list.empty() ? "" : ", ") + id;
-    std::optional<api::ProcedureType> type;
-    for (const auto& t : client.procedure_types(location))
-        if (t.code == code) type = t;
-    if (!type) throw CliExit(kExitError, "The practice server does not know the procedure " + code + " at " + location + ".");
-    fee_out = type->fee_cents;
+    OfferedOptions offered = load_offered_options(client, location);
+    ProcedureOptions defaults;
+    defaults.code = code;
+    if (!offered.apply_defaults(defaults))
+        throw CliExit(kExitError, "The practice server does not know the procedure " + code + " at " + location + ".");
+    fee_out = defaults.fee_cents;
     SyncChoice c;
     c.online_patient_id = online_patient_id;
     c.apply_charges = yes_no(a.charges, "--charges");
     c.bill_insurance = yes_no(a.insurance, "--insurance");
-    if (!a.provider.empty()) {
-        if (!is_offered(a.provider))
-            throw CliExit(kExitBadArgs, "The provider " + a.provider + " may not be used at " + location +
-                                            ": choose a charting provider of this location (" + list + ").");
-        c.provider_id = a.provider;
-    } else if (type->default_provider_id && is_offered(*type->default_provider_id)) {
-        c.provider_id = *type->default_provider_id;
-    } else {
+    c.provider_id = a.provider.empty() ? defaults.provider_id : a.provider;
+    if (!a.provider.empty() && !offered.offers(a.provider))
+        throw CliExit(kExitBadArgs, "The provider " + a.provider + " may not be used at " + location +
+                                        ": choose a charting provider of this location (" + offered.provider_list() + ").");
+    if (c.provider_id.empty())
         throw CliExit(kExitBadArgs, "The procedure " + code + " has no default charting provider at " + location +
-                                        ": give --provider (one of " + list + ").");
-    }
+                                        ": give --provider (one of " + offered.provider_list() + ").");
     return c;
 }
 

@@ -18,7 +18,7 @@
 namespace cs::kiosk {
 
 enum class ScreenId {
-    first_run, patients, preview, recovery,
+    first_run, preview, recovery,
     // The workflow (sync_engine.cpp drives it; route() in screen_wizard_parts.cpp picks the screen).
     sign_in, home, prompt, refused, wizard_patient, wizard_match, wizard_options, wizard_sync,
 };
@@ -70,6 +70,8 @@ void bottom_bar_right(float width);
 // engine for it when missing; a placeholder while it loads, an icon and no
 // picture when it cannot be made.
 void thumbnail(Frame& f, const ImageRecord& image, float size);
+// The day of an ISO timestamp as the office reads dates: "11/30/2026".
+std::string day_of(const std::string& iso_timestamp);
 // A drawn status icon with a sentence beside it ("Reading…", "Nothing waits").
 void status_line(ui::IconKind icon, const char* text, float progress = 0.0f);
 

@@ -2,6 +2,7 @@
 #include <imgui.h>
 
 #include "app/kiosk/screen.h"
+#include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
@@ -13,6 +14,8 @@ void status_line(ui::IconKind icon, const char* text, float progress) {
     ImGui::SameLine();
     ui::TextWrapped("%s", text);
 }
+
+std::string day_of(const std::string& iso) { return format_short_date(iso.substr(0, 10)); }
 
 void bottom_bar_right(float width) {
     float x = ImGui::GetWindowContentRegionMax().x - width;

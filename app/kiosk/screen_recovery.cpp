@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "app/kiosk/recovery_attach.h"
 #include "app/kiosk/screen.h"
 #include "app/kiosk/viewer_pane.h"
 #include "engine/util/text.h"
@@ -19,8 +20,6 @@
 namespace cs::kiosk {
 
 namespace {
-
-std::string short_date(const std::string& iso) { return iso.size() >= 10 ? iso.substr(0, 10) : iso; }
 
 class RecoveryScreen : public Screen {
 public:
@@ -37,6 +36,14 @@ public:
             return;
         }
         const Snapshot& s = f.snap;
+        if (attach_.active()) {
+            if (const RecoveredProcedure* r = find(s, selected_)) {
+                attach_.content(f, *r);
+                if (attach_.active()) return;
+            } else {
+                attach_.close();  // gone from the folder (put back elsewhere): back to the list
+            }
+        }
         result_line(s);
         if (!s.recovery_loaded) {
             status_line(ui::IconKind::in_progress, "Reading the recovery folder…", 0.3f);
@@ -61,7 +68,7 @@ public:
         if (ui::BeginTouchList("##recovery-list", ImVec2(list_w, 0))) {
             for (const auto& r : s.recovery) {
                 std::string label = person_name(r.first_name, r.last_name) + "\n" + r.code + " \xC2\xB7 " +
-                                    short_date(r.acquired_at) + " \xC2\xB7 " + std::to_string(r.images.size()) +
+                                    day_of(r.acquired_at) + " \xC2\xB7 " + std::to_string(r.images.size()) +
                                     (r.images.size() == 1 ? " image" : " images");
                 ImGui::PushID(r.procedure_uuid.c_str());
                 if (ui::TouchSelectable(label.c_str(), r.procedure_uuid == selected_, ui::Em(3.2f)))
@@ -83,14 +90,21 @@ public:
             if (ui::BigButton("Back")) viewer_.close();
             return;
         }
+        if (attach_.active()) {
+            attach_.actions(f);
+            return;
+        }
         if (ui::BigButton("Back")) f.nav.go(home_screen());
         ImGui::SameLine();
         if (ui::BigButton("Refresh", ui::ButtonKind::quiet)) f.engine.send(cmd::LoadRecovery{});
         const RecoveredProcedure* r = find(f.snap, selected_);
         if (!r) return;
-        float w = ImGui::CalcTextSize("Put Back in Offline List").x + ui::Em(3.0f);
+        float w = ImGui::CalcTextSize("Put Back in Offline List").x + ImGui::CalcTextSize("Attach to Patient").x +
+                  ui::Em(6.0f) + ImGui::GetStyle().ItemSpacing.x;
         bottom_bar_right(w);
-        if (ui::BigButton("Put Back in Offline List", ui::ButtonKind::primary)) confirm_put_back_ = selected_;
+        if (ui::BigButton("Put Back in Offline List")) confirm_put_back_ = selected_;
+        ImGui::SameLine();
+        if (ui::BigButton("Attach to Patient", ui::ButtonKind::primary)) attach_.start(*r);
         if (!confirm_put_back_.empty()) {
             std::string message = "The images of " + person_name(r->first_name, r->last_name) + " (" + r->code +
                                   ") go back to the offline list as a new procedure, ready to sync from Home. "
@@ -126,7 +140,7 @@ private:
         ImGui::PopFont();
         ui::Text("Born %s (as entered offline)", format_birth_date(r.birth_date, today).c_str());
         ui::Text("%s \xC2\xB7 %s", r.code.c_str(), r.name.c_str());
-        ui::TextMuted("Taken %s \xC2\xB7 hidden %s", short_date(r.acquired_at).c_str(), short_date(r.hidden_at).c_str());
+        ui::TextMuted("Taken %s \xC2\xB7 hidden %s", day_of(r.acquired_at).c_str(), day_of(r.hidden_at).c_str());
         if (!r.errors.empty()) {
             ui::StatusIcon(ui::IconKind::hidden);
             ImGui::SameLine();
@@ -146,6 +160,7 @@ private:
     std::string selected_;
     std::string confirm_put_back_;
     ViewerPane viewer_;
+    AttachPanel attach_;
 };
 
 }  // namespace

@@ -4,10 +4,10 @@
 // match the search shows at once. New patients cannot be made here.
 #include <imgui.h>
 
+#include "app/kiosk/patient_search.h"
 #include "app/kiosk/wizard.h"
 #include "engine/util/text.h"
 #include "widgets/controls.h"
-#include "widgets/keyboard.h"
 #include "widgets/theme.h"
 
 namespace cs::kiosk {
@@ -44,16 +44,8 @@ public:
         online_side(f, v, off, on);
         ImGui::EndChild();
 
-        if (keyboard_) {
-            bool cancelled = false;
-            if (ui::OnScreenKeyboard("##search", &query_, ui::KeyboardLayout::letters, &cancelled,
-                                     "Search patients and households")) {
-                keyboard_ = false;
-                if (!query_.empty()) f.engine.send(cmd::Search{query_});
-            } else if (cancelled) {
-                keyboard_ = false;
-            }
-        }
+        std::string query = search_.keyboard();
+        if (!query.empty()) f.engine.send(cmd::Search{query});
     }
 
     void actions(Frame& f) override {
@@ -99,9 +91,7 @@ private:
     }
 
     void patient_row(Frame& f, const api::Patient& p, const std::string& selected_id) {
-        std::vector<std::string> lines = {online_name(p), format_birth_date(p.birth_date, today_) + "  \xC2\xB7  " +
-                                                              (p.household ? p.household->name : "no household")};
-        if (touch_row(f, "o" + p.id, lines, p.id == selected_id)) f.engine.send(cmd::ChoosePatient{p.id});
+        if (online_patient_row(f, p, p.id == selected_id, today_)) f.engine.send(cmd::ChoosePatient{p.id});
     }
 
     void online_side(Frame& f, const SessionView& v, const Fields& off, const std::optional<Fields>& on) {
@@ -109,19 +99,12 @@ private:
         std::string sel = m.selected ? m.selected->id : "";
         if (m.editing) {
             ui::Heading("Search the online patients");
-            std::string shown = query_.empty() ? "Tap to type a name" : query_;
-            if (ui::BigButton((shown + "##query").c_str(), ui::ButtonKind::secondary, ImVec2(-1, 0))) keyboard_ = true;
-            if (!auto_opened_ && m.query.empty()) keyboard_ = auto_opened_ = true;  // no match: search at once
-            ui::TextWrapped("%s", m.note.c_str());
-            ImGui::BeginChild("##results");
-            if (!m.query.empty() && m.results.patients.empty() && m.results.households.empty())
-                ui::Text("No online patient matches \"%s\".", m.query.c_str());
-            for (const auto& p : m.results.patients) patient_row(f, p, sel);
-            for (const auto& h : m.results.households) {
-                ui::TextMuted("%s", h.name.c_str());
-                for (const auto& p : h.members) patient_row(f, p, sel);
+            if (!auto_opened_ && m.query.empty()) {  // no match: search at once
+                search_.open();
+                auto_opened_ = true;
             }
-            ImGui::EndChild();
+            std::string tapped = search_.draw(f, m.results, m.query, sel, m.note);
+            if (!tapped.empty()) f.engine.send(cmd::ChoosePatient{tapped});
             return;
         }
         if (m.kind == MatchKind::choose) {
@@ -138,17 +121,17 @@ private:
         }
         ImGui::Spacing();
         if (ui::BigButton("Edit", ui::ButtonKind::secondary, ImVec2(ui::Em(8), 0))) {
-            query_.clear();
+            search_.open();
             auto_opened_ = true;
-            keyboard_ = true;
             f.engine.send(cmd::EditMatch{});
         }
         ImGui::Spacing();
         ui::TextWrapped("%s", m.note.c_str());
     }
 
-    std::string today_, query_;
-    bool keyboard_ = false, auto_opened_ = false;
+    std::string today_;
+    PatientSearch search_;
+    bool auto_opened_ = false;
 };
 
 }  // namespace

@@ -55,18 +55,12 @@ private:
         if (o.locked) ui::TextMuted("Already sent to the server with these options.");
         ImGui::Spacing();
         ImGui::BeginDisabled(o.locked);
-        bool charges = o.apply_charges;
-        if (ui::Toggle("Apply charges", &charges)) f.engine.send(cmd::SetApplyCharges{o.uuid, charges});
-        ImGui::SameLine(0, ui::Em(1.5f));
-        ui::Text("%s", charges ? money(o.fee_cents).c_str() : money(0).c_str());
-        bool insurance = o.bill_insurance;
-        if (ui::Toggle("Bill to insurance", &insurance)) f.engine.send(cmd::SetBillInsurance{o.uuid, insurance});
-        ImGui::Spacing();
-        ui::Heading("Provider");
-        if (v.providers.empty()) ui::TextWrapped("No charting provider has access to this location.");
-        for (const auto& p : v.providers) {
-            if (touch_row(f, "prov" + p.id, {p.name}, p.id == o.provider_id))
-                f.engine.send(cmd::SetProvider{o.uuid, p.id});
+        ProcedureOptions edited = o;
+        switch (option_controls(f, edited, v.providers)) {
+            case OptionChange::charges: f.engine.send(cmd::SetApplyCharges{o.uuid, edited.apply_charges}); break;
+            case OptionChange::insurance: f.engine.send(cmd::SetBillInsurance{o.uuid, edited.bill_insurance}); break;
+            case OptionChange::provider: f.engine.send(cmd::SetProvider{o.uuid, edited.provider_id}); break;
+            case OptionChange::none: break;
         }
         ImGui::EndDisabled();
         ImGui::Spacing();

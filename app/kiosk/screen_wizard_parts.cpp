@@ -5,11 +5,13 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "app/kiosk/preview_model.h"
 #include "app/kiosk/wizard.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
 #include "widgets/registry.h"
 #include "widgets/theme.h"
+#include "widgets/touch_list.h"
 
 namespace cs::kiosk {
 
@@ -57,14 +59,9 @@ std::optional<ScreenId> route(const Snapshot& s, ScreenId current) {
     return want;
 }
 
-std::string offline_name(const OfflinePatient& p) {
-    std::string n = p.first_name;
-    if (!p.first_name.empty() && !p.last_name.empty()) n += ' ';
-    n += p.last_name;
-    return n.empty() ? "(no name entered)" : n;
-}
+std::string offline_name(const OfflinePatient& p) { return person_name(p.first_name, p.last_name); }
 
-std::string online_name(const api::Patient& p) { return p.first_name + " " + p.last_name; }
+std::string online_name(const api::Patient& p) { return person_name(p.first_name, p.last_name); }
 
 std::string money(int64_t cents) {
     char buf[32];
@@ -121,6 +118,26 @@ void back_and_remind(Frame& f) {
         f.engine.send(cmd::RemindLater{});
 }
 
+OptionChange option_controls(Frame& f, ProcedureOptions& o, const std::vector<api::Provider>& providers) {
+    OptionChange change = OptionChange::none;
+    if (ui::Toggle("Apply charges", &o.apply_charges)) change = OptionChange::charges;
+    float middle = (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2;
+    ImGui::SameLine(0, ui::Em(1.5f));
+    ImGui::SetCursorScreenPos(ImVec2(ImGui::GetCursorScreenPos().x, middle - ImGui::GetTextLineHeight() / 2));
+    ui::Text("%s", money(o.apply_charges ? o.fee_cents : 0).c_str());
+    if (ui::Toggle("Bill to insurance", &o.bill_insurance)) change = OptionChange::insurance;
+    ImGui::Spacing();
+    ui::Heading("Provider");
+    if (providers.empty()) ui::TextWrapped("No charting provider has access to this location.");
+    for (const auto& p : providers) {
+        if (touch_row(f, "prov" + p.id, {p.name}, p.id == o.provider_id)) {
+            o.provider_id = p.id;
+            change = OptionChange::provider;
+        }
+    }
+    return change;
+}
+
 bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& lines, bool selected,
                const ImageRecord* thumb) {
     const auto& pal = ui::Colors();
@@ -130,7 +147,8 @@ bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& 
     ImVec2 a = ImGui::GetCursorScreenPos();
     ImVec2 b(a.x + ImGui::GetContentRegionAvail().x, a.y + h);
     ImGui::PushID(id.c_str());
-    bool tapped = ImGui::InvisibleButton("##row", ImVec2(b.x - a.x, h));
+    // Inside a touch list a drag scrolls and never picks a row.
+    bool tapped = ImGui::InvisibleButton("##row", ImVec2(b.x - a.x, h)) && !ui::TouchListDragging();
     bool visible = ImGui::IsItemVisible();
     ImGui::PopID();
     if (visible) {

@@ -6,6 +6,7 @@
 #include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/theme.h"
+#include "widgets/touch_list.h"
 
 namespace cs::kiosk {
 
@@ -27,18 +28,28 @@ public:
         for (const auto& p : v.patients)
             if (p.patient.id == selected_) chosen = &p;
         float list_w = ImGui::GetContentRegionAvail().x * 0.55f;
-        ImGui::BeginChild("##patients", ImVec2(list_w, 0));
+        ImGui::BeginGroup();
         ImGui::PushFont(f.fonts.heading);
         ui::Text("Patients with offline images");
         ImGui::PopFont();
-        for (const auto& p : v.patients) {
-            std::vector<std::string> lines = {offline_name(p.patient), format_birth_date(p.patient.birth_date, today) +
-                                                                           "   " + counts_text(p.procedures, p.images)};
-            const ImageRecord* thumb = p.first_images.empty() ? nullptr : &p.first_images.front();
-            if (touch_row(f, "p" + std::to_string(p.patient.id), lines, p.patient.id == selected_, thumb))
-                selected_ = p.patient.id;
+        // Drag anywhere to scroll; only the rows on screen are drawn (thousands of images stay smooth).
+        if (ui::BeginTouchList("##patients", ImVec2(list_w, 0))) {
+            ImGuiListClipper clipper;
+            clipper.Begin(int(v.patients.size()));
+            while (clipper.Step()) {
+                for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+                    const PatientSummary& p = v.patients[size_t(i)];
+                    std::vector<std::string> lines = {offline_name(p.patient),
+                                                      format_birth_date(p.patient.birth_date, today) + "   " +
+                                                          counts_text(p.procedures, p.images)};
+                    const ImageRecord* thumb = p.first_images.empty() ? nullptr : &p.first_images.front();
+                    if (touch_row(f, "p" + std::to_string(p.patient.id), lines, p.patient.id == selected_, thumb))
+                        selected_ = p.patient.id;
+                }
+            }
         }
-        ImGui::EndChild();
+        ui::EndTouchList();
+        ImGui::EndGroup();
         ImGui::SameLine(0, ui::Em(1.5f));
         ImGui::BeginChild("##patient-detail");
         if (!chosen) {

@@ -4,7 +4,6 @@
 namespace cs::kiosk {
 
 std::unique_ptr<Screen> make_first_run_screen();
-std::unique_ptr<Screen> make_patients_screen();
 std::unique_ptr<Screen> make_preview_screen();
 std::unique_ptr<Screen> make_recovery_screen();
 
@@ -20,7 +19,6 @@ std::unique_ptr<Screen> make_wizard_sync_screen();
 std::unique_ptr<Screen> make_screen(ScreenId id) {
     switch (id) {
     case ScreenId::first_run: return make_first_run_screen();
-    case ScreenId::patients: return make_patients_screen();
     case ScreenId::preview: return make_preview_screen();
     case ScreenId::recovery: return make_recovery_screen();
     case ScreenId::sign_in: return make_sign_in_screen();

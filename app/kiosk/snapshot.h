@@ -3,6 +3,7 @@
 // swapped whole under a mutex and read once per frame. A screen never sees a
 // half-updated state and never waits for the engine.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,20 @@
 #include "engine/sync/session_view.h"
 
 namespace cs::kiosk {
+
+// Attach to Patient from the recovery folder (sync_engine_attach.cpp): a
+// search for the online patient, then the procedure's options, then the run.
+struct AttachView {
+    std::string hidden_uuid;  // the hidden procedure these belong to ("" = none)
+    std::string query;        // the last search, and what it found
+    api::SearchResult results;
+    std::optional<api::Patient> patient;   // the online patient chosen
+    std::vector<api::Provider> providers;  // offered at the procedure's location
+    ProcedureOptions options;              // its type's defaults, where the screen's choice starts
+    uint64_t options_id = 0;               // +1 whenever options are loaded anew
+    bool running = false;                  // attaching and syncing
+    uint64_t bytes_done = 0, bytes_total = 0;
+};
 
 enum class ServerStatus { not_configured, checking, online, offline };
 const char* to_string(ServerStatus s);
@@ -43,7 +58,8 @@ struct Snapshot {
     bool recovery_loaded = false;
     std::string recovery_dir;
     std::vector<RecoveredProcedure> recovery;  // newest first
-    RecoveryResult recovery_result;
+    RecoveryResult recovery_result;  // Put Back and Attach to Patient
+    AttachView attach;
 
     // Something the worker is doing that takes a while ("Preparing the demo…"), or empty.
     std::string busy;

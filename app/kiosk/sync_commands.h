@@ -6,6 +6,8 @@
 #include <string>
 #include <variant>
 
+#include "engine/store/records.h"
+
 namespace cs::kiosk::cmd {
 
 struct SignIn { std::string user, pin; };
@@ -30,10 +32,15 @@ struct Hide { std::string uuid; };
 struct SyncAnother {};
 struct Finish {};
 struct DismissError {};
+// Attach to Patient (the recovery folder): search, choose, then attach and sync.
+struct AttachSearch { std::string hidden_uuid, query; };
+struct AttachChoose { std::string hidden_uuid, online_patient_id; };
+struct AttachRun { std::string hidden_uuid; SyncChoice choice; };
 
 using SyncCommand =
     std::variant<SignIn, SignOut, CheckServer, StartSync, RemindLater, SelectPatient, EditMatch, Search,
                  ChoosePatient, AcceptMatch, SelectProcedure, SetApplyCharges, SetBillInsurance, SetProvider,
-                 ApplyToAll, Back, StartSyncRun, SyncAgain, Hide, SyncAnother, Finish, DismissError>;
+                 ApplyToAll, Back, StartSyncRun, SyncAgain, Hide, SyncAnother, Finish, DismissError,
+                 AttachSearch, AttachChoose, AttachRun>;
 
 }  // namespace cs::kiosk::cmd

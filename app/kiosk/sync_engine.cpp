@@ -103,11 +103,15 @@ void SyncEngine::new_session() {
     cfg.recovery_dir = opt_.recovery_dir;
     session_ = std::make_unique<SyncSession>(store_, *client_, *audit_, cfg);
     session_->set_progress_callback([this](const std::string&, uint64_t done, uint64_t total) {
-        auto now = std::chrono::steady_clock::now();
-        if (done < total && now - last_progress_ < kProgressEvery) return;
-        last_progress_ = now;
-        publish_view();
+        if (progress_due(done, total)) publish_view();
     });
+}
+
+bool SyncEngine::progress_due(uint64_t done, uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_progress_ < kProgressEvery) return false;
+    last_progress_ = now;
+    return true;
 }
 
 void SyncEngine::publish_view(const std::function<void(Snapshot&)>& change) {
@@ -160,6 +164,7 @@ void SyncEngine::run(const cmd::SignOut&) {
         s.signed_in = false;
         s.user_name.clear();
         s.should_prompt = s.in_session = s.lock_refused = false;
+        s.attach = AttachView{};
         s.error.clear();
     });
 }

@@ -5,6 +5,7 @@
 // upload progress publishes too. A cs::Error becomes the snapshot's error
 // (a banner), never an exception out of here.
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -69,12 +70,20 @@ private:
     void run(const cmd::SyncAnother&);
     void run(const cmd::Finish&);
     void run(const cmd::DismissError&);
+    // Attach to Patient (sync_engine_attach.cpp).
+    void run(const cmd::AttachSearch&);
+    void run(const cmd::AttachChoose&);
+    void run(const cmd::AttachRun&);
+    api::PracticeClient& signed_in_client();  // throws when not signed in
+    std::filesystem::path recovery_dir() const;
 
     SyncSession& session();  // throws when not signed in
     void new_session();
     void remember_user(const std::string& user);
     // Publishes the session's view plus `change`.
     void publish_view(const std::function<void(Snapshot&)>& change = {});
+    // Upload progress publishes at most every 100 ms, and always at the end.
+    bool progress_due(uint64_t done, uint64_t total);
 
     OfflineStore& store_;
     SyncEngineOptions opt_;

@@ -4,6 +4,7 @@
 
 #include "app/kiosk/screen.h"
 #include "engine/api/api_types.h"
+#include "engine/sync/session_view.h"
 
 namespace cs::kiosk {
 
@@ -23,6 +24,10 @@ void error_banner(Frame& f);
 void busy_line(const char* what);
 // Back (when allowed) and Remind Me Later on the left of the bottom bar.
 void back_and_remind(Frame& f);
+// Apply charges (showing the fee or $0.00), Bill to insurance and the
+// provider rows for `o`, edited in place; says what the person changed.
+enum class OptionChange { none, charges, insurance, provider };
+OptionChange option_controls(Frame& f, ProcedureOptions& o, const std::vector<api::Provider>& providers);
 // Text in a colour, recorded for `expect`.
 void text_colored(const ImVec4& c, const std::string& s);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/sync/offered_options.h"
 #include "engine/util/error.h"
 #include "engine/util/text.h"
 
@@ -215,27 +216,14 @@ void SyncSession::accept_match() {
 }
 
 void SyncSession::load_options() {
-    std::vector<api::Provider> offered;
-    for (auto& pr : client_.providers(cfg_.location_id))
-        if (pr.charting) offered.push_back(std::move(pr));
-    auto types = client_.procedure_types(cfg_.location_id);
-    auto is_offered = [&](const std::string& id) {
-        return std::any_of(offered.begin(), offered.end(), [&](const auto& p) { return p.id == id; });
-    };
+    OfferedOptions offered = load_offered_options(client_, cfg_.location_id);
     std::vector<ProcedureOptions> options;
     for (const auto& proc : store_.procedures_of(v_.offline_patient->id)) {
         if (proc.state != ProcedureState::pending && proc.state != ProcedureState::failed) continue;
         ProcedureOptions o;
         o.uuid = proc.uuid, o.code = proc.code, o.name = proc.name, o.acquired_at = proc.acquired_at;
         o.image_count = proc.image_count;
-        auto type = std::find_if(types.begin(), types.end(), [&](const auto& t) { return t.code == proc.code; });
-        if (type != types.end()) {
-            o.fee_cents = type->fee_cents;
-            o.apply_charges = type->default_apply_charges;
-            o.bill_insurance = type->default_bill_insurance;
-            if (type->default_provider_id && is_offered(*type->default_provider_id))
-                o.provider_id = *type->default_provider_id;
-        }
+        offered.apply_defaults(o);
         if (auto kept = kept_options_.find(proc.uuid); kept != kept_options_.end()) {
             o.apply_charges = kept->second.apply_charges;
             o.bill_insurance = kept->second.bill_insurance;
@@ -252,7 +240,7 @@ void SyncSession::load_options() {
     }
     if (options.empty()) throw Error("This patient has no offline procedures left to sync.", "no options");
     std::lock_guard<std::mutex> g(mu_);
-    v_.providers = std::move(offered);
+    v_.providers = std::move(offered.providers);
     v_.options = std::move(options);
     v_.selected_option = 0;  // the first is selected on arrival
     v_.step = SyncStep::options;
