@@ -97,7 +97,7 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
 
     CLI::App app{"ChairSync: bring X-rays taken offline into the practice's online system."};
     std::string config_flag, store = cfg.store.string(), recovery = cfg.recovery.string();
-    std::string screenshot, script, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
+    std::string screenshot, script, bench_frames, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
     app.add_option("--config", config_flag, "Settings file (default " + default_config_path().string() + ")");
     app.add_option("--server", cfg.server, "Practice server address, e.g. https://practice.example:8443");
     app.add_option("--location", cfg.location, "Location id of this computer, e.g. loc-1");
@@ -106,13 +106,16 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     app.add_option("--workstation", cfg.workstation, "Name of this workstation, e.g. OP-1");
     app.add_option("--proceed-command", cfg.proceed_command, "Command run by Finish & Proceed");
     app.add_option("--patient", cfg.patient, "Gate mode: the online patient id the user came from");
-    app.add_option("--signout-minutes", cfg.signout_minutes, "Sign out after this many minutes without a touch");
+    app.add_option("--signout-minutes", cfg.signout_minutes, "Sign out after this many minutes without a touch (0: never)")
+        ->check(CLI::NonNegativeNumber);
     app.add_flag("--fullscreen", cfg.fullscreen, "Cover the whole monitor");
     app.add_option("--scale", cfg.scale, "Extra size factor on top of the monitor's scale")->check(CLI::Range(0.5, 4.0));
     app.add_flag("--demo", cfg.demo, "Open on a demo workspace with an embedded practice server");
     app.add_option("--screenshot", screenshot, "Render, save a PNG to this file, and exit");
     app.add_option("--script", script, "Run an automation script against the window, then exit");
     app.add_option("--size", size, "Window size WIDTHxHEIGHT");
+    app.add_option("--bench-frames", bench_frames,
+                   "Measure each frame's CPU time from the first drag on; write JSON here at exit");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -131,6 +134,7 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     cfg.recovery = recovery;
     cfg.screenshot = screenshot;
     cfg.script = script;
+    cfg.bench_frames = bench_frames;
     return r;
 }
 

@@ -18,7 +18,7 @@ struct Config {
     fs::path recovery;            // recovery folder
     std::string workstation;      // e.g. OP-1
     std::string proceed_command;  // run by Finish & Proceed with the patient
-    int signout_minutes = 5;      // sign out after this long without a touch
+    double signout_minutes = 5;   // sign out after this long without a touch (0: never)
     bool fullscreen = false;
     float scale = 1.0f;           // multiplies the monitor's content scale
 
@@ -27,6 +27,7 @@ struct Config {
     bool demo = false;
     fs::path screenshot;          // render, save this PNG, exit
     fs::path script;              // run this automation script, exit
+    fs::path bench_frames;        // write per-frame CPU times here at exit (app/kiosk/frame_bench.h)
     int width = 1280, height = 800;
     fs::path config_file;         // which file was read (empty when none)
 

@@ -107,13 +107,17 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             want(2, 2, "expect \"text\"");
             s.op = ScriptStep::Op::expect;
             quoted("expect \"text\"");
+        } else if (cmd == "expect-gone") {
+            want(2, 2, "expect-gone \"text\"");
+            s.op = ScriptStep::Op::expect_gone;
+            quoted("expect-gone \"text\"");
         } else if (cmd == "screenshot") {
             want(2, 2, "screenshot FILE");
             s.op = ScriptStep::Op::screenshot;
             s.text = w[1].first;
             if (s.text.empty()) bad(line, "the file name is empty.");
         } else {
-            bad(line, "\"" + cmd + "\" is not a command (tap, type, drag, wait-for, expect, screenshot).");
+            bad(line, "\"" + cmd + "\" is not a command (tap, type, drag, wait-for, expect, expect-gone, screenshot).");
         }
         steps.push_back(std::move(s));
     }
@@ -202,6 +206,13 @@ ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
             advance();
         else if (++phase_ >= kExpectFrames)
             fail(s, "expected \"" + s.text + "\" on screen, but it is not there.");
+        return in;
+
+    case ScriptStep::Op::expect_gone:  // absent for kExpectFrames frames in a row
+        if (env.text_visible(s.text))
+            fail(s, "\"" + s.text + "\" is still on screen, but it should be gone.");
+        else if (++phase_ >= kExpectFrames)
+            advance();
         return in;
 
     case ScriptStep::Op::screenshot:

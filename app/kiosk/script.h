@@ -22,7 +22,7 @@
 namespace cs::kiosk {
 
 struct ScriptStep {
-    enum class Op { tap, type, drag, wait_for, expect, screenshot };
+    enum class Op { tap, type, drag, wait_for, expect, expect_gone, screenshot };
     Op op = Op::tap;
     int line = 0;
     std::string text;  // label, characters, text or file

@@ -138,6 +138,20 @@ TEST_CASE("script runner: wait-for, expect, type, drag and screenshot") {
     CHECK(r.message() == "script line 6: expected \"Gone\" on screen, but it is not there.");
 }
 
+TEST_CASE("script runner: expect-gone passes only while the text stays away") {
+    FakeScreen screen;
+    ScriptRunner r(parse_script("expect-gone \"Noah Patel\"\nexpect-gone \"Sign In\""));
+    auto env = screen.env();
+    screen.texts = {"Sign In"};
+    for (int i = 0; i < ScriptRunner::kExpectFrames; ++i) r.next_frame(env);
+    CHECK_FALSE(r.failed());  // line 1 held for its frames
+    r.next_frame(env);
+    CHECK(r.failed());
+    CHECK(r.message() == "script line 2: \"Sign In\" is still on screen, but it should be gone.");
+    CHECK(parse_script("expect-gone \"x\"")[0].op == Op::expect_gone);
+    CHECK_THROWS_WITH(parse_script("expect-gone x"), Catch::Contains("double quotes"));
+}
+
 TEST_CASE("script runner: wait-for gives up after its own timeout") {
     FakeScreen screen;
     ScriptRunner r(parse_script("wait-for \"Sync complete\" 2"));

@@ -12,6 +12,9 @@ if(XVFB_RUN AND TARGET chairsync)
              COMMAND ${_xvfb} ${_kiosk} --script ${CMAKE_CURRENT_LIST_DIR}/${name}.script)
     list(APPEND _screens_tests screens_${name})
   endforeach()
+  add_test(NAME screens_inactivity
+           COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.25 --script ${CMAKE_CURRENT_LIST_DIR}/inactivity.script)
+  list(APPEND _screens_tests screens_inactivity)
   if(TARGET chairsync-cli)
     add_test(NAME screens_offline_open
              COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_offline_mode.sh ${CMAKE_BINARY_DIR}/bin
