@@ -29,6 +29,7 @@ void Automation::before_new_frame(ImGuiIO& io) {
     env.text_visible = [](const std::string& text) { return ui::Registry().FindContaining(text) != nullptr; };
     env.take_screenshot = [this](const std::filesystem::path& p) { shot_now_ = p; };
     env.now_seconds = [this] { return seconds(); };
+    env.settled = [this] { return last_settled_; };
 
     ScriptInput in = runner_->next_frame(env);
     // While a script runs, the real pointer is ignored: it rests off-screen
@@ -42,6 +43,7 @@ void Automation::before_new_frame(ImGuiIO& io) {
 }
 
 std::optional<int> Automation::after_render(int width, int height, bool settled) {
+    last_settled_ = settled;
     if (shot_now_) {
         save_framebuffer_png(*shot_now_, width, height);
         std::cout << "screenshot: " << shot_now_->string() << "\n";

@@ -35,6 +35,7 @@ private:
     std::optional<std::filesystem::path> shot_now_;  // asked by the script for this frame
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     int settled_frames_ = 0;
+    bool last_settled_ = false;  // of the frame drawn last: the script's screenshot waits for it
 };
 
 }  // namespace cs::kiosk

@@ -21,6 +21,13 @@ namespace cs::kiosk {
 
 namespace {
 
+// The manifest keeps "2026-12-01T23:04:07Z The practice server …" for people
+// reading the folder directly; here the sentence comes first, then its day.
+std::string readable_error(const std::string& e) {
+    if (e.size() > 21 && e[10] == 'T' && e[19] == 'Z' && e[20] == ' ') return e.substr(21) + " (" + day_of(e) + ")";
+    return e;
+}
+
 class RecoveryScreen : public Screen {
 public:
     const char* title() const override { return "Recovery folder"; }
@@ -144,7 +151,7 @@ private:
         if (!r.errors.empty()) {
             ui::StatusIcon(ui::IconKind::hidden);
             ImGui::SameLine();
-            ui::TextWrapped("Hidden after: %s", r.errors.back().c_str());
+            ui::TextWrapped("Hidden after: %s", readable_error(r.errors.back()).c_str());
         }
         ImGui::Spacing();
         std::vector<PreviewImage> images;

@@ -1,5 +1,6 @@
 // Pieces the workflow screens share, and which screen the snapshot wants.
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <cfloat>
 #include <cinttypes>
@@ -161,8 +162,14 @@ bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& 
         for (size_t i = 0; i < lines.size(); ++i) {
             ImFont* font = i == 0 ? f.fonts.heading : f.fonts.body;
             const ImVec4& c = i == 0 ? pal.text : pal.text_muted;
-            dl->AddText(font, font->FontSize, ImVec2(x, y), ui::U32(c), lines[i].c_str());
             ImVec2 sz = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, lines[i].c_str());
+            // Too long for the row (a long procedure name on a narrow column): cut with "…".
+            ImGui::PushFont(font);
+            ImGui::PushStyleColor(ImGuiCol_Text, c);
+            ImGui::RenderTextEllipsis(dl, ImVec2(x, y), ImVec2(b.x - pad, y + sz.y), b.x - pad, b.x - pad,
+                                      lines[i].c_str(), nullptr, &sz);
+            ImGui::PopStyleColor();
+            ImGui::PopFont();
             ui::RecordText(lines[i], ImVec2(x, y), ImVec2(x + sz.x, y + sz.y));
             y += i == 0 ? ui::Em(1.6f) : line;
         }

@@ -115,6 +115,7 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             want(2, 2, "screenshot FILE");
             s.op = ScriptStep::Op::screenshot;
             s.text = w[1].first;
+            s.timeout_s = ScriptRunner::kScreenshotSettle;
             if (s.text.empty()) bad(line, "the file name is empty.");
         } else {
             bad(line, "\"" + cmd + "\" is not a command (tap, type, drag, wait-for, expect, expect-gone, screenshot).");
@@ -216,6 +217,8 @@ ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
         return in;
 
     case ScriptStep::Op::screenshot:
+        // The screen as a person sees it a moment later: thumbnails in, not their placeholders.
+        if (env.settled && !env.settled() && !timed_out) return in;
         env.take_screenshot(s.text);
         advance();
         return in;

@@ -44,6 +44,8 @@ struct ScriptEnv {
     std::function<bool(const std::string& text)> text_visible;
     std::function<void(const std::filesystem::path&)> take_screenshot;  // of the frame about to be drawn
     std::function<double()> now_seconds;
+    // The last frame had nothing left to load (thumbnails, the engine); empty: always.
+    std::function<bool()> settled;
 };
 
 // The pointer as the script wants it for one frame.
@@ -58,6 +60,7 @@ class ScriptRunner {
 public:
     static constexpr double kDefaultTimeout = 20.0;  // tap and wait-for
     static constexpr int kExpectFrames = 3;          // expect looks this many frames
+    static constexpr double kScreenshotSettle = 10.0;  // screenshot waits at most this for loading to finish
 
     explicit ScriptRunner(std::vector<ScriptStep> steps) : steps_(std::move(steps)) {}
 

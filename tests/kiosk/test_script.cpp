@@ -56,6 +56,7 @@ struct FakeScreen {
     std::vector<std::string> texts;
     std::vector<std::string> shots;
     double now = 0;
+    bool settled = true;
     ScriptEnv env() {
         ScriptEnv e;
         e.find_target = [this](const std::string& l) -> std::optional<ScreenRect> {
@@ -70,6 +71,7 @@ struct FakeScreen {
         };
         e.take_screenshot = [this](const std::filesystem::path& p) { shots.push_back(p.string()); };
         e.now_seconds = [this] { return now; };
+        e.settled = [this] { return settled; };
         return e;
     }
 };
@@ -150,6 +152,26 @@ TEST_CASE("script runner: expect-gone passes only while the text stays away") {
     CHECK(r.message() == "script line 2: \"Sign In\" is still on screen, but it should be gone.");
     CHECK(parse_script("expect-gone \"x\"")[0].op == Op::expect_gone);
     CHECK_THROWS_WITH(parse_script("expect-gone x"), Catch::Contains("double quotes"));
+}
+
+TEST_CASE("script runner: a screenshot waits for loading to finish, but not for ever") {
+    FakeScreen screen;
+    ScriptRunner r(parse_script("screenshot a.png\nscreenshot b.png"));
+    auto env = screen.env();
+    screen.settled = false;
+    r.next_frame(env);
+    r.next_frame(env);
+    CHECK(screen.shots.empty());  // thumbnails still coming
+    screen.settled = true;
+    r.next_frame(env);
+    CHECK(screen.shots == std::vector<std::string>{"a.png"});
+    screen.settled = false;
+    r.next_frame(env);
+    screen.now = ScriptRunner::kScreenshotSettle + 1;
+    r.next_frame(env);
+    CHECK(screen.shots == std::vector<std::string>{"a.png", "b.png"});  // taken anyway after the wait
+    CHECK(r.done());
+    CHECK_FALSE(r.failed());
 }
 
 TEST_CASE("script runner: wait-for gives up after its own timeout") {

@@ -11,6 +11,7 @@
 #include "engine/store/offline_store.h"
 #include "server/practice_server.h"
 #include "tests/support/test_support.h"
+#include "tests/viewer/recovery_fixture.h"
 
 using namespace cs;
 using namespace cs::kiosk;
@@ -124,4 +125,89 @@ TEST_CASE("sync engine: a step out of order is a banner, not a crash") {
     CHECK_FALSE(r.snap.error.empty());
     r.engine->handle(cmd::DismissError{});
     CHECK(r.snap.error.empty());
+}
+
+namespace {
+
+// The offline procedure of Noah Patel with `code` that is not hidden (the one an attach made).
+std::optional<ProcedureRecord> noah_procedure(OfflineStore& store, const std::string& code) {
+    for (const auto& patient : store.patients()) {
+        if (patient.first_name != "Noah" || patient.last_name != "Patel") continue;
+        for (const auto& p : store.procedures_of(patient.id))
+            if (p.code == code && p.state != ProcedureState::hidden) return p;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("sync engine: Attach to Patient searches, offers the location's options and syncs a hidden procedure") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    std::string hidden = test::hide_for_test(*r.store, "Noah", "Patel", "D0230", r.dir / "recovery");
+
+    r.engine->handle(cmd::AttachSearch{hidden, "Patel"});
+    CHECK(r.snap.error.empty());
+    CHECK(r.snap.attach.hidden_uuid == hidden);
+    CHECK(r.snap.attach.query == "Patel");
+    REQUIRE_FALSE(r.snap.attach.results.patients.empty());
+    CHECK(r.snap.attach.results.patients.front().id == "p-1030");
+
+    r.engine->handle(cmd::AttachChoose{hidden, "p-1030"});
+    REQUIRE(r.snap.attach.patient);
+    CHECK(r.snap.attach.patient->last_name == "Patel");
+    CHECK(r.snap.attach.options.code == "D0230");
+    CHECK(r.snap.attach.options.fee_cents == 2700);
+    CHECK(r.snap.attach.options.provider_id == "prov-1");  // the type's default
+    CHECK(r.snap.attach.options.image_count == 1);
+    std::vector<std::string> offered;
+    for (const auto& p : r.snap.attach.providers) offered.push_back(p.id);
+    CHECK(offered == std::vector<std::string>{"prov-1", "prov-2"});  // charting, with access to loc-1
+    CHECK(r.snap.attach.options_id == 1);
+
+    r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, false, "prov-2"}});
+    CHECK(r.snap.recovery_result.ok);
+    CHECK_THAT(r.snap.recovery_result.message, Catch::Contains("Attached and synced"));
+    CHECK(r.snap.recovery.empty());
+    CHECK_FALSE(r.snap.attach.running);
+    CHECK(r.snap.attach.hidden_uuid.empty());  // the panel's state is gone with the procedure
+    auto fresh = noah_procedure(*r.store, "D0230");
+    REQUIRE(fresh);
+    CHECK(fresh->uuid != hidden);
+    CHECK(fresh->state == ProcedureState::synced);
+    CHECK(r.server->charge_count(fresh->uuid) == 1);
+    CHECK(r.server->charge_amount_cents(fresh->uuid) == 2700);
+    for (const auto& img : r.store->images_of(fresh->uuid))
+        CHECK(r.server->stored_image_sha256(fresh->uuid, img.uuid) == img.sha256);
+}
+
+TEST_CASE("sync engine: an attach whose upload fails keeps the images in the offline list and says so") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    std::string hidden = test::hide_for_test(*r.store, "Noah", "Patel", "D0230", r.dir / "recovery");
+    server::FaultRule rule;
+    rule.method = "PUT";
+    rule.path_contains = "/images/";
+    rule.count = -1;
+    r.server->add_fault(rule);
+    r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, true, "prov-1"}});
+    CHECK_FALSE(r.snap.recovery_result.ok);
+    CHECK_THAT(r.snap.recovery_result.message, Catch::Contains("back in the offline list"));
+    auto fresh = noah_procedure(*r.store, "D0230");
+    REQUIRE(fresh);  // nothing lost: a pending procedure to sync from Home
+    CHECK(fresh->state == ProcedureState::failed);
+    REQUIRE(r.store->images_of(fresh->uuid).size() == 1);
+    CHECK(std::filesystem::exists(r.store->image_path(r.store->images_of(fresh->uuid).front())));
+    CHECK(r.server->charge_count(fresh->uuid) == 0);
+}
+
+TEST_CASE("sync engine: Attach to Patient signed out, or of what is gone, is a sentence") {
+    Rig r;
+    r.engine->handle(cmd::AttachSearch{"whatever", "Patel"});
+    CHECK(r.snap.error == "Sign in first.");
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    r.engine->handle(cmd::AttachChoose{"no-such-procedure", "p-1030"});
+    CHECK(r.snap.error == "This procedure is no longer in the recovery folder.");
+    r.engine->handle(cmd::AttachRun{"no-such-procedure", SyncChoice{"p-1030", true, true, "prov-1"}});
+    CHECK(r.snap.error == "This procedure is no longer in the recovery folder.");
 }

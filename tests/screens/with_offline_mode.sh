@@ -1,9 +1,11 @@
 #!/bin/sh
 # Runs a kiosk script while `chairsync-cli offline-mode` holds the demo store,
-# as an open offline imaging window would. Usage: with_offline_mode.sh BIN_DIR SCRIPT
+# as an open offline imaging window would.
+# Usage: with_offline_mode.sh BIN_DIR SCRIPT [more kiosk flags]
 set -eu
 bin=$1
 script=$2
+shift 2
 work=$(mktemp -d)
 cleanup() {
     [ -n "${holder:-}" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
@@ -20,4 +22,4 @@ until grep -q "Offline mode is on" "$work/holder.out"; do
     [ $i -gt 300 ] && { echo "offline-mode did not start"; cat "$work/holder.out"; exit 1; }
     sleep 0.1
 done
-"$bin/chairsync" --demo --config /nonexistent/config.json --store "$work/store" --script "$script"
+"$bin/chairsync" --demo --config /nonexistent/config.json --store "$work/store" --script "$script" "$@"

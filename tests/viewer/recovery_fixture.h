@@ -3,6 +3,7 @@
 // if Sync the Procedure Again had failed and Hide Procedure was tapped: the
 // procedure fails twice, then goes to the recovery folder. Used by the
 // worker test and by the kiosk script test (make_recovery_fixture).
+#include <filesystem>
 #include <string>
 
 #include "engine/store/offline_store.h"
@@ -11,9 +12,10 @@
 
 namespace cs::test {
 
-// Hides the first procedure of `first last` with `code`; returns its uuid.
+// Hides the first procedure of `first last` with `code` into `folder` (empty:
+// the store's default recovery folder); returns its uuid.
 inline std::string hide_for_test(OfflineStore& store, const std::string& first, const std::string& last,
-                                 const std::string& code) {
+                                 const std::string& code, std::filesystem::path folder = {}) {
     for (const auto& p : store.patients_with_pending()) {
         if (p.patient.first_name != first || p.patient.last_name != last) continue;
         for (const auto& proc : store.procedures_of(p.patient.id)) {
@@ -21,7 +23,8 @@ inline std::string hide_for_test(OfflineStore& store, const std::string& first, 
             const std::string why = "The practice server had a problem (500). Try again later.";
             store.record_failure(proc.uuid, why);
             store.record_failure(proc.uuid, why);
-            RecoveryFolder(RecoveryFolder::default_dir(store.root())).hide(store, proc.uuid, HideDetails{true, {why, why}});
+            if (folder.empty()) folder = RecoveryFolder::default_dir(store.root());
+            RecoveryFolder(folder).hide(store, proc.uuid, HideDetails{true, {why, why}});
             return proc.uuid;
         }
     }
