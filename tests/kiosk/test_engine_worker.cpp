@@ -15,6 +15,7 @@
 #include "engine/demo/synthetic_images.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/fsutil.h"
+#include "tests/kiosk/worker_fixture.h"
 #include "tests/support/test_support.h"
 
 using namespace cs;
@@ -23,36 +24,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Waits (without a timed assertion: only a generous safety cap) until pred holds.
-struct Waker {
-    std::mutex mu;
-    std::condition_variable cv;
-    int wakes = 0;
-    void wake() {
-        std::lock_guard l(mu);
-        ++wakes;
-        cv.notify_all();
-    }
-    template <typename Pred>
-    bool wait_until(Pred pred) {
-        std::unique_lock l(mu);
-        return cv.wait_for(l, std::chrono::seconds(120), [&] { return pred(); });
-    }
-};
+using test::Waker;
 
 void capture(const fs::path& store_dir, const std::string& first, const std::string& last, int images) {
     OfflineStore store(store_dir);
-    fs::path in = store_dir.parent_path() / "incoming";
-    fs::create_directories(in);
-    CaptureRequest req{first, last, "1984-03-09", "D0274", "Bitewings - four radiographic images", "loc-1", {}, {}};
-    static uint64_t seed = 1;
-    for (int i = 0; i < images; ++i) {
-        demo::SyntheticSpec spec{demo::SyntheticKind::bitewing, seed++, 1.0, 120, 80};
-        fs::path f = in / (std::to_string(seed) + ".png");
-        fsx::write_file_durable(f, demo::make_synthetic_file(spec));
-        req.images.push_back({f, ImageKind::radiograph});
-    }
-    store.capture(req);
+    test::capture_synthetic(store, store_dir.parent_path() / "incoming", first, last, "D0274", images);
 }
 
 }  // namespace

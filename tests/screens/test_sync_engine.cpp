@@ -11,6 +11,7 @@
 #include "engine/store/offline_store.h"
 #include "server/practice_server.h"
 #include "tests/support/test_support.h"
+#include "tests/sync/sync_fixtures.h"
 #include "tests/viewer/recovery_fixture.h"
 
 using namespace cs;
@@ -27,14 +28,7 @@ struct Rig {
 
     Rig() {
         build_demo_offline_store(dir / "store");
-        server::ServerOptions so;
-        so.db = dir / "server.db";
-        so.images_dir = dir / "server-images";
-        so.seed = "demo";
-        so.pin_hash_iterations = 1000;
-        so.access_log = false;
-        server = std::make_unique<server::PracticeServer>(so);
-        server->start();
+        server = test::start_demo_server(dir.path());
         store = std::make_unique<OfflineStore>(dir / "store");
         SyncEngineOptions o;
         o.server_url = server->base_url();

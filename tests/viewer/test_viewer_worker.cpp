@@ -10,6 +10,7 @@
 #include "app/kiosk/engine_worker.h"
 #include "engine/demo/synthetic_images.h"
 #include "engine/util/fsutil.h"
+#include "tests/kiosk/worker_fixture.h"
 #include "tests/support/test_support.h"
 #include "tests/viewer/recovery_fixture.h"
 
@@ -19,32 +20,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Waker {
-    std::mutex mu;
-    std::condition_variable cv;
-    void wake() {
-        std::lock_guard l(mu);
-        cv.notify_all();
-    }
-    template <typename Pred>
-    bool wait_until(Pred pred) {
-        std::unique_lock l(mu);
-        return cv.wait_for(l, std::chrono::seconds(120), [&] { return pred(); });
-    }
-};
+using test::Waker;
 
 void capture(OfflineStore& store, const fs::path& incoming, const std::string& first, const std::string& last,
              const std::string& code, int images) {
-    fs::create_directories(incoming);
-    CaptureRequest req{first, last, "1984-03-09", code, "Radiographs", "loc-1", {}, {}};
-    static uint64_t seed = 11;
-    for (int i = 0; i < images; ++i) {
-        demo::SyntheticSpec spec{demo::SyntheticKind::periapical, seed++, 1.0, 60, 90};
-        fs::path f = incoming / (std::to_string(seed) + ".png");
-        fsx::write_file_durable(f, demo::make_synthetic_file(spec));
-        req.images.push_back({f, ImageKind::radiograph});
-    }
-    store.capture(req);
+    test::capture_synthetic(store, incoming, first, last, code, images, 60, 90);
 }
 
 }  // namespace
