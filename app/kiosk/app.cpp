@@ -12,6 +12,7 @@
 #include "app/kiosk/automation.h"
 #include "app/kiosk/chrome.h"
 #include "app/kiosk/demo_workspace.h"
+#include "app/kiosk/frame_bench.h"
 #include "app/kiosk/inactivity.h"
 #include "app/kiosk/wizard.h"
 #include "app/kiosk/main_thread_queue.h"
@@ -87,6 +88,7 @@ public:
                 glfwWaitEventsTimeout(animating_ ? kAnimationWait : kIdleWait);
             exit_code = frame();
         }
+        bench_.write();  // --bench-frames
         return exit_code.value_or(0);
     }
 
@@ -95,12 +97,14 @@ private:
         if (queue_.run_pending(kTasksPerFrame) > 0) settle_ = kSettleFrames;
         textures_.begin_frame();
         if (textures_.upload_pending() > 0) settle_ = kSettleFrames;
+        bench_.texture_bytes(textures_.lru().used_bytes(), textures_.lru().budget_bytes());
 
         std::shared_ptr<const Snapshot> snap = worker_->snapshot();  // once per frame
         const Snapshot& s = *snap;
         if (s.version != last_version_) settle_ = kSettleFrames;
         last_version_ = s.version;
 
+        bench_.begin_frame();  // the frame's build: NewFrame -> RenderDrawData
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         automation_->before_new_frame(ImGui::GetIO());  // after the backend wrote the real mouse
@@ -127,6 +131,7 @@ private:
         glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        bench_.end_frame(io.MouseDown[0], io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
         bool settled = settle_ == 0 && textures_.idle() && queue_.size() == 0 && s.store_loaded && s.busy.empty();
         std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
         glfwSwapBuffers(window_.handle());
@@ -154,6 +159,7 @@ private:
     ScreenId current_ = ScreenId::first_run;
     InactivityTimer inactivity_{cfg_.signout_minutes * 60.0};
     std::unique_ptr<Automation> automation_;
+    FrameBench bench_{cfg_.bench_frames};
     uint64_t last_version_ = 0;
     int settle_ = kSettleFrames;  // frames still to draw after a change
     bool animating_ = false;
