@@ -1,5 +1,6 @@
 // The offline store at scale (bench/run.py drives it):
-//   bench_store build STORE IMAGES     a demo store of IMAGES images, thumbnail cache filled (once)
+//   bench_store build STORE IMAGES     a demo store of IMAGES images, thumbnail cache filled (once;
+//                                      the cache again when its format changed)
 //   bench_store first-screen STORE N   open, patient list, first N cached thumbnails (the kiosk's start)
 //   bench_store query STORE REPEATS    patients_with_pending, timed REPEATS times
 //   bench_store capture DIR COUNT      COUNT one-image captures into a new store in DIR
@@ -35,15 +36,27 @@ std::vector<cs::ImageRecord> listed_images(cs::OfflineStore& store, size_t limit
 
 fs::path cache_dir(const fs::path& store) { return store / "thumbnails"; }  // where the kiosk keeps it
 
+// A store made by an older version has its thumbnails in an older cache
+// format: fill the cache again (the images stay).
+bool cache_current(const fs::path& dir) {
+    cs::OfflineStore store(dir);
+    const auto first = listed_images(store, 1);
+    return !first.empty() && cs::ThumbnailCache(cache_dir(dir)).get(first[0].sha256).has_value();
+}
+
 int build(const fs::path& dir, int images) {
     const fs::path ready = dir / "bench-ready";
-    if (fs::exists(ready)) return std::cerr << "bench_store: using the store in " << dir << "\n", 0;
-    cs::demo::DemoStoreOptions opt;
-    opt.images = images;
-    opt.replace = true;
-    opt.threads = 2;
+    if (fs::exists(ready) && cache_current(dir))
+        return std::cerr << "bench_store: using the store in " << dir << "\n", 0;
     const double t0 = cs::bench::now_s();
-    const auto info = cs::demo::build_demo_store(dir, opt);
+    int made = 0;
+    if (!fs::exists(ready)) {
+        cs::demo::DemoStoreOptions opt;
+        opt.images = images;
+        opt.replace = true;
+        opt.threads = 2;
+        made = cs::demo::build_demo_store(dir, opt).images;
+    }
     const double t1 = cs::bench::now_s();
     cs::OfflineStore store(dir);
     std::vector<cs::ThumbJob> jobs;
@@ -52,9 +65,9 @@ int build(const fs::path& dir, int images) {
     cs::ThumbnailCache cache(cache_dir(dir));
     int failed = 0;
     for (const auto& r : cs::make_thumbnails_parallel(jobs, 2, &cache)) failed += r.ok ? 0 : 1;
-    std::cerr << "bench_store: " << info.images << " images in " << (t1 - t0) << " s, " << jobs.size()
+    std::cerr << "bench_store: " << made << " images made in " << (t1 - t0) << " s, " << jobs.size()
               << " thumbnails cached in " << (cs::bench::now_s() - t1) << " s, " << failed << " failed\n";
-    std::ofstream(ready) << info.images << "\n";
+    if (made) std::ofstream(ready) << made << "\n";
     return failed ? 1 : 0;
 }
 

@@ -30,7 +30,8 @@ Rgba8Image thumbnail_of(const DecodedImage& img, int long_side = kThumbnailSide)
 std::vector<uint8_t> read_image_verified(const std::filesystem::path& file, const std::string& expected_sha256,
                                          const std::string& name);
 
-// A folder of thumbnails named <dir>/<sha[0..1]>/<sha>-<long_side>.png.
+// A folder of thumbnails named <dir>/<sha[0..1]>/<sha>-<long_side>.thumb
+// (raw pixels with a CRC: engine/image/thumbnail_cache.h).
 // Thread-safe: several workers may call get_or_make at once; the same image
 // asked for twice at the same time is made once.
 class ThumbnailCache {
@@ -42,7 +43,8 @@ public:
 
     // On a miss: reads image_file, checks its sha-256 equals expected_sha256
     // (a changed or damaged file throws cs::Error "... is damaged or was
-    // changed ..."), makes the thumbnail and stores it durably. A failure to
+    // changed ..."), makes the thumbnail and stores it (atomically; not fsynced:
+    // a torn entry fails its CRC and is made again). A failure to
     // store is logged, not thrown: the thumbnail is still returned.
     Rgba8Image get_or_make(const std::filesystem::path& image_file, const std::string& expected_sha256,
                            const std::string& display_name);

@@ -1,48 +1,144 @@
+#include "engine/image/thumbnail_cache.h"
+
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <stb_image.h>
+#include <unistd.h>
+#include <zlib.h>
 
-#include <memory>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
-#include "engine/image/decode.h"
-#include "engine/image/encode.h"
 #include "engine/image/thumbnail.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "engine/util/sha256.h"
+#include "engine/util/uuid.h"
 
 namespace cs {
 
 namespace {
 
+constexpr char kMagic[8] = {'C', 'S', 'T', 'H', 'U', 'M', 'B', '\0'};
+
 bool is_sha256_hex(const std::string& s) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// Radiograph thumbnails are gray: stored with one channel they are a quarter
-// of the size to write and read.
-DecodedImage packed_for_storage(const Rgba8Image& t) {
-    DecodedImage img;
-    img.width = t.width;
-    img.height = t.height;
-    img.bit_depth = 8;
+void put_u32(std::vector<uint8_t>& out, uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
+}
+
+uint32_t get_u32(const uint8_t* p) {
+    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+uint32_t crc_of(const uint8_t* data, size_t size) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (size > 0) {  // zlib takes uInt lengths
+        const uInt n = uInt(std::min<size_t>(size, 1u << 30));
+        crc = crc32(crc, data, n);
+        data += n;
+        size -= n;
+    }
+    return uint32_t(crc);
+}
+
+// Radiograph thumbnails are gray (1 channel: a quarter of the bytes), photos
+// opaque (3 channels); only what needs alpha keeps 4.
+uint32_t channels_needed(const Rgba8Image& t) {
     const size_t n = size_t(t.width) * t.height;
     bool gray = true;
-    for (size_t i = 0; i < n && gray; ++i) {
+    for (size_t i = 0; i < n; ++i) {
         const uint8_t* p = &t.pixels[i * 4];
-        gray = p[0] == p[1] && p[1] == p[2] && p[3] == 255;
+        if (p[3] != 255) return 4;
+        gray = gray && p[0] == p[1] && p[1] == p[2];
     }
-    if (!gray) {
-        img.channels = 4;
-        img.pixels8 = t.pixels;
-        return img;
+    return gray ? 1 : 3;
+}
+
+// tmp + rename without fsync: a cache entry lost or torn by a power cut is
+// detected by its size and CRC and made again, so durability would only
+// cost a disk flush per thumbnail.
+void write_file_atomic(const std::filesystem::path& dst, const std::vector<uint8_t>& data) {
+    const std::filesystem::path tmp =
+        dst.parent_path() / (std::string(fsx::kTempPrefix) + dst.filename().string() + "." + new_uuid().substr(0, 8));
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error("A thumbnail could not be saved.", "create " + tmp.string() + ": " + std::strerror(errno));
+    size_t done = 0;
+    int err = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        done += size_t(n);
     }
-    img.channels = 1;
-    img.pixels8.resize(n);
-    for (size_t i = 0; i < n; ++i) img.pixels8[i] = t.pixels[i * 4];
-    return img;
+    if (::close(fd) != 0 && err == 0) err = errno;
+    if (err == 0 && ::rename(tmp.c_str(), dst.c_str()) != 0) err = errno;
+    if (err != 0) {
+        ::unlink(tmp.c_str());
+        throw Error("A thumbnail could not be saved.", "write " + dst.string() + ": " + std::strerror(err));
+    }
 }
 
 }  // namespace
+
+std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::string& source_sha256, int long_side) {
+    const uint32_t channels = channels_needed(thumb);
+    const size_t n = size_t(thumb.width) * thumb.height;
+    std::vector<uint8_t> out(kMagic, kMagic + sizeof kMagic);
+    out.reserve(kThumbFileHeaderSize + n * channels + 4);
+    put_u32(out, kThumbFileVersion);
+    put_u32(out, uint32_t(thumb.width));
+    put_u32(out, uint32_t(thumb.height));
+    put_u32(out, channels);
+    put_u32(out, uint32_t(long_side));
+    out.insert(out.end(), source_sha256.begin(), source_sha256.end());
+    if (source_sha256.size() != 64 || out.size() != kThumbFileHeaderSize)
+        throw Error("The image record is damaged.", "thumbnail key is not a sha-256: '" + source_sha256 + "'");
+    if (channels == 4) {
+        out.insert(out.end(), thumb.pixels.begin(), thumb.pixels.begin() + long(n * 4));
+    } else {
+        for (size_t i = 0; i < n; ++i) out.insert(out.end(), &thumb.pixels[i * 4], &thumb.pixels[i * 4] + channels);
+    }
+    put_u32(out, crc_of(out.data(), out.size()));
+    return out;
+}
+
+std::optional<Rgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes, const std::string& source_sha256,
+                                            int long_side) {
+    if (bytes.size() < kThumbFileHeaderSize + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        return std::nullopt;
+    const uint8_t* h = bytes.data();
+    const uint32_t version = get_u32(h + 8), w = get_u32(h + 12), ht = get_u32(h + 16), channels = get_u32(h + 20);
+    if (version != kThumbFileVersion || get_u32(h + 24) != uint32_t(long_side)) return std::nullopt;
+    if (w == 0 || ht == 0 || w > uint32_t(long_side) || ht > uint32_t(long_side) || (channels != 1 && channels != 3 && channels != 4))
+        return std::nullopt;
+    const size_t n = size_t(w) * ht;
+    if (bytes.size() != kThumbFileHeaderSize + n * channels + 4) return std::nullopt;  // torn or padded
+    if (source_sha256.size() != 64 || std::memcmp(h + 28, source_sha256.data(), 64) != 0) return std::nullopt;
+    if (crc_of(h, bytes.size() - 4) != get_u32(h + bytes.size() - 4)) return std::nullopt;
+    Rgba8Image t;
+    t.width = int(w);
+    t.height = int(ht);
+    const uint8_t* px = h + kThumbFileHeaderSize;
+    if (channels == 4) {
+        t.pixels.assign(px, px + n * 4);
+    } else {
+        t.pixels.resize(n * 4);
+        for (size_t i = 0; i < n; ++i, px += channels) {
+            uint8_t* o = &t.pixels[i * 4];
+            o[0] = px[0];
+            o[1] = px[channels == 3 ? 1 : 0];
+            o[2] = px[channels == 3 ? 2 : 0];
+            o[3] = 255;
+        }
+    }
+    return t;
+}
 
 std::vector<uint8_t> read_image_verified(const std::filesystem::path& file, const std::string& expected_sha256,
                                          const std::string& name) {
@@ -62,37 +158,29 @@ ThumbnailCache::ThumbnailCache(std::filesystem::path dir, int long_side) : dir_(
 std::filesystem::path ThumbnailCache::path_for(const std::string& sha256) const {
     if (!is_sha256_hex(sha256))  // also keeps the name inside the folder
         throw Error("The image record is damaged.", "not a lowercase sha-256: '" + sha256 + "'");
-    return dir_ / sha256.substr(0, 2) / (sha256 + "-" + std::to_string(long_side_) + ".png");
+    return dir_ / sha256.substr(0, 2) / (sha256 + "-" + std::to_string(long_side_) + kThumbFileExtension);
 }
 
 std::optional<Rgba8Image> ThumbnailCache::get(const std::string& sha256) const {
     const std::filesystem::path p = path_for(sha256);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec)) return std::nullopt;
+    const uint64_t largest = kThumbFileHeaderSize + uint64_t(long_side_) * long_side_ * 4 + 4;
     std::vector<uint8_t> bytes;
     try {
-        bytes = fsx::read_file(p, 16u << 20);
+        bytes = fsx::read_file(p, largest);
     } catch (const Error&) {
-        return std::nullopt;
+        return std::nullopt;  // absent, unreadable or too large: made again
     }
-    std::string why;
-    if (bytes.size() < 8 || !png_chunks_intact(bytes, why)) return std::nullopt;  // made again
-    int w = 0, h = 0, c = 0;
-    std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> px(
-        stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &c, 4), &stbi_image_free);
-    if (!px || w <= 0 || h <= 0 || std::max(w, h) > long_side_) return std::nullopt;
-    Rgba8Image t;
-    t.width = w;
-    t.height = h;
-    t.pixels.assign(px.get(), px.get() + size_t(w) * h * 4);
-    return t;
+    return decode_thumb_file(bytes, sha256, long_side_);
 }
 
 void ThumbnailCache::store(const std::string& sha256, const Rgba8Image& thumb) const {
     const std::filesystem::path p = path_for(sha256);
     try {
-        fsx::create_dirs_durable(p.parent_path());
-        fsx::write_file_durable(p, encode_png(packed_for_storage(thumb), 3));
+        std::filesystem::create_directories(p.parent_path());
+        write_file_atomic(p, encode_thumb_file(thumb, sha256, long_side_));
+        // The PNG an older version cached for this image is never read again.
+        std::error_code ec;
+        std::filesystem::remove(std::filesystem::path(p).replace_extension(".png"), ec);
     } catch (const std::exception& e) {
         spdlog::warn("thumbnail cache: could not store {}: {}", p.string(), e.what());
     }

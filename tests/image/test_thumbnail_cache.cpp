@@ -1,0 +1,182 @@
+// The thumbnail cache's file format: whatever is wrong with a cached file
+// (a flipped bit, a torn write, another version, another image's file, the
+// PNG an older version left), it is made again from the image and never
+// shown; what is shown equals a freshly made thumbnail.
+#include <catch2/catch.hpp>
+
+#include <zlib.h>
+
+#include "engine/demo/synthetic_images.h"
+#include "engine/image/decode.h"
+#include "engine/image/thumbnail.h"
+#include "engine/image/thumbnail_cache.h"
+#include "engine/util/error.h"
+#include "engine/util/fsutil.h"
+#include "engine/util/sha256.h"
+#include "tests/image/image_test_helpers.h"
+#include "tests/support/test_support.h"
+
+using namespace cs;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Source {
+    fs::path file;
+    std::string sha;
+    Rgba8Image fresh;  // made without any cache
+};
+
+Source save_source(const fs::path& dir, demo::SyntheticKind kind, uint64_t seed) {
+    const auto bytes = demo::make_synthetic_file({kind, seed, 0.2});
+    Source s{dir / ("src" + std::to_string(seed) + demo::synthetic_extension(kind)), sha256_hex(bytes), {}};
+    test::write_bytes(s.file, bytes);
+    s.fresh = make_thumbnail(bytes, "source");
+    return s;
+}
+
+// Puts a valid CRC back after a deliberate change, so only that change is tested.
+void fix_crc(std::vector<uint8_t>& f) {
+    const uint32_t crc = uint32_t(crc32(0L, f.data(), uInt(f.size() - 4)));
+    for (int i = 0; i < 4; ++i) f[f.size() - 4 + size_t(i)] = uint8_t(crc >> (8 * i));
+}
+
+// The cache, after `damage` was done to the stored file of src: not served,
+// made again with exactly one decode, and the remade file is served after.
+void check_remade(ThumbnailCache& cache, const Source& src) {
+    CHECK_FALSE(cache.get(src.sha).has_value());
+    const uint64_t before = decode_count();
+    const Rgba8Image shown = cache.get_or_make(src.file, src.sha, "Image");
+    CHECK(decode_count() == before + 1);
+    CHECK(shown.width == src.fresh.width);
+    CHECK(shown.height == src.fresh.height);
+    CHECK(shown.pixels == src.fresh.pixels);
+    auto again = cache.get(src.sha);
+    REQUIRE(again.has_value());
+    CHECK(again->pixels == src.fresh.pixels);
+}
+
+}  // namespace
+
+TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactly, in as few bytes as that takes") {
+    test::TempDir dir;
+    const Source gray = save_source(dir.path(), demo::SyntheticKind::bitewing, 1);
+    const Source colour = save_source(dir.path(), demo::SyntheticKind::photo, 2);
+    const auto g = encode_thumb_file(gray.fresh, gray.sha, 256);
+    const auto c = encode_thumb_file(colour.fresh, colour.sha, 256);
+    CHECK(g.size() == kThumbFileHeaderSize + size_t(gray.fresh.width) * gray.fresh.height + 4);
+    CHECK(c.size() == kThumbFileHeaderSize + size_t(colour.fresh.width) * colour.fresh.height * 3 + 4);
+    CHECK(decode_thumb_file(g, gray.sha, 256)->pixels == gray.fresh.pixels);
+    CHECK(decode_thumb_file(c, colour.sha, 256)->pixels == colour.fresh.pixels);
+    // See-through pixels keep their alpha.
+    Rgba8Image clear = colour.fresh;
+    clear.pixels[3] = 0;
+    const auto a = encode_thumb_file(clear, colour.sha, 256);
+    CHECK(a.size() == kThumbFileHeaderSize + clear.pixels.size() + 4);
+    CHECK(decode_thumb_file(a, colour.sha, 256)->pixels == clear.pixels);
+    // Made for another size, or belonging to another image: not this thumbnail.
+    CHECK_FALSE(decode_thumb_file(g, gray.sha, 128).has_value());
+    CHECK_FALSE(decode_thumb_file(g, colour.sha, 256).has_value());
+    CHECK_FALSE(decode_thumb_file({}, gray.sha, 256).has_value());
+    CHECK_THROWS_AS(encode_thumb_file(gray.fresh, "not-a-sha", 256), Error);
+}
+
+TEST_CASE("a flipped byte anywhere in a cached thumbnail is caught and the thumbnail made again") {
+    test::TempDir dir;
+    const Source src = save_source(dir.path(), demo::SyntheticKind::panoramic, 3);
+    ThumbnailCache cache(dir / "thumbs");
+    cache.get_or_make(src.file, src.sha, "Image");
+    const fs::path p = cache.path_for(src.sha);
+    const auto good = fsx::read_file(p);
+    for (size_t at : {size_t(2), size_t(13), size_t(40), kThumbFileHeaderSize + 7, good.size() / 2, good.size() - 1}) {
+        INFO("byte " << at);
+        auto bad = good;
+        bad[at] ^= 0x10;
+        test::write_bytes(p, bad);
+        check_remade(cache, src);
+    }
+}
+
+TEST_CASE("a truncated or padded cached thumbnail (a torn write) is made again") {
+    test::TempDir dir;
+    const Source src = save_source(dir.path(), demo::SyntheticKind::bitewing, 4);
+    ThumbnailCache cache(dir / "thumbs");
+    cache.get_or_make(src.file, src.sha, "Image");
+    const fs::path p = cache.path_for(src.sha);
+    const auto good = fsx::read_file(p);
+    for (size_t keep : {size_t(0), size_t(10), kThumbFileHeaderSize, good.size() - 1}) {
+        INFO("kept " << keep << " bytes");
+        test::write_bytes(p, std::vector<uint8_t>(good.begin(), good.begin() + long(keep)));
+        check_remade(cache, src);
+    }
+    auto padded = good;
+    padded.push_back(0);
+    test::write_bytes(p, padded);
+    check_remade(cache, src);
+}
+
+TEST_CASE("a cached thumbnail of another format version, or of another image, is made again") {
+    test::TempDir dir;
+    const Source a = save_source(dir.path(), demo::SyntheticKind::periapical, 5);
+    const Source b = save_source(dir.path(), demo::SyntheticKind::periapical, 6);
+    REQUIRE(a.fresh.pixels != b.fresh.pixels);
+    ThumbnailCache cache(dir / "thumbs");
+    cache.get_or_make(a.file, a.sha, "A");
+    cache.get_or_make(b.file, b.sha, "B");
+
+    auto f = fsx::read_file(cache.path_for(a.sha));
+    f[8] = uint8_t(kThumbFileVersion + 1);  // a future version, with an intact CRC
+    fix_crc(f);
+    test::write_bytes(cache.path_for(a.sha), f);
+    check_remade(cache, a);
+
+    // B's file copied under A's name (e.g. a restored backup): A's picture is never B's.
+    fs::copy_file(cache.path_for(b.sha), cache.path_for(a.sha), fs::copy_options::overwrite_existing);
+    check_remade(cache, a);
+    CHECK(cache.get(b.sha)->pixels == b.fresh.pixels);
+}
+
+TEST_CASE("an image whose bytes changed gets its own thumbnail, not the old one") {
+    test::TempDir dir;
+    ThumbnailCache cache(dir / "thumbs");
+    const Source before = save_source(dir.path(), demo::SyntheticKind::bitewing, 7);
+    CHECK(cache.get_or_make(before.file, before.sha, "Bitewing").pixels == before.fresh.pixels);
+    // Recaptured: the same file name, other bytes, so another recorded sha-256.
+    const auto bytes = demo::make_synthetic_file({demo::SyntheticKind::bitewing, 8, 0.2});
+    test::write_bytes(before.file, bytes);
+    const std::string sha = sha256_hex(bytes);
+    const Rgba8Image expected = make_thumbnail(bytes, "x");
+    REQUIRE(expected.pixels != before.fresh.pixels);
+    CHECK_FALSE(cache.get(sha).has_value());
+    CHECK(cache.get_or_make(before.file, sha, "Bitewing").pixels == expected.pixels);
+    // Asked under the old sha-256, the changed file is refused, not thumbnailed.
+    fs::remove(cache.path_for(before.sha));
+    CHECK_THROWS_WITH(cache.get_or_make(before.file, before.sha, "Bitewing"), Catch::Contains("damaged or was changed"));
+}
+
+TEST_CASE("PNG thumbnails left by an older version are ignored, replaced and removed") {
+    test::TempDir dir;
+    const Source src = save_source(dir.path(), demo::SyntheticKind::photo, 9);
+    ThumbnailCache cache(dir / "thumbs");
+    const fs::path png = fs::path(cache.path_for(src.sha)).replace_extension(".png");
+    fs::create_directories(png.parent_path());
+    test::write_bytes(png, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 1, 2, 3});  // whatever an old file holds
+    CHECK_FALSE(cache.get(src.sha).has_value());
+    check_remade(cache, src);
+    CHECK_FALSE(fs::exists(png));
+    // Nothing but the thumbnail is left in the folder (no temporary files).
+    size_t files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir / "thumbs")) files += e.is_regular_file() ? 1 : 0;
+    CHECK(files == 1);
+}
+
+TEST_CASE("a cache folder that cannot be written still shows the thumbnail") {
+    test::TempDir dir;
+    const Source src = save_source(dir.path(), demo::SyntheticKind::bitewing, 10);
+    ThumbnailCache cache(dir / "thumbs");
+    // A file where the cache wants its sub-folder: every store fails.
+    fs::create_directories(dir / "thumbs");
+    test::write_bytes(dir / "thumbs" / src.sha.substr(0, 2), {1});
+    CHECK(cache.get_or_make(src.file, src.sha, "Image").pixels == src.fresh.pixels);
+    CHECK_FALSE(cache.get(src.sha).has_value());
+}
