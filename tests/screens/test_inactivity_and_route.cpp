@@ -26,7 +26,7 @@ TEST_CASE("inactivity: a limit of zero never signs out") {
 TEST_CASE("route: signed out, every screen with patient data goes to Sign-in") {
     Snapshot s;
     for (ScreenId id : {ScreenId::home, ScreenId::wizard_match, ScreenId::wizard_sync, ScreenId::preview,
-                        ScreenId::recovery, ScreenId::patients}) {
+                        ScreenId::recovery, ScreenId::wizard_patient, ScreenId::wizard_options}) {
         auto r = route(s, id);
         REQUIRE(r);
         CHECK(*r == ScreenId::sign_in);
