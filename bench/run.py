@@ -21,7 +21,7 @@ a = p.parse_args()
 
 BIN = os.path.abspath(os.path.join(a.build, "bin"))
 CACHE = os.path.abspath(os.path.join(a.build, "bench-cache"))
-STORE = os.path.join(CACHE, f"store-{a.store_images // 1000}k")
+STORE = os.path.join(CACHE, f"store-{a.store_images // 1000}k" if a.store_images % 1000 == 0 else f"store-{a.store_images}")
 os.makedirs(CACHE, exist_ok=True)
 rows, raw = [], {}
 
