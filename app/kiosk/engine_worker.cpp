@@ -82,8 +82,9 @@ void EngineWorker::run(std::stop_token st) {
             publish([](Snapshot& s) { s.store_loaded = true; });
         } else {
             open_store();
+            start_sync_engine();  // known users first: Sign-in shows once store_loaded is set
             handle(cmd::Refresh{});
-            start_sync_engine();
+            sync_->start();       // then the network: health check, the demo's sign-in
         }
     } catch (const Error& e) {
         spdlog::error("engine start: {} ({})", e.what(), e.detail());
@@ -131,7 +132,7 @@ void EngineWorker::start_sync_engine() {
     SyncEngineOptions o{opt_.server_url, opt_.location,        opt_.workstation, opt_.recovery,
                         opt_.proceed_command, opt_.patient, opt_.auto_user,   opt_.auto_pin};
     sync_ = std::make_unique<SyncEngine>(*store_, std::move(o), [this](const auto& change) { publish(change); });
-    sync_->start();
+    sync_->publish_known_users();
 }
 
 void EngineWorker::handle(const cmd::SyncCommand& c) {

@@ -62,9 +62,12 @@ SyncEngine::~SyncEngine() {
     }
 }
 
-void SyncEngine::start() {
+void SyncEngine::publish_known_users() {
     auto users = split_users(store_.setting(kSettingKnownUsers).value_or(""));
     publish_([&](Snapshot& s) { s.known_users = users; });
+}
+
+void SyncEngine::start() {
     run(cmd::CheckServer{});
     if (!opt_.auto_user.empty()) handle(cmd::SignIn{opt_.auto_user, opt_.auto_pin});
 }

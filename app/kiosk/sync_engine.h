@@ -43,6 +43,9 @@ public:
     SyncEngine(const SyncEngine&) = delete;
     SyncEngine& operator=(const SyncEngine&) = delete;
 
+    // Who signed in here before (a store read, no network): published before
+    // the Sign-in screen first shows, so its buttons do not move under a finger.
+    void publish_known_users();
     // Health check and the demo's automatic sign-in.
     void start();
     void handle(const cmd::SyncCommand& c);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -163,4 +164,44 @@ TEST_CASE("engine worker runs prepare on its own thread first, and stops with co
         for (int i = 0; i < 50; ++i) worker.send(cmd::Refresh{});
     }
     CHECK(kept_alive_released);
+}
+
+TEST_CASE("the first snapshot that shows the store already knows who signed in here before") {
+    // Else Sign-in draws "Another User" first and moves it down a frame later,
+    // under a finger that is already pressing it.
+    test::TempDir dir;
+    fs::path store = dir / "store";
+    {
+        OfflineStore s(store);
+        s.set_setting("kiosk_known_users", "hygienist,demo");
+    }
+    std::atomic<EngineWorker*> self{nullptr};
+    std::promise<void> ready;
+    std::shared_future<void> go = ready.get_future().share();
+    std::atomic<bool> loaded_without_users{false};
+    Waker w;
+    EngineOptions opt;
+    opt.store = store;
+    opt.workstation = "OP-1";
+    opt.thumbnail_cache = dir / "thumbs";
+    opt.prepare = [go](EngineOptions&) {
+        go.wait();  // every publish after this is checked by the wake callback below
+        return std::shared_ptr<void>();
+    };
+    // The wake runs on the worker right after each publish: it sees every snapshot.
+    EngineWorker worker(
+        opt,
+        [&] {
+            if (EngineWorker* wk = self.load()) {
+                auto s = wk->snapshot();
+                if (s->store_loaded && s->known_users.empty()) loaded_without_users = true;
+            }
+            w.wake();
+        },
+        [](const std::string&, Rgba8Image, std::string) {});
+    self = &worker;
+    ready.set_value();
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->store_loaded; }));
+    CHECK_FALSE(loaded_without_users);
+    CHECK(worker.snapshot()->known_users == std::vector<std::string>{"hygienist", "demo"});
 }
