@@ -84,6 +84,20 @@ void write_file_atomic(const std::filesystem::path& dst, const std::vector<uint8
     }
 }
 
+// Temporaries of writes that a crash or power cut interrupted: found when the
+// same folder is written again. Only old ones, so another process's write in
+// progress is never touched (a write takes milliseconds).
+void remove_stale_temporaries(const std::filesystem::path& folder) {
+    constexpr auto kStale = std::chrono::minutes(10);
+    std::error_code ec;
+    const auto now = std::filesystem::file_time_type::clock::now();
+    for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+        if (!fsx::is_temp_name(e.path())) continue;
+        auto written = e.last_write_time(ec);
+        if (!ec && now - written > kStale) std::filesystem::remove(e.path(), ec);
+    }
+}
+
 }  // namespace
 
 std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::string& source_sha256, int long_side) {
@@ -177,6 +191,7 @@ void ThumbnailCache::store(const std::string& sha256, const Rgba8Image& thumb) c
     const std::filesystem::path p = path_for(sha256);
     try {
         std::filesystem::create_directories(p.parent_path());
+        remove_stale_temporaries(p.parent_path());
         write_file_atomic(p, encode_thumb_file(thumb, sha256, long_side_));
         // The PNG an older version cached for this image is never read again.
         std::error_code ec;

@@ -180,3 +180,21 @@ TEST_CASE("a cache folder that cannot be written still shows the thumbnail") {
     CHECK(cache.get_or_make(src.file, src.sha, "Image").pixels == src.fresh.pixels);
     CHECK_FALSE(cache.get(src.sha).has_value());
 }
+
+TEST_CASE("temporaries a crash left in a cache folder go when that folder is written again; fresh ones stay") {
+    test::TempDir dir;
+    const Source src = save_source(dir.path(), demo::SyntheticKind::bitewing, 12);
+    ThumbnailCache cache(dir / "thumbs");
+    const fs::path folder = cache.path_for(src.sha).parent_path();
+    fs::create_directories(folder);
+    const fs::path stale = folder / (std::string(fsx::kTempPrefix) + "killed-mid-write");
+    const fs::path in_flight = folder / (std::string(fsx::kTempPrefix) + "another-process-writing");
+    const fs::path other = folder / "not-a-temporary";
+    for (const auto& p : {stale, in_flight, other}) test::write_bytes(p, {1, 2, 3});
+    fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    fs::last_write_time(other, fs::file_time_type::clock::now() - std::chrono::hours(1));
+    check_remade(cache, src);
+    CHECK_FALSE(fs::exists(stale));
+    CHECK(fs::exists(in_flight));  // may still be renamed into place by its writer
+    CHECK(fs::exists(other));      // only temporaries are the cache's to remove
+}
