@@ -56,6 +56,20 @@ void check_remade(ThumbnailCache& cache, const Source& src) {
     CHECK(again->pixels == src.fresh.pixels);
 }
 
+// One source image with its thumbnail cached, and the cached file's bytes.
+struct CachedSource {
+    test::TempDir dir;
+    Source src;
+    ThumbnailCache cache{dir / "thumbs"};
+    fs::path file;
+    std::vector<uint8_t> good;
+    CachedSource(demo::SyntheticKind kind, uint64_t seed) : src(save_source(dir.path(), kind, seed)) {
+        cache.get_or_make(src.file, src.sha, "Image");
+        file = cache.path_for(src.sha);
+        good = fsx::read_file(file);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactly, in as few bytes as that takes") {
@@ -82,37 +96,27 @@ TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactl
 }
 
 TEST_CASE("a flipped byte anywhere in a cached thumbnail is caught and the thumbnail made again") {
-    test::TempDir dir;
-    const Source src = save_source(dir.path(), demo::SyntheticKind::panoramic, 3);
-    ThumbnailCache cache(dir / "thumbs");
-    cache.get_or_make(src.file, src.sha, "Image");
-    const fs::path p = cache.path_for(src.sha);
-    const auto good = fsx::read_file(p);
-    for (size_t at : {size_t(2), size_t(13), size_t(40), kThumbFileHeaderSize + 7, good.size() / 2, good.size() - 1}) {
+    CachedSource c(demo::SyntheticKind::panoramic, 3);
+    for (size_t at : {size_t(2), size_t(13), size_t(40), kThumbFileHeaderSize + 7, c.good.size() / 2, c.good.size() - 1}) {
         INFO("byte " << at);
-        auto bad = good;
+        auto bad = c.good;
         bad[at] ^= 0x10;
-        test::write_bytes(p, bad);
-        check_remade(cache, src);
+        test::write_bytes(c.file, bad);
+        check_remade(c.cache, c.src);
     }
 }
 
 TEST_CASE("a truncated or padded cached thumbnail (a torn write) is made again") {
-    test::TempDir dir;
-    const Source src = save_source(dir.path(), demo::SyntheticKind::bitewing, 4);
-    ThumbnailCache cache(dir / "thumbs");
-    cache.get_or_make(src.file, src.sha, "Image");
-    const fs::path p = cache.path_for(src.sha);
-    const auto good = fsx::read_file(p);
-    for (size_t keep : {size_t(0), size_t(10), kThumbFileHeaderSize, good.size() - 1}) {
+    CachedSource c(demo::SyntheticKind::bitewing, 4);
+    for (size_t keep : {size_t(0), size_t(10), kThumbFileHeaderSize, c.good.size() - 1}) {
         INFO("kept " << keep << " bytes");
-        test::write_bytes(p, std::vector<uint8_t>(good.begin(), good.begin() + long(keep)));
-        check_remade(cache, src);
+        test::write_bytes(c.file, std::vector<uint8_t>(c.good.begin(), c.good.begin() + long(keep)));
+        check_remade(c.cache, c.src);
     }
-    auto padded = good;
+    auto padded = c.good;
     padded.push_back(0);
-    test::write_bytes(p, padded);
-    check_remade(cache, src);
+    test::write_bytes(c.file, padded);
+    check_remade(c.cache, c.src);
 }
 
 TEST_CASE("a cached thumbnail of another format version, or of another image, is made again") {
