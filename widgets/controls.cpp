@@ -170,10 +170,12 @@ bool TouchSlider(const char* label, float* value, float min, float max, const ch
     return changed;
 }
 
+// Text, TextWrapped and Heading take ImGuiCol_Text (the theme's text colour
+// unless a caller pushed another, as for a difference shown in red).
 void Text(const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    TextImpl(Colors().text, false, nullptr, 1.0f, fmt, args);
+    TextImpl(ImGui::GetStyleColorVec4(ImGuiCol_Text), false, nullptr, 1.0f, fmt, args);
     va_end(args);
 }
 
@@ -187,14 +189,14 @@ void TextMuted(const char* fmt, ...) {
 void TextWrapped(const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    TextImpl(Colors().text, true, nullptr, 1.0f, fmt, args);
+    TextImpl(ImGui::GetStyleColorVec4(ImGuiCol_Text), true, nullptr, 1.0f, fmt, args);
     va_end(args);
 }
 
 void Heading(const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    TextImpl(Colors().text, false, g_heading_font, 1.35f, fmt, args);
+    TextImpl(ImGui::GetStyleColorVec4(ImGuiCol_Text), false, g_heading_font, 1.35f, fmt, args);
     va_end(args);
 }
 

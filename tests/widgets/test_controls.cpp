@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <imgui.h>
 
+#include <string>
+
 #include "tests/widgets/harness.h"
 #include "widgets/controls.h"
 #include "widgets/registry.h"
@@ -21,7 +23,35 @@ float HeightOf(const char* label) {
     REQUIRE(r != nullptr);
     return r->max.y - r->min.y;
 }
+// Vertices of the last frame's draw data in exactly this colour.
+int VerticesInColour(ImU32 col) {
+    int n = 0;
+    const ImDrawData* d = ImGui::GetDrawData();
+    for (int i = 0; d && i < d->CmdListsCount; ++i)
+        for (const ImDrawVert& v : d->CmdLists[i]->VtxBuffer) n += v.col == col ? 1 : 0;
+    return n;
+}
 }  // namespace
+
+TEST_CASE("text takes a colour pushed for it, as ImGui's own Text does (a difference in red stays red)") {
+    Harness h;
+    const ImVec4 red = Colors().danger;
+    bool push = true;
+    auto ui = [&] {
+        if (push) ImGui::PushStyleColor(ImGuiCol_Text, red);
+        Text("Date of birth");
+        TextWrapped("The practice server has a problem.");
+        Heading("D0230");
+        if (push) ImGui::PopStyleColor();
+    };
+    h.Frame(ui);
+    const int red_vertices = VerticesInColour(U32(red));
+    CHECK(red_vertices >= 4 * int(std::string("DateofbirthThepracticeserverhasaproblem.D0230").size()));
+    push = false;
+    h.Frame(ui);
+    CHECK(VerticesInColour(U32(red)) == 0);
+    CHECK(VerticesInColour(U32(Colors().text)) >= red_vertices);
+}
 
 TEST_CASE("theme text reaches 7:1 contrast on every surface it is drawn on") {
     const Palette& p = Colors();
