@@ -52,6 +52,16 @@ struct FaultRule {
     double seconds = 0;
     uint64_t bytes = 0;
     int retry_after = -1;  // with fail: send Retry-After when >= 0
+
+    // The usual rule: `action` on the next `count` (-1: every) `method` request whose path contains `path`.
+    static FaultRule on(Action action, std::string method, std::string path, int count = 1) {
+        FaultRule r;
+        r.action = action;
+        r.method = std::move(method);
+        r.path_contains = std::move(path);
+        r.count = count;
+        return r;
+    }
 };
 
 // "fail", "drop_after_commit", ... (the names the admin endpoint takes).

@@ -22,7 +22,7 @@ struct RecoveryArgs {
 };
 
 RecoveryFolder folder(OfflineStore& store, const RecoveryArgs& a) {
-    return RecoveryFolder(a.recovery_dir.empty() ? RecoveryFolder::default_dir(store.root()) : std::filesystem::path(a.recovery_dir));
+    return RecoveryFolder(RecoveryFolder::dir_for(store.root(), a.recovery_dir));
 }
 
 int list(OfflineStore& store, const RecoveryArgs& a) {

@@ -81,7 +81,7 @@ int run_sync(const Globals& g, const SyncArgs& a) {
                                                          : "A --procedure given is not waiting to sync for this patient.");
 
     auto conn = connect(store, a.server);
-    RecoveryFolder recovery(a.recovery_dir.empty() ? RecoveryFolder::default_dir(store.root()) : std::filesystem::path(a.recovery_dir));
+    RecoveryFolder recovery(RecoveryFolder::dir_for(store.root(), a.recovery_dir));
     recover_after_crash(store, recovery);
     std::string online = online_patient(*conn.client, *patient, a);
     conn.audit->record(AuditAction::match_decision, {patient_id, online, ""},

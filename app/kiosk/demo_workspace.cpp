@@ -98,13 +98,7 @@ void fail_noah_patel_d0230(server::PracticeServer& server, const fs::path& store
         if (p.patient.first_name != "Noah" || p.patient.last_name != "Patel") continue;
         for (const auto& proc : store.procedures_of(p.patient.id)) {
             if (proc.code != "D0230") continue;
-            server::FaultRule rule;
-            rule.action = server::FaultRule::Action::fail;
-            rule.method = "PUT";
-            rule.path_contains = proc.uuid;
-            rule.count = -1;  // forever
-            rule.status = 500;
-            server.add_fault(rule);
+            server.add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", proc.uuid, -1));  // forever, 500
         }
     }
 }

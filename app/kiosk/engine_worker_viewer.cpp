@@ -18,7 +18,7 @@ void EngineWorker::handle(const cmd::ViewerCommand& c) {
 }
 
 std::filesystem::path EngineWorker::recovery_dir() const {
-    return opt_.recovery.empty() ? RecoveryFolder::default_dir(opt_.store) : std::filesystem::path(opt_.recovery);
+    return RecoveryFolder::dir_for(opt_.store, opt_.recovery);
 }
 
 void EngineWorker::handle(const cmd::LoadPreview&) {

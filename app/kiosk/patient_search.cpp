@@ -1,7 +1,6 @@
 #include "app/kiosk/patient_search.h"
 
 #include "app/kiosk/wizard.h"
-#include "engine/sync/search_rows.h"
 #include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/keyboard.h"
@@ -16,7 +15,7 @@ bool online_patient_row(Frame& f, const api::Patient& p, bool selected, const st
     return touch_row(f, "o" + p.id, lines, selected);
 }
 
-std::string PatientSearch::draw(Frame& f, const api::SearchResult& results, const std::string& searched,
+std::string PatientSearch::draw(Frame& f, const std::vector<SearchRow>& rows, const std::string& searched,
                                 const std::string& selected_id, const std::string& note) {
     std::string shown = draft_.empty() ? "Tap to type a name" : draft_;
     if (ui::BigButton((shown + "##query").c_str(), ui::ButtonKind::secondary, ImVec2(-1, 0))) keyboard_ = true;
@@ -24,7 +23,6 @@ std::string PatientSearch::draw(Frame& f, const api::SearchResult& results, cons
     std::string tapped;
     std::string today = today_local();
     if (ui::BeginTouchList("##results")) {
-        auto rows = search_rows(results);
         if (!searched.empty() && rows.empty()) ui::Text("No online patient matches \"%s\".", searched.c_str());
         for (const auto& r : rows) {
             if (r.kind == SearchRow::Kind::household) {

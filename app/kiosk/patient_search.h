@@ -8,6 +8,7 @@
 
 #include "app/kiosk/screen.h"
 #include "engine/api/api_types.h"
+#include "engine/sync/search_rows.h"
 
 namespace cs::kiosk {
 
@@ -16,8 +17,8 @@ bool online_patient_row(Frame& f, const api::Patient& p, bool selected, const st
 
 class PatientSearch {
 public:
-    // The box, `note` and the results of `searched`. Returns the tapped patient's id, or "".
-    std::string draw(Frame& f, const api::SearchResult& results, const std::string& searched,
+    // The box, `note` and the rows found for `searched`. Returns the tapped patient's id, or "".
+    std::string draw(Frame& f, const std::vector<SearchRow>& rows, const std::string& searched,
                      const std::string& selected_id, const std::string& note);
     // The keyboard while it is open: call last in content() so it lies on top.
     // Returns the query to search when Done is tapped with one, else "".

@@ -34,8 +34,8 @@ void AttachPanel::content(Frame& f, const RecoveredProcedure& r) {
     ImGui::Spacing();
     if (step_ == Step::search) {
         bool mine = a.hidden_uuid == hidden_uuid_;
-        std::string tapped = search_.draw(f, mine ? a.results : api::SearchResult{}, mine ? a.query : "", "",
-                                          kNewPatientNote);
+        static const std::vector<SearchRow> kNone;
+        std::string tapped = search_.draw(f, mine ? a.rows : kNone, mine ? a.query : "", "", kNewPatientNote);
         if (!tapped.empty()) {
             f.engine.send(cmd::AttachChoose{hidden_uuid_, tapped});
             step_ = Step::options;

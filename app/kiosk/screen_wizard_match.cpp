@@ -103,7 +103,7 @@ private:
                 search_.open();
                 auto_opened_ = true;
             }
-            std::string tapped = search_.draw(f, m.results, m.query, sel, m.note);
+            std::string tapped = search_.draw(f, m.rows, m.query, sel, m.note);
             if (!tapped.empty()) f.engine.send(cmd::ChoosePatient{tapped});
             return;
         }

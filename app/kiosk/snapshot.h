@@ -19,6 +19,7 @@ struct AttachView {
     std::string hidden_uuid;  // the hidden procedure these belong to ("" = none)
     std::string query;        // the last search, and what it found
     api::SearchResult results;
+    std::vector<SearchRow> rows;           // the results as listed (search_rows)
     std::optional<api::Patient> patient;   // the online patient chosen
     std::vector<api::Provider> providers;  // offered at the procedure's location
     ProcedureOptions options;              // its type's defaults, where the screen's choice starts

@@ -9,6 +9,7 @@
 #include "engine/sync/audit_log.h"
 #include "engine/sync/offered_options.h"
 #include "engine/sync/recovery_folder.h"
+#include "engine/sync/search_rows.h"
 #include "engine/sync/sync_pipeline.h"
 #include "engine/util/error.h"
 
@@ -33,17 +34,18 @@ api::PracticeClient& SyncEngine::signed_in_client() {
 }
 
 std::filesystem::path SyncEngine::recovery_dir() const {
-    return opt_.recovery_dir.empty() ? RecoveryFolder::default_dir(store_.root())
-                                     : std::filesystem::path(opt_.recovery_dir);
+    return RecoveryFolder::dir_for(store_.root(), opt_.recovery_dir);
 }
 
 void SyncEngine::run(const cmd::AttachSearch& c) {
     auto results = signed_in_client().search(c.query);
+    auto rows = search_rows(results);  // here, not once per frame
     publish_([&](Snapshot& s) {
         if (s.attach.hidden_uuid != c.hidden_uuid) s.attach = AttachView{};
         s.attach.hidden_uuid = c.hidden_uuid;
         s.attach.query = c.query;
         s.attach.results = std::move(results);
+        s.attach.rows = std::move(rows);
         s.error.clear();
     });
 }

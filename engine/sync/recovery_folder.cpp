@@ -98,6 +98,10 @@ fs::path RecoveryFolder::default_dir(const fs::path& store_root) {
     return abs.parent_path() / "recovery";
 }
 
+fs::path RecoveryFolder::dir_for(const fs::path& store_root, const fs::path& configured) {
+    return configured.empty() ? default_dir(store_root) : configured;
+}
+
 void RecoveryFolder::hide(OfflineStore& store, const std::string& uuid, const HideDetails& details) {
     auto proc = store.procedure(uuid);
     if (!in_store_and_open(proc))

@@ -70,6 +70,9 @@ public:
     explicit RecoveryFolder(std::filesystem::path dir);
     // <store>/../recovery: beside the store folder.
     static std::filesystem::path default_dir(const std::filesystem::path& store_root);
+    // The folder set up for this computer (`configured`), else default_dir.
+    static std::filesystem::path dir_for(const std::filesystem::path& store_root,
+                                         const std::filesystem::path& configured);
     const std::filesystem::path& dir() const { return dir_; }
 
     // Moves a procedure's images out of the store into <dir>/<uuid>/ and

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/api/api_types.h"
+#include "engine/sync/search_rows.h"
 #include "engine/store/records.h"
 
 namespace cs {
@@ -35,6 +36,7 @@ struct MatchView {
     bool editing = false;                    // Edit tapped, or no match: the search box is shown
     std::string query;                       // the last search
     api::SearchResult results;               // its patients and households (with members)
+    std::vector<SearchRow> rows;             // the results as listed: each person once (search_rows)
     std::string note = kNewPatientNote;      // always shown on this tab
 };
 

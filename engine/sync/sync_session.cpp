@@ -65,7 +65,7 @@ SyncSession::SyncSession(OfflineStore& store, api::PracticeClient& client, Audit
       client_(client),
       audit_(audit),
       cfg_(std::move(cfg)),
-      recovery_(cfg_.recovery_dir.empty() ? RecoveryFolder::default_dir(store.root()) : cfg_.recovery_dir) {
+      recovery_(RecoveryFolder::dir_for(store.root(), cfg_.recovery_dir)) {
     if (cfg_.location_id.empty()) cfg_.location_id = store_.setting(kSettingLocationId).value_or("");
     v_.started_for_patient_id = cfg_.started_for_patient_id;
     v_.location_id = cfg_.location_id;
@@ -187,6 +187,7 @@ void SyncSession::search(const std::string& query) {
         std::lock_guard<std::mutex> g(mu_);
         v_.match.editing = true;
         v_.match.query = query;
+        v_.match.rows = search_rows(results);
         v_.match.results = std::move(results);
     });
 }

@@ -15,19 +15,6 @@ using cs::test::Practice;
 using cs::test::error_of;
 using Action = FaultRule::Action;
 
-namespace {
-
-FaultRule fault(Action a, const std::string& method, const std::string& path, int count = 1) {
-    FaultRule r;
-    r.action = a;
-    r.method = method;
-    r.path_contains = path;
-    r.count = count;
-    return r;
-}
-
-}  // namespace
-
 TEST_CASE("server down: retried, then a clear network error") {
     int port = 0;
     {
@@ -59,7 +46,7 @@ TEST_CASE("a failing commit is retried and charged exactly once") {
     const std::string uuid = new_uuid();
 
     SECTION("500 twice, then the commit goes through") {
-        FaultRule r = fault(Action::fail, "POST", "/commit", 2);
+        FaultRule r = FaultRule::on(Action::fail, "POST", "/commit", 2);
         r.status = 500;
         practice.server().add_fault(r);
         std::vector<int> statuses;
@@ -69,7 +56,7 @@ TEST_CASE("a failing commit is retried and charged exactly once") {
         CHECK(statuses == std::vector<int>{500, 500});
     }
     SECTION("500 every time: a server error the person can read, nothing charged") {
-        FaultRule r = fault(Action::fail, "POST", "/commit", -1);
+        FaultRule r = FaultRule::on(Action::fail, "POST", "/commit", -1);
         r.status = 503;
         practice.server().add_fault(r);
         auto e = error_of([&] { practice.sync(*c, uuid, {img}); });
@@ -80,22 +67,22 @@ TEST_CASE("a failing commit is retried and charged exactly once") {
         CHECK(c->commit(uuid).state == RemoteState::committed);  // Sync the Procedure Again
     }
     SECTION("the connection drops after the server committed: settled by reading the procedure") {
-        practice.server().add_fault(fault(Action::drop_after_commit, "POST", "/commit", 1));
+        practice.server().add_fault(FaultRule::on(Action::drop_after_commit, "POST", "/commit", 1));
         auto p = practice.sync(*c, uuid, {img});
         CHECK(p.state == RemoteState::committed);
         REQUIRE(p.charge);
         CHECK(p.charge->amount_cents == 6500);
     }
     SECTION("drops after every write: declare, upload and commit all settle") {
-        practice.server().add_fault(fault(Action::drop_after_commit, "PUT", uuid, 2));
-        practice.server().add_fault(fault(Action::drop_after_commit, "POST", "/commit", 1));
+        practice.server().add_fault(FaultRule::on(Action::drop_after_commit, "PUT", uuid, 2));
+        practice.server().add_fault(FaultRule::on(Action::drop_after_commit, "POST", "/commit", 1));
         CHECK(practice.sync(*c, uuid, {img}).state == RemoteState::committed);
     }
     SECTION("drops on every try and the server cannot be read: unknown outcome, never a guess") {
         c->declare(uuid, practice.declaration({img}));
         c->upload_image(uuid, img.declared.uuid, img.path, img.declared.sha256, img.declared.size);
-        practice.server().add_fault(fault(Action::drop_after_commit, "POST", "/commit", -1));
-        practice.server().add_fault(fault(Action::drop_after_commit, "GET", uuid, -1));
+        practice.server().add_fault(FaultRule::on(Action::drop_after_commit, "POST", "/commit", -1));
+        practice.server().add_fault(FaultRule::on(Action::drop_after_commit, "GET", uuid, -1));
         auto e = error_of([&] { c->commit(uuid); });
         CHECK(e.kind() == ApiErrorKind::unknown_outcome);
         CHECK(std::string(e.what()).find("nothing will be posted twice") != std::string::npos);
@@ -113,7 +100,7 @@ TEST_CASE("a stalled server: the call times out, and a stalled commit still post
             cfg.call_timeout = std::chrono::milliseconds(1000);
             cfg.retry.max_attempts = 1;
         });
-        FaultRule r = fault(Action::stall, "GET", "/providers");
+        FaultRule r = FaultRule::on(Action::stall, "GET", "/providers");
         r.seconds = 3;
         practice.server().add_fault(r);
         auto e = error_of([&] { c->providers("loc-1"); });
@@ -132,7 +119,7 @@ TEST_CASE("a stalled server: the call times out, and a stalled commit still post
         const std::string uuid = new_uuid();
         c->declare(uuid, practice.declaration({img}));
         c->upload_image(uuid, img.declared.uuid, img.path, img.declared.sha256, img.declared.size);
-        FaultRule r = fault(Action::stall, "POST", "/commit");
+        FaultRule r = FaultRule::on(Action::stall, "POST", "/commit");
         r.seconds = 2;
         practice.server().add_fault(r);
         auto p = c->commit(uuid);  // resolved by GET, or by repeating the (idempotent) commit
@@ -148,7 +135,7 @@ TEST_CASE("a trickling answer trips the low-speed limit and is retried") {
         cfg.low_speed_bytes_per_s = 1024;
         cfg.low_speed_seconds = 1;
     });
-    FaultRule r = fault(Action::trickle, "GET", "/imaging-procedure-types");
+    FaultRule r = FaultRule::on(Action::trickle, "GET", "/imaging-procedure-types");
     r.bytes = 4;
     r.seconds = 0.3;
     practice.server().add_fault(r);
@@ -170,7 +157,7 @@ TEST_CASE("a trickling answer trips the low-speed limit and is retried") {
 TEST_CASE("429 with Retry-After is honoured; a long one is not waited for") {
     Practice practice;
     auto c = practice.signed_in_client();
-    FaultRule r = fault(Action::fail, "GET", "/providers");
+    FaultRule r = FaultRule::on(Action::fail, "GET", "/providers");
     r.status = 429;
     r.retry_after = 1;
     practice.server().add_fault(r);
@@ -199,24 +186,24 @@ TEST_CASE("malformed and wrong-patient answers are errors, never successes") {
     c->declare(uuid, practice.declaration({img}));
     c->upload_image(uuid, img.declared.uuid, img.path, img.declared.sha256, img.declared.size);
 
-    practice.server().add_fault(fault(Action::malformed, "GET", uuid));
+    practice.server().add_fault(FaultRule::on(Action::malformed, "GET", uuid));
     auto bad = error_of([&] { c->get_procedure(uuid); });
     CHECK(bad.kind() == ApiErrorKind::bad_answer);
     CHECK(bad.detail().find("not JSON") != std::string::npos);
 
-    practice.server().add_fault(fault(Action::malformed, "POST", "/commit"));
+    practice.server().add_fault(FaultRule::on(Action::malformed, "POST", "/commit"));
     CHECK(error_of([&] { c->commit(uuid); }).kind() == ApiErrorKind::bad_answer);
     CHECK(practice.server().charge_count(uuid) == 1);  // the server did commit; the client did not believe it
     CHECK(c->commit(uuid).state == RemoteState::committed);  // the retry confirms it, posting nothing new
 
-    practice.server().add_fault(fault(Action::wrong_patient, "GET", uuid));
+    practice.server().add_fault(FaultRule::on(Action::wrong_patient, "GET", uuid));
     auto wrong = error_of([&] { c->get_procedure(uuid); });
     CHECK(wrong.kind() == ApiErrorKind::bad_answer);
     CHECK(wrong.detail().find("patient_id") != std::string::npos);
 
     const std::string second = new_uuid();
     auto img2 = practice.make_image(1000);
-    practice.server().add_fault(fault(Action::wrong_patient, "PUT", second));
+    practice.server().add_fault(FaultRule::on(Action::wrong_patient, "PUT", second));
     CHECK(error_of([&] { c->declare(second, practice.declaration({img2})); }).kind() == ApiErrorKind::bad_answer);
     CHECK(c->declare(second, practice.declaration({img2})).patient_id == "p-1001");
     practice.check_invariants({uuid, second}, {img, img2});

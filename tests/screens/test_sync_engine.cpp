@@ -179,11 +179,7 @@ TEST_CASE("sync engine: an attach whose upload fails keeps the images in the off
     Rig r;
     r.engine->handle(cmd::SignIn{"demo", "1234"});
     std::string hidden = test::hide_for_test(*r.store, "Noah", "Patel", "D0230", r.dir / "recovery");
-    server::FaultRule rule;
-    rule.method = "PUT";
-    rule.path_contains = "/images/";
-    rule.count = -1;
-    r.server->add_fault(rule);
+    r.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", "/images/", -1));
     r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, true, "prov-1"}});
     CHECK_FALSE(r.snap.recovery_result.ok);
     CHECK_THAT(r.snap.recovery_result.message, Catch::Contains("back in the offline list"));

@@ -27,21 +27,12 @@ std::string body_of(const std::string& raw) {
     return at == std::string::npos ? std::string() : raw.substr(at + 4);
 }
 
-FaultRule rule(FaultRule::Action a, const std::string& method, const std::string& path, int count = 1) {
-    FaultRule r;
-    r.action = a;
-    r.method = method;
-    r.path_contains = path;
-    r.count = count;
-    return r;
-}
-
 }  // namespace
 
 TEST_CASE("fail: the next N matching requests get the status, then all is well") {
     DemoPractice p;
     Api api(p.server.base_url());
-    FaultRule r = rule(FaultRule::Action::fail, "GET", "/health", 2);
+    FaultRule r = FaultRule::on(FaultRule::Action::fail, "GET", "/health", 2);
     r.status = 503;
     r.retry_after = 7;
     p.server.add_fault(r);
@@ -55,7 +46,7 @@ TEST_CASE("fail: the next N matching requests get the status, then all is well")
     CHECK(api.get("/api/v1/health")->status == 200);
 
     // Method and path must both match; count -1 is for good.
-    p.server.add_fault(rule(FaultRule::Action::fail, "POST", "/commit", -1));
+    p.server.add_fault(FaultRule::on(FaultRule::Action::fail, "POST", "/commit", -1));
     CHECK(api.get("/api/v1/health")->status == 200);
     api.sign_in();
     auto img = make_image(100, 1);
@@ -82,7 +73,7 @@ TEST_CASE("drop_after_commit: the work is done, the client hears nothing") {
     REQUIRE(api.put_json(procedure_path(proc), declaration({img}))->status == 201);
     REQUIRE(api.put_image(image_path(proc, img.uuid), img.bytes, cs::repr_digest_header(img.sha256))->status == 201);
 
-    p.server.add_fault(rule(FaultRule::Action::drop_after_commit, "POST", "/commit"));
+    p.server.add_fault(FaultRule::on(FaultRule::Action::drop_after_commit, "POST", "/commit"));
     std::string got = raw_exchange(p.server.port(), raw_post(procedure_path(proc) + "/commit", api.token));
     CHECK(got.empty());                        // no status line, nothing
     CHECK(p.server.charge_count(proc) == 1);   // but it was committed
@@ -91,7 +82,7 @@ TEST_CASE("drop_after_commit: the work is done, the client hears nothing") {
     // An httplib client sees a failed request, not an answer.
     auto img2 = make_image(2000, 3);
     std::string proc2 = cs::new_uuid();
-    p.server.add_fault(rule(FaultRule::Action::drop_after_commit, "PUT", proc2));
+    p.server.add_fault(FaultRule::on(FaultRule::Action::drop_after_commit, "PUT", proc2));
     auto dropped = api.put_json(procedure_path(proc2), declaration({img2}));
     CHECK_FALSE(dropped);
     CHECK(p.server.procedure_state(proc2) == "declared");
@@ -106,7 +97,7 @@ TEST_CASE("drop_after_commit: the work is done, the client hears nothing") {
 TEST_CASE("stall: the answer comes late") {
     DemoPractice p;
     p.server.add_fault([] {
-        FaultRule r = rule(FaultRule::Action::stall, "GET", "/health");
+        FaultRule r = FaultRule::on(FaultRule::Action::stall, "GET", "/health");
         r.seconds = 30;
         return r;
     }());
@@ -120,7 +111,7 @@ TEST_CASE("stall: the answer comes late") {
     CHECK(other.get("/api/v1/health")->status == 200);
 
     p.server.add_fault([] {
-        FaultRule s = rule(FaultRule::Action::stall, "GET", "/health");
+        FaultRule s = FaultRule::on(FaultRule::Action::stall, "GET", "/health");
         s.seconds = 0.3;
         return s;
     }());
@@ -135,7 +126,7 @@ TEST_CASE("trickle: the whole answer arrives, a few bytes at a time") {
     Api api(p.server.base_url());
     api.sign_in();
     Json expected = json_of(api.get("/api/v1/locations/loc-1/providers"));
-    FaultRule r = rule(FaultRule::Action::trickle, "GET", "/providers");
+    FaultRule r = FaultRule::on(FaultRule::Action::trickle, "GET", "/providers");
     r.seconds = 0.01;
     r.bytes = 5;
     p.server.add_fault(r);
@@ -155,14 +146,14 @@ TEST_CASE("malformed, huge and wrong-patient answers after doing the work") {
     auto img = make_image(100, 4);
     std::string proc = cs::new_uuid();
 
-    p.server.add_fault(rule(FaultRule::Action::malformed, "PUT", proc));
+    p.server.add_fault(FaultRule::on(FaultRule::Action::malformed, "PUT", proc));
     auto m = api.put_json(procedure_path(proc), declaration({img}));
     REQUIRE(m);
     CHECK(m->status == 200);
     CHECK(Json::parse(m->body, nullptr, false).is_discarded());
     CHECK(p.server.procedure_state(proc) == "declared");
 
-    FaultRule h = rule(FaultRule::Action::huge, "GET", proc);
+    FaultRule h = FaultRule::on(FaultRule::Action::huge, "GET", proc);
     h.bytes = 3u << 20;
     p.server.add_fault(h);
     auto big = api.get(procedure_path(proc));
@@ -170,14 +161,14 @@ TEST_CASE("malformed, huge and wrong-patient answers after doing the work") {
     CHECK(big->status == 200);
     CHECK(big->body.size() == (3u << 20));
 
-    p.server.add_fault(rule(FaultRule::Action::wrong_patient, "GET", proc));
+    p.server.add_fault(FaultRule::on(FaultRule::Action::wrong_patient, "GET", proc));
     Json lie = json_of(api.get(procedure_path(proc)));
     CHECK(lie["uuid"] == proc);
     CHECK(lie["patient_id"].is_string());
     CHECK(lie["patient_id"] != "p-1001");
     CHECK(json_of(api.get(procedure_path(proc)))["patient_id"] == "p-1001");  // the truth is unchanged
 
-    p.server.add_fault(rule(FaultRule::Action::wrong_patient, "GET", "/api/v1/patients"));
+    p.server.add_fault(FaultRule::on(FaultRule::Action::wrong_patient, "GET", "/api/v1/patients"));
     Json twins = json_of(api.get("/api/v1/patients?first_name=Maria&last_name=Lopez&birth_date=1984-03-09"));
     CHECK(twins["patients"][0]["id"] != "p-1001");
 }

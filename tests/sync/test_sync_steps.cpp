@@ -27,13 +27,7 @@ const SyncItemView& item(const SessionView& v, const std::string& uuid) {
 }
 
 server::FaultRule fail_uploads_of(const std::string& uuid) {
-    server::FaultRule f;
-    f.action = server::FaultRule::Action::fail;
-    f.method = "PUT";
-    f.path_contains = uuid + "/images/";
-    f.count = -1;
-    f.status = 500;
-    return f;
+    return server::FaultRule::on(server::FaultRule::Action::fail, "PUT", uuid + "/images/", -1);  // 500
 }
 
 std::string slurp(const fs::path& p) {
