@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "app/kiosk/wizard.h"
+#include "engine/api/person_compare.h"
 #include "engine/sync/session_view.h"
 #include "engine/util/text.h"
 #include "widgets/controls.h"
@@ -66,12 +67,11 @@ void AttachPanel::options(Frame& f, const RecoveredProcedure& r) {
     const api::Patient& p = *a.patient;
     ui::Text("Online patient: %s \xC2\xB7 born %s \xC2\xB7 %s", online_name(p).c_str(),
              format_birth_date(p.birth_date, today).c_str(), p.household ? p.household->name.c_str() : "no household");
-    bool same_name = normalize_name(online_name(p)) == normalize_name(person_name(r.first_name, r.last_name));
-    bool same_birth = p.birth_date == r.birth_date;
-    if (!same_name || !same_birth) {  // allowed (typos happen offline), but never unnoticed
-        std::string what = !same_name && !same_birth ? "name and date of birth differ"
-                           : !same_name              ? "name differs"
-                                                     : "date of birth differs";
+    auto diff = api::compare_person(p, r.first_name, r.last_name, r.birth_date);
+    if (diff.any()) {  // allowed (typos happen offline), but never unnoticed
+        std::string what = diff.name && diff.birth_date ? "name and date of birth differ"
+                           : diff.name                  ? "name differs"
+                                                        : "date of birth differs";
         text_colored(ui::Colors().danger, "The " + what + " from what was entered offline: check this is the same person.");
     }
     ui::TextWrapped("%s \xC2\xB7 %s \xC2\xB7 %d %s", r.code.c_str(), r.name.c_str(), draft_.image_count,

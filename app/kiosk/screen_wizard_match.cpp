@@ -6,6 +6,7 @@
 
 #include "app/kiosk/patient_search.h"
 #include "app/kiosk/wizard.h"
+#include "engine/api/person_compare.h"
 #include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/theme.h"
@@ -30,18 +31,22 @@ public:
         const OfflinePatient& op = *v.offline_patient;
         Fields off{offline_name(op), format_birth_date(op.birth_date, today_), "(not entered offline)"};
         std::optional<Fields> on;
-        if (v.match.selected) on = online_fields(*v.match.selected);
+        std::optional<api::PersonDifferences> diff;
+        if (v.match.selected) {
+            on = online_fields(*v.match.selected);
+            diff = api::compare_person(*v.match.selected, op.first_name, op.last_name, op.birth_date);
+        }
 
         float col = (ImGui::GetContentRegionAvail().x - ui::Em(1.5f)) / 2;
         ImGui::BeginChild("##offline", ImVec2(col, 0));
         ui::Heading("Offline patient (as entered)");
-        draw_fields(off, on, false);
+        draw_fields(off, diff);
         ImGui::Spacing();
         thumbs(f, op.id);
         ImGui::EndChild();
         ImGui::SameLine(0, ui::Em(1.5f));
         ImGui::BeginChild("##online");
-        online_side(f, v, off, on);
+        online_side(f, v, on, diff);
         ImGui::EndChild();
 
         std::string query = search_.keyboard();
@@ -63,18 +68,15 @@ private:
     }
 
     // Name, date of birth, household; a field that differs from the other side is in red.
-    void draw_fields(const Fields& mine, const std::optional<Fields>& other, bool is_online) {
+    void draw_fields(const Fields& mine, const std::optional<api::PersonDifferences>& diff) {
         auto row = [&](const char* label, const std::string& value, bool differs) {
             ui::TextMuted("%s", label);
             text_colored(differs ? ui::Colors().danger : ui::Colors().text, value + (differs ? "  (differs)" : ""));
             ImGui::Spacing();
         };
-        bool name_differs = other && normalize_name(mine.name) != normalize_name(other->name);
-        bool birth_differs = other && mine.birth != other->birth;
-        row("Name", mine.name, name_differs);
-        row("Date of birth", mine.birth, birth_differs);
+        row("Name", mine.name, diff && diff->name);
+        row("Date of birth", mine.birth, diff && diff->birth_date);
         row("Household", mine.household, false);
-        (void)is_online;
     }
 
     void thumbs(Frame& f, int64_t offline_id) {
@@ -94,7 +96,8 @@ private:
         if (online_patient_row(f, p, p.id == selected_id, today_)) f.engine.send(cmd::ChoosePatient{p.id});
     }
 
-    void online_side(Frame& f, const SessionView& v, const Fields& off, const std::optional<Fields>& on) {
+    void online_side(Frame& f, const SessionView& v, const std::optional<Fields>& on,
+                     const std::optional<api::PersonDifferences>& diff) {
         const MatchView& m = v.match;
         std::string sel = m.selected ? m.selected->id : "";
         if (m.editing) {
@@ -115,7 +118,7 @@ private:
             ui::Heading(m.kind == MatchKind::potential ? "Potential match (online)" : "Online patient");
         }
         if (on) {
-            draw_fields(*on, off, true);
+            draw_fields(*on, diff);
         } else if (m.kind != MatchKind::choose) {
             ui::Text("No online patient is chosen.");
         }

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "engine/util/text.h"
+#include "engine/api/person_compare.h"
 
 namespace cs::api {
 
@@ -16,9 +16,8 @@ void expect_equal(const CallContext& call, const std::string& what, const std::s
 
 void check_exact_candidates(const CallContext& call, const std::vector<Patient>& got, const std::string& first,
                             const std::string& last, const std::string& birth_date) {
-    const std::string nf = normalize_name(first), nl = normalize_name(last);
     for (const auto& p : got) {
-        if (normalize_name(p.first_name) != nf || normalize_name(p.last_name) != nl || p.birth_date != birth_date)
+        if (compare_person(p, first, last, birth_date).any())
             throw bad_answer_error(call, "candidate " + p.id + " does not have the name and birth date asked for");
     }
 }

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "engine/api/person_compare.h"
 #include "engine/sync/offered_options.h"
 #include "engine/sync/search_rows.h"
 #include "tests/sync/sync_fixtures.h"
@@ -62,6 +63,17 @@ TEST_CASE("searching the demo practice by a family name lists each person once",
     CHECK(n.count("p-1002") == 1);
     for (const auto& [id, times] : n) CHECK(times == 1);
     CHECK(raw > n.size());  // the server did return someone twice: the dedupe mattered
+}
+
+TEST_CASE("a person compared: case and accents are no difference; another name or birth date is", "[search]") {
+    const api::Patient maria{"p-1001", "María", "Lopez", "1984-03-09", {}};
+    CHECK_FALSE(api::compare_person(maria, "maria", "LÓPEZ", "1984-03-09").any());
+    auto carlos = api::compare_person(maria, "Carlos", "Lopez", "1982-05-17");
+    CHECK(carlos.name);
+    CHECK(carlos.birth_date);
+    auto no_birth = api::compare_person(maria, "Maria", "Lopez", "");  // not entered offline
+    CHECK_FALSE(no_birth.name);
+    CHECK(no_birth.birth_date);
 }
 
 TEST_CASE("offered options: charting providers with access, the type's defaults", "[options][server]") {
