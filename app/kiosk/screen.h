@@ -7,6 +7,7 @@
 // A screen reads the snapshot, sends commands, and never touches disk or
 // network itself.
 #include <memory>
+#include <vector>
 
 #include "app/kiosk/config.h"
 #include "app/kiosk/engine_worker.h"
@@ -70,6 +71,8 @@ void bottom_bar_right(float width);
 // engine for it when missing; a placeholder while it loads, an icon and no
 // picture when it cannot be made.
 void thumbnail(Frame& f, const ImageRecord& image, float size);
+// Thumbnails of `size` side by side, wrapping at the available width.
+void thumbnails_wrapped(Frame& f, const std::vector<ImageRecord>& images, float size);
 // The day of an ISO timestamp as the office reads dates: "11/30/2026".
 std::string day_of(const std::string& iso_timestamp);
 // A drawn status icon with a sentence beside it ("Reading…", "Nothing waits").

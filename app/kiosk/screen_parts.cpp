@@ -1,6 +1,8 @@
 // Pieces several screens share.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app/kiosk/screen.h"
 #include "engine/util/text.h"
 #include "widgets/controls.h"
@@ -21,6 +23,15 @@ void bottom_bar_right(float width) {
     float x = ImGui::GetWindowContentRegionMax().x - width;
     ImGui::SameLine();
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+}
+
+void thumbnails_wrapped(Frame& f, const std::vector<ImageRecord>& images, float size) {
+    const float gap = size * 0.07f;
+    const int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));
+    for (size_t i = 0; i < images.size(); ++i) {
+        if (i % size_t(per_row) != 0) ImGui::SameLine(0, gap);
+        thumbnail(f, images[i], size);
+    }
 }
 
 void thumbnail(Frame& f, const ImageRecord& image, float size) {

@@ -83,12 +83,7 @@ private:
         for (const auto& p : f.snap.session.patients) {
             if (p.patient.id != offline_id) continue;
             ui::TextMuted("%s", counts_text(p.procedures, p.images).c_str());
-            float size = ui::Em(6.5f), gap = ui::Em(0.5f);
-            int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));
-            for (size_t i = 0; i < p.first_images.size(); ++i) {
-                if (i % per_row != 0) ImGui::SameLine(0, gap);
-                thumbnail(f, p.first_images[i], size);
-            }
+            thumbnails_wrapped(f, p.first_images, ui::Em(6.5f));
         }
     }
 

@@ -62,12 +62,7 @@ public:
             ui::TextMuted("%s", counts_text(chosen->procedures, chosen->images).c_str());
             ImGui::Spacing();
             ui::Heading("First image of each procedure");
-            float size = ui::Em(8.5f), gap = ui::Em(0.6f);
-            int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));
-            for (size_t i = 0; i < chosen->first_images.size(); ++i) {
-                if (i % per_row != 0) ImGui::SameLine(0, gap);
-                thumbnail(f, chosen->first_images[i], size);
-            }
+            thumbnails_wrapped(f, chosen->first_images, ui::Em(8.5f));
         }
         ImGui::EndChild();
     }
