@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "engine/demo/rng.h"
 #include "engine/util/error.h"
 #include "engine/util/text.h"
 
@@ -68,17 +69,6 @@ constexpr const char* kLastNames[] = {
     "Clark",  "Lewis",   "Robinson", "Walker",   "Young",  "Allen",   "King",    "Wright",    "Scott",    "Torres",
     "Nguyen", "Hill",    "Flores",   "Green",    "Adams",  "Nelson",  "Baker",   "Hall",      "Rivera",   "Campbell",
     "Mitchell", "Carter", "Roberts", "Kowalski", "Schmidt", "Müller", "Rossi",  "Kim",       "Singh",    "O'Connor"};
-
-struct Rng {  // splitmix64: the same sequence on every machine
-    uint64_t s;
-    uint64_t next() {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-};
 
 std::string two(int v) {
     char b[8];

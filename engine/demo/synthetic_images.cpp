@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "engine/demo/rng.h"
 #include "engine/image/encode.h"
 #include "engine/util/error.h"
 
@@ -11,17 +12,6 @@ namespace cs::demo {
 
 namespace {
 
-struct Rng {  // splitmix64: tiny, fast, and the same on every machine
-    uint64_t s;
-    uint64_t next() {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    float uniform() { return float(next() >> 40) * (1.0f / 16777216.0f); }
-    float range(float a, float b) { return a + (b - a) * uniform(); }
-};
 
 float clamp01(float x) { return std::clamp(x, 0.0f, 1.0f); }
 
