@@ -89,23 +89,23 @@ std::optional<std::string> parse_iso_date(std::string_view s) {
     return std::string(s);
 }
 
-std::string today_local() {
+namespace {
+std::string format_now(const char* format, bool utc) {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
-std::string now_utc_iso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
+    if (utc)
+        gmtime_r(&t, &tm);
+    else
+        localtime_r(&t, &tm);
     char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
+}  // namespace
+
+std::string today_local() { return format_now("%Y-%m-%d", false); }
+
+std::string now_utc_iso() { return format_now("%Y-%m-%dT%H:%M:%SZ", true); }
 
 std::optional<int> age_years(const std::string& birth, const std::string& on) {
     auto b = parse_iso_date(birth);
