@@ -9,6 +9,7 @@
 #include "app/kiosk/recovery_attach.h"
 #include "app/kiosk/screen.h"
 #include "app/kiosk/viewer_pane.h"
+#include "engine/sync/sync_pipeline.h"
 #include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/dialogs.h"
@@ -21,11 +22,11 @@ namespace cs::kiosk {
 
 namespace {
 
-// The manifest keeps "2026-12-01T23:04:07Z The practice server …" for people
-// reading the folder directly; here the sentence comes first, then its day.
+// The manifest keeps "<time> <sentence>" for people reading the folder
+// directly; here the sentence comes first, then its day.
 std::string readable_error(const std::string& e) {
-    if (e.size() > 21 && e[10] == 'T' && e[19] == 'Z' && e[20] == ' ') return e.substr(21) + " (" + day_of(e) + ")";
-    return e;
+    ErrorEntry entry = parse_error_entry(e);
+    return entry.at.empty() ? entry.message : entry.message + " (" + day_of(entry.at) + ")";
 }
 
 class RecoveryScreen : public Screen {

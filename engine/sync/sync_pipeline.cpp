@@ -204,6 +204,12 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
     return out;
 }
 
+ErrorEntry parse_error_entry(const std::string& e) {
+    // "2026-12-01T23:04:07Z The practice server …"
+    if (e.size() > 21 && e[10] == 'T' && e[19] == 'Z' && e[20] == ' ') return {e.substr(0, 20), e.substr(21)};
+    return {"", e};
+}
+
 std::vector<std::string> error_history(AuditLog& audit, const std::string& uuid) {
     std::vector<std::string> out;
     for (const auto& e : audit.entries_for(uuid))

@@ -49,8 +49,14 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
                            const std::string& procedure_uuid, const SyncChoice& choice, int64_t expected_fee_cents,
                            const SyncProgress& progress = {});
 
-// The errors of a procedure's failed attempts, oldest first (from the audit log).
+// The errors of a procedure's failed attempts, oldest first (from the audit
+// log), each "<ISO time> <sentence>" as the recovery manifest keeps them.
 std::vector<std::string> error_history(AuditLog& audit, const std::string& procedure_uuid);
+// One such entry taken apart; `at` is empty when the entry has no time.
+struct ErrorEntry {
+    std::string at, message;
+};
+ErrorEntry parse_error_entry(const std::string& entry);
 
 // Hide Procedure: withdraws the declaration (best effort; refused when the
 // server has COMMITTED it, since its images are then online), then moves the

@@ -115,3 +115,21 @@ TEST_CASE("hide refuses a procedure whose image changed on disk, and leaves the 
     CHECK_FALSE(fs::exists(t / "recovery" / a));
     CHECK(rf.list().empty());
 }
+
+TEST_CASE("error history entries come apart into their time and the sentence the person saw") {
+    SyncWorld w;
+    std::string uuid = w.capture("Noah", "Patel", "1979-08-14", "D0230", 1);
+    w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", uuid + "/images/", -1));
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, {"p-1030", true, true, "prov-1"}, 2700);
+    auto history = error_history(w.audit, uuid);
+    REQUIRE(history.size() == 2);
+    for (const auto& entry : history) {
+        ErrorEntry e = parse_error_entry(entry);
+        CHECK(e.at.size() == 20);
+        CHECK(e.at.back() == 'Z');
+        CHECK(e.message == w.store.procedure(uuid)->last_error);
+    }
+    ErrorEntry plain = parse_error_entry("The practice server did not answer.");
+    CHECK(plain.at.empty());
+    CHECK(plain.message == "The practice server did not answer.");
+}
