@@ -29,9 +29,41 @@ uint32_t be32(const uint8_t* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
-DecodedImage decode_png(std::span<const uint8_t> bytes, const std::string& name, const ImageInfo& info) {
+// stb_image keeps the palette in an uninitialised stack array and does not
+// check pixel indices against the PLTE's length, so an index past its end
+// showed whatever the stack held (found by tests/fuzz, docs/fuzzing.md). As in
+// libpng, missing entries are black: a palette PNG whose PLTE is short is
+// decoded from a copy with the PLTE padded to 256 entries. Empty when the
+// bytes need no change. Expects intact chunks (png_chunks_intact).
+std::vector<uint8_t> with_full_palette(std::span<const uint8_t> b) {
+    constexpr size_t kColourTypeAt = 8 + 8 + 9;  // signature, IHDR length+type, width, height, depth
+    if (b.size() <= kColourTypeAt || b[kColourTypeAt] != 3) return {};
+    for (size_t pos = 8; b.size() - pos >= 12;) {
+        const uint32_t length = be32(&b[pos]);
+        if (b.size() - pos - 12 < length || std::memcmp(&b[pos + 4], "IEND", 4) == 0) return {};
+        if (std::memcmp(&b[pos + 4], "PLTE", 4) == 0) {
+            if (length >= 256 * 3) return {};
+            std::vector<uint8_t> out(b.begin(), b.begin() + long(pos));
+            for (int s = 24; s >= 0; s -= 8) out.push_back(uint8_t((256 * 3) >> s));
+            const size_t type_at = out.size();
+            out.insert(out.end(), &b[pos + 4], &b[pos + 8 + length]);
+            out.resize(type_at + 4 + 256 * 3, 0);
+            const uint32_t crc = uint32_t(crc32(crc32(0L, Z_NULL, 0), &out[type_at], 4 + 256 * 3));
+            for (int s = 24; s >= 0; s -= 8) out.push_back(uint8_t(crc >> s));
+            out.insert(out.end(), b.begin() + long(pos + 12 + length), b.end());
+            return out;
+        }
+        if (std::memcmp(&b[pos + 4], "IDAT", 4) == 0) return {};  // no PLTE before the pixels: stb_image refuses
+        pos += 12 + size_t(length);
+    }
+    return {};
+}
+
+DecodedImage decode_png(std::span<const uint8_t> file, const std::string& name, const ImageInfo& info) {
     std::string why;
-    if (!png_chunks_intact(bytes, why)) damaged(name, "png: " + why);
+    if (!png_chunks_intact(file, why)) damaged(name, "png: " + why);
+    const std::vector<uint8_t> padded = with_full_palette(file);
+    const std::span<const uint8_t> bytes = padded.empty() ? file : std::span<const uint8_t>(padded);
     if (bytes.size() > static_cast<size_t>(INT_MAX)) damaged(name, "png: file too large for stb_image");
     const int len = static_cast<int>(bytes.size());
     DecodedImage img;
