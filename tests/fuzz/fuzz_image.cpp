@@ -1,0 +1,55 @@
+// Image decoding as the kiosk and the capture do it: full decode (PNG 8/16-bit,
+// JPEG at full and reduced scale), the screen mapping, the viewer's levels,
+// the thumbnail path (png_stream's streaming box reduction included). Every
+// input must give a picture or a cs::Error; the streaming PNG path must equal
+// box_reduce of the full decode (engine/image/png_stream.h promises it).
+#include <cstring>
+
+#include "engine/image/decode.h"
+#include "engine/image/display.h"
+#include "engine/image/resample.h"
+#include "engine/image/thumbnail.h"
+#include "tests/fuzz/fuzz_support.h"
+
+using namespace cs;
+
+namespace {
+
+void check_rgba(const Rgba8Image& img, const char* what) {
+    if (img.width <= 0 || img.height <= 0 || img.pixels.size() != size_t(img.width) * img.height * 4)
+        fuzz::fail(std::string(what) + ": picture size does not match its pixels");
+}
+
+bool same_pixels(const DecodedImage& a, const DecodedImage& b) {
+    return a.width == b.width && a.height == b.height && a.channels == b.channels && a.bit_depth == b.bit_depth &&
+           a.pixels8 == b.pixels8 && a.pixels16 == b.pixels16;
+}
+
+}  // namespace
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned seed) {
+    return fuzz::mutate_png(data, size, max_size, seed);
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::span<const uint8_t> bytes(data, size);
+    std::optional<DecodedImage> full;
+    fuzz::refused_cleanly("decode_image", [&] {
+        full = decode_image(bytes, "fuzz.img");
+        Rgba8Image shown = to_display(*full);
+        check_rgba(shown, "to_display");
+        apply_levels(shown, 0.25, 1.7, true);
+        check_rgba(thumbnail_of(*full, 64), "thumbnail_of");
+    });
+    fuzz::refused_cleanly("decode_image (shrink on load)", [&] { decode_image(bytes, "fuzz.img", 100); });
+    fuzz::refused_cleanly("make_thumbnail", [&] { check_rgba(make_thumbnail(bytes, "fuzz.img", 48), "make_thumbnail"); });
+    fuzz::refused_cleanly("decode_for_size", [&] {
+        const DecodedImage reduced = decode_for_size(bytes, "fuzz.img", 7, 5);
+        if (full && full->format == ImageFormat::png) {
+            const int factor = std::max(1, std::min(full->width / 7, full->height / 5));
+            if (!same_pixels(reduced, box_reduce(*full, factor)))
+                fuzz::fail("decode_for_size differs from box_reduce(decode_image) for this PNG");
+        }
+    });
+    return 0;
+}
