@@ -5,9 +5,9 @@
 # `run` splits the time between the harnesses (all of them by default).
 # Without --smoke each harness keeps its corpus in DIR/corpus/<harness> and
 # goes on after a finding (fork mode), so one crash does not hide the next;
-# with --smoke (ctest) it starts from the seeds in a throwaway corpus and stops
-# at the first finding. Findings land in DIR/findings/; the exit code is 1
-# when there are any.
+# with --smoke (ctest) it starts from the seeds in a throwaway corpus, with a
+# fixed random seed, and stops at the first finding. Findings land in
+# DIR/findings/; the exit code is 1 when there are any.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -72,6 +72,7 @@ case $cmd in
             -artifact_prefix="$build/findings/$h-")
       if [ $smoke -eq 1 ]; then
         corpus=$scratch/$h; mkdir -p "$corpus"
+        opts+=(-seed=1)  # the same mutations every time: a check that nothing rotted, not a search
       else
         corpus=$build/corpus/$h; mkdir -p "$corpus"
         opts+=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
