@@ -34,7 +34,7 @@ uint32_t be32(const uint8_t* p) {
 // showed whatever the stack held (found by tests/fuzz, docs/fuzzing.md). As in
 // libpng, missing entries are black: a palette PNG whose PLTE is short is
 // decoded from a copy with the PLTE padded to 256 entries. Empty when the
-// bytes need no change. Expects intact chunks (png_chunks_intact).
+// bytes need no change. Expects a checked structure (read_png_layout).
 std::vector<uint8_t> with_full_palette(std::span<const uint8_t> b) {
     constexpr size_t kColourTypeAt = 8 + 8 + 9;  // signature, IHDR length+type, width, height, depth
     if (b.size() <= kColourTypeAt || b[kColourTypeAt] != 3) return {};
@@ -59,9 +59,12 @@ std::vector<uint8_t> with_full_palette(std::span<const uint8_t> b) {
     return {};
 }
 
-DecodedImage decode_png(std::span<const uint8_t> file, const std::string& name, const ImageInfo& info) {
-    std::string why;
-    if (!png_chunks_intact(file, why)) damaged(name, "png: " + why);
+// stb_image, after the checks it does not make itself: the chunk structure
+// (read_png_layout) and the inflated length, so stb_image's buffers are
+// exactly the sizes the checked header implies (docs/images.md).
+DecodedImage decode_png(std::span<const uint8_t> file, const std::string& name, const ImageInfo& info,
+                        const PngLayout& layout) {
+    png_check_data_length(layout, name);
     const std::vector<uint8_t> padded = with_full_palette(file);
     const std::span<const uint8_t> bytes = padded.empty() ? file : std::span<const uint8_t>(padded);
     if (bytes.size() > static_cast<size_t>(INT_MAX)) damaged(name, "png: file too large for stb_image");
@@ -149,40 +152,10 @@ DecodedImage decode_jpeg(std::span<const uint8_t> bytes, const std::string& name
 
 }  // namespace
 
-bool png_chunks_intact(std::span<const uint8_t> b, std::string& why) {
-    size_t pos = 8;  // after the signature
-    bool first = true;
-    while (true) {
-        if (b.size() - pos < 12) {
-            why = "truncated (no IEND)";
-            return false;
-        }
-        const uint32_t length = be32(&b[pos]);
-        if (length > 0x7FFFFFFFu || b.size() - pos - 12 < length) {
-            why = "truncated chunk";
-            return false;
-        }
-        const uint8_t* type = &b[pos + 4];
-        const uint32_t stored = be32(&b[pos + 8 + length]);
-        const uint32_t actual = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), type, length + 4));
-        if (stored != actual) {
-            why = "bad CRC in " + std::string(reinterpret_cast<const char*>(type), 4) + " chunk";
-            return false;
-        }
-        if (first && std::memcmp(type, "IHDR", 4) != 0) {
-            why = "first chunk is not IHDR";
-            return false;
-        }
-        first = false;
-        if (std::memcmp(type, "IEND", 4) == 0) return true;
-        pos += 12 + length;
-    }
-}
-
 DecodedImage decode_image(std::span<const uint8_t> bytes, const std::string& name, int max_side_hint) {
     const ImageInfo info = probe_image(bytes, name);  // signature and dimension cap first
     g_decodes.fetch_add(1, std::memory_order_relaxed);
-    if (info.format == ImageFormat::png) return decode_png(bytes, name, info);
+    if (info.format == ImageFormat::png) return decode_png(bytes, name, info, read_png_layout(bytes, name));
     return decode_jpeg(bytes, name, info, max_side_hint);
 }
 
@@ -192,11 +165,10 @@ DecodedImage decode_for_size(std::span<const uint8_t> bytes, const std::string& 
     target_h = std::max(1, target_h);
     const int factor = std::max(1, std::min(info.width / target_w, info.height / target_h));
     if (info.format == ImageFormat::png) {
-        std::string why;
-        if (!png_chunks_intact(bytes, why)) damaged(name, "png: " + why);
+        const PngLayout layout = read_png_layout(bytes, name);
         g_decodes.fetch_add(1, std::memory_order_relaxed);
-        if (auto reduced = png_stream_box_reduce(bytes, name, factor)) return std::move(*reduced);
-        return box_reduce(decode_png(bytes, name, info), factor);
+        if (auto reduced = png_stream_box_reduce(layout, name, factor)) return std::move(*reduced);
+        return box_reduce(decode_png(bytes, name, info, layout), factor);
     }
     g_decodes.fetch_add(1, std::memory_order_relaxed);
     DecodedImage img = decode_jpeg(bytes, name, info, std::max(target_w, target_h));

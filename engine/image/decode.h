@@ -1,7 +1,8 @@
 #pragma once
-// Full decoding of PNG (stb_image, after a CRC check of every chunk, since
-// stb_image ignores CRCs) and JPEG (libjpeg-turbo only, with shrink-on-load).
-// The dimension cap is checked by probe_image before anything is allocated.
+// Full decoding of PNG (stb_image, after read_png_layout has checked every
+// chunk, since stb_image ignores CRCs and order) and JPEG (libjpeg-turbo
+// only, with shrink-on-load). The dimension and memory caps are checked by
+// probe_image before anything is allocated (docs/images.md).
 #include <cstdint>
 #include <span>
 #include <string>
@@ -27,9 +28,5 @@ DecodedImage decode_for_size(std::span<const uint8_t> bytes, const std::string& 
 // How many times decode_image or decode_for_size has started decoding pixels in this process
 // (tests use it to prove a cached thumbnail needed no decode).
 uint64_t decode_count();
-
-// True when every PNG chunk is complete, its CRC matches and IEND is present.
-// Sets `why` to a short reason otherwise (for the log).
-bool png_chunks_intact(std::span<const uint8_t> bytes, std::string& why);
 
 }  // namespace cs

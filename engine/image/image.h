@@ -2,7 +2,7 @@
 // Image decoding for thumbnails and the viewer. PNG (8/16-bit, gray/colour)
 // goes through stb_image; JPEG through libjpeg-turbo only (Debian's stb_image
 // 2.27 has known JPEG decoder CVEs). Every decoder call is bounded by
-// kMaxDimension and never crashes on corrupt input: it throws cs::Error
+// kMaxDimension and kMaxDecodeBytes and never crashes on corrupt input: it throws cs::Error
 // naming the file.
 #include <cstdint>
 #include <span>
@@ -13,6 +13,9 @@ namespace cs {
 
 inline constexpr int kMaxDimension = 12000;              // per side
 inline constexpr uint64_t kMaxPixels = 100ull * 1000 * 1000;
+// The most memory decoding one image may take, estimated from its checked
+// header before anything is allocated (docs/images.md says how).
+inline constexpr uint64_t kMaxDecodeBytes = 512ull << 20;
 
 enum class ImageFormat { png, jpeg };
 
@@ -21,6 +24,7 @@ struct ImageInfo {
     int width = 0, height = 0;
     int channels = 0;   // as stored: 1 gray, 2 gray+alpha, 3 rgb, 4 rgba
     int bit_depth = 8;  // 8 or 16
+    uint64_t decode_bytes = 0;  // the most a full decode holds at once (docs/images.md)
 };
 
 // A decoded image exactly as stored (after any shrink-on-load): one of the
@@ -47,8 +51,10 @@ struct DisplayWindow {
     int low = 0, high = 255;
 };
 
-// Reads only the header. Throws cs::Error for unknown or malformed headers
-// and for dimensions over the cap. `name` is used in messages.
+// Reads the header (and, for PNG, checks every chunk: png_stream.h). Throws
+// cs::Error for unknown or malformed headers, for dimensions over the cap and
+// for images whose decoding would need more than kMaxDecodeBytes. `name` is
+// used in messages.
 ImageInfo probe_image(std::span<const uint8_t> bytes, const std::string& name);
 
 }  // namespace cs

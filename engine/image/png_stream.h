@@ -1,4 +1,9 @@
 #pragma once
+// The PNG container, checked once for every decoder: chunk order and CRCs,
+// one IHDR whose fields are valid, and image data that inflates to exactly
+// the size the header states (docs/images.md). stb_image trusts neither the
+// chunk order nor the data length, so nothing reaches it unchecked.
+//
 // Thumbnail fast path for the PNGs radiographs come in (non-interlaced,
 // 8/16-bit gray, gray+alpha, RGB, RGBA): rows are inflated with zlib,
 // unfiltered and box-averaged as they stream by, so the full-size image is
@@ -8,15 +13,33 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/image/image.h"
 
 namespace cs {
 
+struct PngLayout {
+    uint32_t width = 0, height = 0;
+    int depth = 0, colour = 0, interlace = 0;
+    bool trns = false;
+    std::vector<std::span<const uint8_t>> idat;
+    uint64_t raw_bytes = 0;  // the inflated image data the header implies (filter bytes included)
+};
+
+// Parses and checks the whole chunk structure. Throws cs::Error "The image
+// NAME is damaged ..." for bad CRCs, truncation, a missing or repeated IHDR,
+// invalid IHDR fields, chunks out of order, unknown critical chunks or no IEND.
+PngLayout read_png_layout(std::span<const uint8_t> bytes, const std::string& name);
+
+// Inflates all image data without keeping it: throws cs::Error naming
+// `name` unless it inflates to exactly layout.raw_bytes (a decompression
+// bomb or a short stream). Memory: one small buffer.
+void png_check_data_length(const PngLayout& layout, const std::string& name);
+
 // nullopt when the PNG is of a kind this path leaves to stb_image (palette,
 // < 8-bit, interlaced, tRNS). Throws cs::Error naming `name` when damaged.
-// Expects chunk CRCs and the dimension cap to be checked already.
-std::optional<DecodedImage> png_stream_box_reduce(std::span<const uint8_t> bytes, const std::string& name,
-                                                  int factor);
+// Expects the dimension cap to be checked already.
+std::optional<DecodedImage> png_stream_box_reduce(const PngLayout& layout, const std::string& name, int factor);
 
 }  // namespace cs

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "engine/image/image.h"
+#include "engine/image/thumbnail.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
@@ -24,8 +25,9 @@ struct PlannedImage {
     std::string uuid, file_name, sha256;
 };
 
-// Reads each source image's header before anything is written, so a bad file
-// refuses the whole capture. Throws cs::Error naming the file.
+// Decodes and thumbnails each source image before anything is written, so a
+// damaged, truncated or oversized file refuses the whole capture instead of
+// reaching the chart (docs/images.md). Throws cs::Error naming the file.
 std::vector<PlannedImage> probe_all(const std::vector<CaptureImage>& images) {
     std::vector<PlannedImage> planned;
     for (const auto& img : images) {
@@ -41,6 +43,9 @@ std::vector<PlannedImage> probe_all(const std::vector<CaptureImage>& images) {
         PlannedImage p;
         p.source = img;
         p.info = probe_image(bytes, name);
+        // The thumbnail path decodes every byte of image data: all PNG rows
+        // with the zlib checksum, every JPEG scan (warnings refuse).
+        make_thumbnail(bytes, name);
         p.size = bytes.size();
         p.uuid = new_uuid();
         // Named by uuid, never by the patient: the folder reveals nobody.

@@ -6,10 +6,12 @@
 
 #include "engine/image/decode.h"
 #include "engine/image/encode.h"
+#include "engine/image/png_stream.h"
 #include "engine/image/resample.h"
+#include "app/kiosk/frame_bench.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
-#include "tests/image/image_test_helpers.h"
+#include "tests/support/image_test_helpers.h"
 #include "tests/support/test_support.h"
 
 using namespace cs;
@@ -276,4 +278,148 @@ TEST_CASE("the streamed PNG path refuses damaged image data") {
     png = test::png_with_fixed_crcs(png);
     CHECK_THROWS_AS(decode_for_size(png, "bad.png", 8, 8), Error);
     CHECK_THROWS_AS(decode_image(png, "bad.png"), Error);
+}
+
+namespace {
+
+// Every way in: the header alone (unless the fault is in the image data,
+// which only decoding reads), the whole image, a thumbnail.
+void check_every_decoder_refuses(const std::vector<uint8_t>& png, const std::string& words, bool header_too = true) {
+    const std::string name = "crafted.png";
+    auto refuses = [&](const char* what, const auto& call) {
+        INFO(what);
+        try {
+            call();
+            FAIL("accepted");
+        } catch (const Error& e) {  // a std::length_error or bad_alloc is not good enough
+            CHECK_THAT(e.what(), Catch::Contains(name));
+            CHECK_THAT(e.what() + std::string(" ") + e.detail(), Catch::Contains(words));
+        }
+    };
+    if (header_too) refuses("probe", [&] { probe_image(png, name); });
+    refuses("decode", [&] { decode_image(png, name); });
+    refuses("thumbnail", [&] { decode_for_size(png, name, 256, 256); });
+}
+
+std::vector<uint8_t> gray8_png(int w, int h) {
+    DecodedImage img;
+    img.width = w;
+    img.height = h;
+    img.channels = 1;
+    img.pixels8.assign(size_t(w) * h, 7);
+    return encode_png(img);
+}
+
+}  // namespace
+
+TEST_CASE("a second IHDR, however large, is an error before anything is allocated") {
+    // 109 bytes: a 1×1 image, then an IHDR claiming ~3.4 GB (the size the
+    // streamed thumbnail path used to allocate and fill), the image data, IEND.
+    auto chunks = test::png_chunks(gray8_png(1, 1));
+    REQUIRE(chunks.front().type == "IHDR");
+    chunks.insert(chunks.begin() + 1, {"IHDR", test::ihdr_data(60000, 57000, 8, 0, 0)});
+    const auto png = test::png_from_chunks(chunks);
+    CHECK(png.size() < 120);
+    const uint64_t hwm = kiosk::peak_rss_kb();
+    check_every_decoder_refuses(png, "more than one IHDR");
+    // Widths that do not fit an int, in the first and in a second IHDR.
+    for (uint32_t width : {0x80000000u, 0xFFFFFFFFu}) {
+        INFO(width);
+        auto second = test::png_chunks(gray8_png(1, 1));
+        second.insert(second.begin() + 1, {"IHDR", test::ihdr_data(width, 1, 8, 0, 0)});
+        check_every_decoder_refuses(test::png_from_chunks(second), "IHDR");
+        auto first = test::png_chunks(gray8_png(1, 1));
+        first.front().data = test::ihdr_data(width, 1, 8, 0, 0);
+        check_every_decoder_refuses(test::png_from_chunks(first), "IHDR");
+    }
+    CHECK(kiosk::peak_rss_kb() < hwm + 64 * 1024);
+}
+
+TEST_CASE("chunks out of order, invalid IHDR fields and unknown critical chunks are errors") {
+    const auto base = test::png_chunks(gray8_png(4, 4));  // IHDR IDAT IEND
+    REQUIRE(base.size() == 3);
+    const test::PngChunk ihdr = base[0], idat = base[1], iend = base[2];
+    const test::PngChunk text{"tEXt", {'k', 0, 'v'}};
+    check_every_decoder_refuses(test::png_from_chunks({idat, ihdr, iend}), "first chunk is not IHDR");
+    check_every_decoder_refuses(test::png_from_chunks({ihdr, iend}), "no image data");
+    check_every_decoder_refuses(test::png_from_chunks({ihdr, idat}), "no IEND");
+    check_every_decoder_refuses(test::png_from_chunks({ihdr, idat, text, idat, iend}), "not consecutive");
+    check_every_decoder_refuses(test::png_from_chunks({ihdr, {"PLTE", {0, 0, 0}}, idat, iend}), "PLTE");
+    check_every_decoder_refuses(test::png_from_chunks({ihdr, idat, {"tRNS", {0, 1}}, iend}), "tRNS");
+    check_every_decoder_refuses(test::png_from_chunks({ihdr, {"QUUX", {1}}, idat, iend}), "unknown critical chunk");
+    check_every_decoder_refuses(test::png_from_chunks({{"IHDR", test::ihdr_data(4, 4, 16, 3, 0)}, idat, iend}),
+                                "bit depth");
+    check_every_decoder_refuses(test::png_from_chunks({{"IHDR", test::ihdr_data(4, 4, 8, 0, 2)}, idat, iend}),
+                                "method");
+    check_every_decoder_refuses(test::png_from_chunks({{"IHDR", test::ihdr_data(4, 4, 8, 3, 0)}, idat, iend}),
+                                "without PLTE");
+    // Ancillary chunks anywhere before IEND are fine.
+    CHECK(decode_image(test::png_from_chunks({ihdr, text, idat, text, iend}), "ok.png").width == 4);
+}
+
+TEST_CASE("decompression bombs are refused within the decode memory cap") {
+    const uint64_t hwm = kiosk::peak_rss_kb();
+    SECTION("image data that inflates far past the size in IHDR") {
+        // 16×16 gray: 272 bytes expected, 256 MiB of zeros given (~260 KB).
+        const auto png = test::png_from_chunks(
+            {{"IHDR", test::ihdr_data(16, 16, 8, 0, 0)}, {"IDAT", test::zlib_of_zeros(256ull << 20)}, {"IEND", {}}});
+        check_every_decoder_refuses(png, "longer than the size in IHDR", false);
+        // Interlaced images go to stb_image, which would grow its buffer to fit.
+        const auto interlaced = test::png_from_chunks(
+            {{"IHDR", test::ihdr_data(16, 16, 8, 0, 1)}, {"IDAT", test::zlib_of_zeros(256ull << 20)}, {"IEND", {}}});
+        check_every_decoder_refuses(interlaced, "longer than the size in IHDR", false);
+    }
+    SECTION("a valid interlaced 16-bit RGBA image inside the pixel cap, of well under 1 MB") {
+        // 10000×10000 is exactly kMaxPixels; 800 MB of pixels, ~2 GB to decode with stb_image.
+        std::vector<test::PngChunk> chunks = {{"IHDR", test::ihdr_data(10000, 10000, 16, 6, 1)}, {"IDAT", {}}, {"IEND", {}}};
+        // Adam7 rows of 10000 px × 8 bytes, each with its filter byte.
+        uint64_t raw = 0;
+        const int x0[7] = {0, 4, 0, 2, 0, 1, 0}, y0[7] = {0, 0, 4, 0, 2, 0, 1};
+        const int dx[7] = {8, 8, 4, 4, 2, 2, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
+        for (int p = 0; p < 7; ++p)
+            raw += uint64_t((10000 - y0[p] + dy[p] - 1) / dy[p]) * (1 + uint64_t((10000 - x0[p] + dx[p] - 1) / dx[p]) * 8);
+        chunks[1].data = test::zlib_of_zeros(raw);
+        const auto png = test::png_from_chunks(chunks);
+        CHECK(png.size() < 1000 * 1000);
+        CHECK(read_png_layout(png, "bomb.png").raw_bytes == raw);  // a well-formed file: only the cap refuses it
+        const uint64_t decodes = decode_count();
+        check_every_decoder_refuses(png, "to decode; the most is 512 MB");
+        CHECK(decode_count() == decodes);  // refused from the header, before any pixel was inflated
+    }
+    SECTION("a JPEG header over the cap") {
+        // 12000×8333 RGB: inside the pixel cap, but its coefficients alone need ~600 MB.
+        DecodedImage tiny;
+        tiny.width = tiny.height = 8;
+        tiny.channels = 3;
+        tiny.pixels8.assign(8 * 8 * 3, 90);
+        std::vector<uint8_t> jpg = encode_jpeg(tiny);
+        // SOF0 holds the height then the width, big-endian, 5 bytes after its marker.
+        size_t sof = 2;
+        while (sof + 9 < jpg.size() && !(jpg[sof] == 0xFF && jpg[sof + 1] == 0xC0)) ++sof;
+        REQUIRE(sof + 9 < jpg.size());
+        jpg[sof + 5] = 8333 >> 8;
+        jpg[sof + 6] = 8333 & 0xFF;
+        jpg[sof + 7] = 12000 >> 8;
+        jpg[sof + 8] = 12000 & 0xFF;
+        CHECK_THROWS_WITH(decode_for_size(jpg, "big.jpg", 256, 256), Catch::Contains("big.jpg") && Catch::Contains("to decode"));
+    }
+    CHECK(kiosk::peak_rss_kb() < hwm + 128 * 1024);
+}
+
+TEST_CASE("the decode memory estimate covers what decoding the real radiographs and PngSuite takes") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    for (const char* rel : {"dental/bitewing_radboud_nnistelrooij.png", "dental/bitewing_radboud_nnistelrooij_gray16.png",
+                            "dental/panoramic_pan-01432.jpg", "pngsuite/basi6a16.png", "pngsuite/basi3p02.png"}) {
+        INFO(rel);
+        const auto bytes = fsx::read_file(*td / rel);
+        const ImageInfo info = probe_image(bytes, rel);
+        const DecodedImage img = decode_image(bytes, rel);
+        const uint64_t held = img.pixels8.size() + img.pixels16.size() * 2;
+        CHECK(info.decode_bytes >= 2 * held);  // the decoder's buffer and the copy it hands back
+        CHECK(info.decode_bytes <= kMaxDecodeBytes);
+    }
 }

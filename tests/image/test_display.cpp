@@ -3,7 +3,7 @@
 #include "engine/image/decode.h"
 #include "engine/image/display.h"
 #include "engine/util/fsutil.h"
-#include "tests/image/image_test_helpers.h"
+#include "tests/support/image_test_helpers.h"
 #include "tests/support/test_support.h"
 
 using namespace cs;

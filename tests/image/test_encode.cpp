@@ -9,7 +9,7 @@
 #include "engine/image/display.h"
 #include "engine/image/encode.h"
 #include "engine/util/error.h"
-#include "tests/image/image_test_helpers.h"
+#include "tests/support/image_test_helpers.h"
 
 using namespace cs;
 

@@ -9,7 +9,7 @@
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "engine/util/sha256.h"
-#include "tests/image/image_test_helpers.h"
+#include "tests/support/image_test_helpers.h"
 #include "tests/support/test_support.h"
 
 using namespace cs;

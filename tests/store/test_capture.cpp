@@ -4,7 +4,10 @@
 #include "engine/util/error.h"
 #include "engine/util/sha256.h"
 #include "engine/util/uuid.h"
+#include "engine/image/decode.h"
+#include "engine/util/fsutil.h"
 #include "tests/store/store_fixtures.h"
+#include "tests/support/image_test_helpers.h"
 #include "tests/support/test_support.h"
 
 using namespace cs;
@@ -162,4 +165,83 @@ TEST_CASE("16-bit radiographs keep their bit depth (shared test data)") {
     REQUIRE(images.size() == 1);
     CHECK(images[0].bit_depth == 16);
     CHECK(images[0].width > 0);
+}
+
+namespace {
+
+// Capture of `bad` (after a good image) must be refused with a sentence
+// naming it, and leave nothing behind.
+void check_capture_refuses(OfflineStore& store, const fs::path& good, const fs::path& bad) {
+    INFO(bad.filename().string());
+    try {
+        store.capture(test::capture_request("Ann", "Smith", "1984-03-09", {good, bad}));
+        FAIL("capture stored " << bad.filename().string());
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains(bad.filename().string()));
+    }
+    CHECK(test::files_in(store.images_dir()).empty());
+    CHECK(store.patients().empty());
+}
+
+}  // namespace
+
+TEST_CASE("capture decodes every image first: corrupt, crashing and truncated test files are refused") {
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    test::TempDir dir;
+    auto good = test::make_png(dir / "good.png", 16, 16, 5);
+    OfflineStore store(dir / "store");
+    std::vector<fs::path> decodable;
+    int refused = 0;
+    for (const char* folder : {"pngsuite", "jpeg", "dental"}) {
+        for (const auto& entry : fs::directory_iterator(*td / folder)) {
+            const fs::path& p = entry.path();
+            if (p.extension() != ".png" && p.extension() != ".jpg") continue;
+            const auto bytes = fsx::read_file(p);
+            bool decodes = true;
+            try {
+                decode_image(bytes, p.filename().string());
+            } catch (const Error&) {
+                decodes = false;
+            }
+            if (decodes) {
+                decodable.push_back(p);
+                continue;
+            }
+            check_capture_refuses(store, good, p);
+            ++refused;
+        }
+    }
+    CHECK(refused == 14 + 11);  // PngSuite's x* files; the JPEG crash, 12-bit and warning-only files
+    // Truncated good files: every decoder must see the end is missing.
+    for (const char* rel : {"dental/bitewing_radboud_nnistelrooij_gray16.png", "dental/panoramic_pan-01432.jpg",
+                            "pngsuite/basi2c08.png", "jpeg/testimgp.jpg"}) {
+        const auto bytes = fsx::read_file(*td / rel);
+        for (double keep : {0.97, 0.5}) {
+            const fs::path cut = dir / ("cut-" + std::to_string(int(keep * 100)) + "-" + fs::path(rel).filename().string());
+            test::write_bytes(cut, std::vector<uint8_t>(bytes.begin(), bytes.begin() + long(double(bytes.size()) * keep)));
+            check_capture_refuses(store, good, cut);
+        }
+    }
+    // Everything that decodes is stored, in one procedure.
+    REQUIRE(decodable.size() > 150);
+    auto uuid = store.capture(test::capture_request("Ann", "Smith", "1984-03-09", decodable));
+    CHECK(store.images_of(uuid).size() == decodable.size());
+}
+
+TEST_CASE("capture refuses a PNG with two IHDRs and decompression bombs, naming the file") {
+    test::TempDir dir;
+    auto good = test::make_png(dir / "good.png", 16, 16, 5);
+    OfflineStore store(dir / "store");
+    auto one_pixel = test::png_chunks(fsx::read_file(test::make_png(dir / "one.png", 1, 1, 3)));
+    one_pixel.insert(one_pixel.begin() + 1, {"IHDR", test::ihdr_data(60000, 57000, 8, 0, 0)});
+    test::write_bytes(dir / "two-ihdr.png", test::png_from_chunks(one_pixel));
+    check_capture_refuses(store, good, dir / "two-ihdr.png");
+    test::write_bytes(dir / "bomb.png", test::png_from_chunks({{"IHDR", test::ihdr_data(16, 16, 8, 0, 0)},
+                                                              {"IDAT", test::zlib_of_zeros(64ull << 20)},
+                                                              {"IEND", {}}}));
+    check_capture_refuses(store, good, dir / "bomb.png");
 }
