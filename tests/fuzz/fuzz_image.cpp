@@ -2,7 +2,10 @@
 // JPEG at full and reduced scale), the screen mapping, the viewer's levels,
 // the thumbnail path (png_stream's streaming box reduction included). Every
 // input must give a picture or a cs::Error; the streaming PNG path must equal
-// box_reduce of the full decode (engine/image/png_stream.h promises it).
+// box_reduce of the full decode (engine/image/png_stream.h promises it), and a
+// full decode may hold at most the memory probe_image estimated for it
+// (ImageInfo::decode_bytes, which the 512 MB cap is checked against:
+// docs/images.md), plus a fixed allowance for the decoders' own tables.
 #include <cstring>
 
 #include "engine/image/decode.h"
@@ -14,6 +17,8 @@
 using namespace cs;
 
 namespace {
+
+constexpr uint64_t kDecoderAllowance = 1u << 20;  // Huffman tables, row buffers, messages
 
 void check_rgba(const Rgba8Image& img, const char* what) {
     if (img.width <= 0 || img.height <= 0 || img.pixels.size() != size_t(img.width) * img.height * 4)
@@ -35,7 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::span<const uint8_t> bytes(data, size);
     std::optional<DecodedImage> full;
     fuzz::refused_cleanly("decode_image", [&] {
-        full = decode_image(bytes, "fuzz.img");
+        const ImageInfo info = probe_image(bytes, "fuzz.img");
+        {
+            const fuzz::HeapPeak heap;
+            full = decode_image(bytes, "fuzz.img");
+            if (heap.peak() > info.decode_bytes + kDecoderAllowance)
+                fuzz::fail("decoding held " + std::to_string(heap.peak()) + " bytes; probe_image estimated " +
+                           std::to_string(info.decode_bytes));
+        }
         Rgba8Image shown = to_display(*full);
         check_rgba(shown, "to_display");
         apply_levels(shown, 0.25, 1.7, true);

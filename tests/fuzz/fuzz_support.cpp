@@ -1,5 +1,6 @@
 #include "tests/fuzz/fuzz_support.h"
 
+#include <sanitizer/allocator_interface.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -56,6 +57,35 @@ std::vector<std::string> split_lines(std::string_view text, size_t parts) {
     out.resize(parts);
     return out;
 }
+
+namespace {
+
+// Only while a HeapPeak is alive; the hooks must not allocate.
+thread_local bool t_measuring = false;
+thread_local int64_t t_live = 0, t_peak = 0;
+
+void on_malloc(const volatile void*, size_t size) {
+    if (!t_measuring) return;
+    t_live += int64_t(size);
+    if (t_live > t_peak) t_peak = t_live;
+}
+
+void on_free(const volatile void* p) {
+    if (t_measuring && p) t_live -= int64_t(__sanitizer_get_allocated_size(const_cast<const void*>(p)));
+}
+
+}  // namespace
+
+HeapPeak::HeapPeak() {
+    static const bool installed = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free) != 0;
+    if (!installed) fail("could not install the allocator hooks");
+    t_live = t_peak = 0;
+    t_measuring = true;
+}
+
+HeapPeak::~HeapPeak() { t_measuring = false; }
+
+uint64_t HeapPeak::peak() const { return uint64_t(t_peak); }
 
 uint32_t crc32_of(std::span<const uint8_t> data) {
     return uint32_t(crc32(crc32(0L, Z_NULL, 0), data.data(), uInt(data.size())));

@@ -41,6 +41,17 @@ std::vector<std::string> split_lines(std::string_view text, size_t parts);
 
 uint32_t crc32_of(std::span<const uint8_t> data);
 
+// The most heap this thread's code held at once while a HeapPeak was alive,
+// counting only what was allocated after it started (ASan's allocator hooks).
+class HeapPeak {
+public:
+    HeapPeak();
+    ~HeapPeak();
+    HeapPeak(const HeapPeak&) = delete;
+    HeapPeak& operator=(const HeapPeak&) = delete;
+    uint64_t peak() const;
+};
+
 // PNG: a mutation that keeps the file a chain of chunks with correct CRCs, so
 // it reaches the decoder instead of the CRC check. Mutates one chunk's data,
 // the inflated pixel rows (IDAT inflated, mutated, deflated again), or the
