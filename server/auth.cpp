@@ -168,6 +168,19 @@ std::string PracticeServer::Impl::authenticate(const httplib::Request& req) {
     return row->first;
 }
 
+void PracticeServer::Impl::current_session(Call& c) {
+    const std::string hashed = sha256_hex(c.req.get_header_value("Authorization").substr(7));
+    auto row = db.with([&](sql::Db& d) -> std::optional<std::array<std::string, 3>> {
+        auto st = d.prepare("SELECT u.id, u.name, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "WHERE s.token_sha256 = ?1");
+        st.bind_all(hashed);
+        if (!st.step()) return std::nullopt;
+        return std::array<std::string, 3>{st.text(0), st.text(1), iso_from_unix(st.i64(2))};
+    });
+    if (!row) fail(401, "unauthorized", "This sign-in is not known to the server. Sign in again.");
+    send_json(c.res, 200, {{"expires_at", (*row)[2]}, {"user", {{"id", (*row)[0]}, {"name", (*row)[1]}}}});
+}
+
 void PracticeServer::Impl::sign_out(Call& c) {
     std::string hashed = sha256_hex(c.req.get_header_value("Authorization").substr(7));
     db.with([&](sql::Db& d) { d.prepare("DELETE FROM sessions WHERE token_sha256 = ?1").bind_all(hashed).run(); });

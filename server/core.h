@@ -125,6 +125,7 @@ struct PracticeServer::Impl {
     void health(Call& c);
     void sign_in(Call& c);
     void sign_out(Call& c);
+    void current_session(Call& c);
     // catalog.cpp
     void find_patients(Call& c);
     void search_patients(Call& c);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "engine/util/core_dumps.h"
 #include "engine/util/error.h"
 #include "server/practice_server.h"
 
@@ -13,6 +14,7 @@ namespace {
 }  // namespace
 
 int main(int argc, char** argv) {
+    cs::disable_core_dumps();  // a core would hold PINs and live tokens
     CLI::App app{"practice-server: the reference ChairSync practice server (docs/practice-api.md)"};
     cs::server::ServerOptions opt;
     std::string listen = "127.0.0.1:0", cert, key;

@@ -89,6 +89,7 @@ void PracticeServer::Impl::install_routes() {
     route("GET", "/api/v1/health", Auth::none, &Impl::health);
     route("POST", "/api/v1/sessions", Auth::none, &Impl::sign_in);
     route("DELETE", "/api/v1/sessions", Auth::bearer, &Impl::sign_out);
+    route("GET", "/api/v1/sessions", Auth::bearer, &Impl::current_session);
     route("GET", "/api/v1/patients", Auth::bearer, &Impl::find_patients);
     route("GET", "/api/v1/patients/search", Auth::bearer, &Impl::search_patients);
     route("GET", "/api/v1/patients/" + id, Auth::bearer, &Impl::get_patient);

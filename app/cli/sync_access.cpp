@@ -1,7 +1,11 @@
 #include "app/cli/sync_access.h"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "engine/sync/offered_options.h"
@@ -34,7 +38,11 @@ int code_for(const api::ApiError& e) {
 void add_server_options(CLI::App* cmd, ServerArgs& a) {
     cmd->add_option("--server", a.server, "The practice server's URL, e.g. https://practice.example:8443");
     cmd->add_option("--user", a.user, "Sign in as this user (else $CHAIRSYNC_USER)");
-    cmd->add_option("--pin", a.pin, "The user's PIN (else $CHAIRSYNC_PIN)");
+    cmd->add_flag("--pin-stdin", a.pin_stdin, "Read the PIN from the first line of standard input");
+    cmd->add_option("--pin-fd", a.pin_fd, "Read the PIN from the first line of this file descriptor")
+        ->check(CLI::NonNegativeNumber);
+    // Accepted only to refuse it with a sentence: everyone can read the command line.
+    cmd->add_option("--pin", a.refused_pin)->group("");
     cmd->add_option("--location", a.location, "This computer's location id (default: the store's setting)");
     cmd->add_option("--workstation", a.workstation, "This computer's name for the server and the audit log");
     cmd->add_option("--ca-file", a.ca_file, "Trust this CA certificate (PEM) for the server");
@@ -78,22 +86,58 @@ Connection connect(OfflineStore& store, const ServerArgs& a) {
     cfg.insecure = a.insecure;
     c.client = std::make_unique<api::PracticeClient>(cfg);
     c.audit = std::make_unique<AuditLog>(store.db(), cfg.workstation);
-    std::string user = env_or("CHAIRSYNC_USER", a.user), pin = env_or("CHAIRSYNC_PIN", a.pin);
+    if (!a.refused_pin.empty())
+        throw CliExit(kExitBadArgs,
+                      "--pin is not accepted: every user of this computer can read the command line. Give the PIN "
+                      "with --pin-stdin (e.g. from a password manager) or --pin-fd N.");
+    if (a.pin_stdin && a.pin_fd >= 0) throw CliExit(kExitBadArgs, "Give the PIN with --pin-stdin or --pin-fd, not both.");
+    std::string pin;
+    if (a.pin_stdin) pin = read_pin(0, "standard input");
+    else if (a.pin_fd >= 0) pin = read_pin(a.pin_fd, "file descriptor " + std::to_string(a.pin_fd));
+    const std::string user = env_or("CHAIRSYNC_USER", a.user);
+    pin = env_or("CHAIRSYNC_PIN", pin);
     const char* token = std::getenv("CHAIRSYNC_TOKEN");
     if ((user.empty() || pin.empty()) && token && *token) {
-        // A script signed in already (POST /sessions); the server checks the
-        // token on the first call. The audit names the user when known.
+        // A script signed in already (POST /sessions). The server says whose
+        // token it is, so the audit names that person, as a PIN sign-in does.
         c.client->use_token(token);
-        c.audit->set_user(user.empty() ? "token" : user);
+        try {
+            c.audit->set_user(c.client->current_session().user_id);
+        } catch (const api::ApiError& e) {
+            c.audit->set_user(user.empty() ? "unknown (token refused)" : user);
+            c.audit->record(AuditAction::sign_in, {}, std::string("token refused: ") + api::to_string(e.kind()));
+            throw;
+        }
         c.audit->record(AuditAction::sign_in, {}, "signed in with a token");
         return c;
     }
     if (user.empty() || pin.empty())
         throw CliExit(kExitSignIn,
-                      "Sign in with --user NAME --pin PIN (or $CHAIRSYNC_USER and $CHAIRSYNC_PIN, or a token in "
-                      "$CHAIRSYNC_TOKEN).");
+                      "Sign in with --user NAME and the PIN on standard input with --pin-stdin (or $CHAIRSYNC_USER "
+                      "and $CHAIRSYNC_PIN, or a token in $CHAIRSYNC_TOKEN).");
     sign_in_audited(*c.client, *c.audit, user, pin);
     return c;
+}
+
+std::string read_pin(int fd, const std::string& from) {
+    std::string pin;
+    char c = 0;
+    for (;;) {
+        const ssize_t n = ::read(fd, &c, 1);  // byte by byte: nothing after the line is consumed
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            if (fd != 0) ::close(fd);
+            throw CliExit(kExitBadArgs, "Could not read the PIN from " + from + ".", std::strerror(err));
+        }
+        if (n == 0 || c == '\n') break;
+        if (pin.size() >= 1024) break;
+        pin.push_back(c);
+    }
+    if (fd != 0) ::close(fd);
+    if (!pin.empty() && pin.back() == '\r') pin.pop_back();
+    if (pin.empty()) throw CliExit(kExitSignIn, "No PIN was given on " + from + ".");
+    return pin;
 }
 
 SyncChoice choice_for(api::PracticeClient& client, const std::string& location, const std::string& code,

@@ -46,7 +46,10 @@ private:
 };
 
 struct ServerArgs {
-    std::string server, user, pin, location, ca_file, workstation;
+    std::string server, user, location, ca_file, workstation;
+    std::string refused_pin;  // a --pin given anyway: refused with a sentence
+    bool pin_stdin = false;
+    int pin_fd = -1;
     bool insecure = false;
 };
 void add_server_options(CLI::App* cmd, ServerArgs& a);
@@ -62,9 +65,16 @@ struct Connection {
     std::unique_ptr<AuditLog> audit;
     std::string location;
 };
-// Builds the client for `store` and signs in (--user/--pin, else
-// $CHAIRSYNC_USER/$CHAIRSYNC_PIN). Throws CliExit.
+// Builds the client for `store` and signs in: --user (else $CHAIRSYNC_USER)
+// with the PIN read from --pin-stdin or --pin-fd N (else $CHAIRSYNC_PIN),
+// never from the command line, which every user can read in /proc; or with
+// $CHAIRSYNC_TOKEN. Throws CliExit.
 Connection connect(OfflineStore& store, const ServerArgs& a);
+
+// The first line of what `fd` holds (at most 1 KB, without its line end);
+// closes fd unless it is standard input. Throws CliExit when it is empty or
+// cannot be read. `from` names the source in messages.
+std::string read_pin(int fd, const std::string& from);
 
 // Holds the offline-mode lock or throws CliExit(kExitLockHeld).
 void hold_lock_or_exit(OfflineStore& store);

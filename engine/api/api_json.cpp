@@ -134,13 +134,26 @@ std::string to_json(const Declaration& d) {
     return j.dump();
 }
 
+namespace {
+Session read_session(const CallContext& call, const Reader& r) {
+    Reader u(call, r.object("user"), "session.user");
+    Session s{r.str("expires_at"), u.str("id"), u.str("name")};
+    if (s.user_id.empty()) u.fail("\"id\" is empty");
+    return s;
+}
+}  // namespace
+
 Session parse_session(const CallContext& call, const std::string& body, std::string& token_out) {
     json j = parse_body(call, body);
     Reader r(call, j, "session");
     token_out = r.str("token");
     if (token_out.empty()) r.fail("\"token\" is empty");
-    Reader u(call, r.object("user"), "session.user");
-    return Session{r.str("expires_at"), u.str("id"), u.str("name")};
+    return read_session(call, r);
+}
+
+Session parse_current_session(const CallContext& call, const std::string& body) {
+    json j = parse_body(call, body);
+    return read_session(call, Reader(call, j, "session"));
 }
 
 Health parse_health(const CallContext& call, const std::string& body) {

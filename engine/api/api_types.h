@@ -104,6 +104,7 @@ std::string to_json(const Declaration& d);
 
 // Each parses a whole answer body (throws ApiError bad_answer).
 Session parse_session(const CallContext& call, const std::string& body, std::string& token_out);
+Session parse_current_session(const CallContext& call, const std::string& body);  // GET /sessions: no token
 Health parse_health(const CallContext& call, const std::string& body);
 std::vector<Patient> parse_patients(const CallContext& call, const std::string& body);
 Patient parse_patient(const CallContext& call, const std::string& body);

@@ -36,6 +36,11 @@ Session PracticeClient::sign_in(const std::string& user, const std::string& pin)
     return s;
 }
 
+Session PracticeClient::current_session() {
+    auto out = run(json_call("GET", "/sessions"), true, false, {});
+    return parse_current_session(out->call, out->body);
+}
+
 void PracticeClient::sign_out() {
     if (token_.empty()) return;
     try {

@@ -72,6 +72,9 @@ public:
     // Uses a bearer token from a sign-in made elsewhere (a script's
     // CHAIRSYNC_TOKEN). It stays in memory only, like sign_in()'s.
     void use_token(std::string token) { token_ = std::move(token); }
+    // GET /sessions: whose sign-in the token is (for the audit trail when
+    // a token from elsewhere is used). Fails with kind auth for a bad token.
+    Session current_session();
     // Called once when a call meets 401 (expired/missing token); it should call
     // sign_in() again. The call is then repeated once. Without it, such a call
     // fails with kind auth ("Sign in again").

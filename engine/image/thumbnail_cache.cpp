@@ -63,8 +63,7 @@ uint32_t channels_needed(const Rgba8Image& t) {
 void write_file_atomic(const std::filesystem::path& dst, const std::vector<uint8_t>& data) {
     const std::filesystem::path tmp =
         dst.parent_path() / (std::string(fsx::kTempPrefix) + dst.filename().string() + "." + new_uuid().substr(0, 8));
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error("A thumbnail could not be saved.", "create " + tmp.string() + ": " + std::strerror(errno));
+    const int fd = fsx::create_private(tmp);
     size_t done = 0;
     int err = 0;
     while (done < data.size()) {
@@ -190,7 +189,7 @@ std::optional<Rgba8Image> ThumbnailCache::get(const std::string& sha256) const {
 void ThumbnailCache::store(const std::string& sha256, const Rgba8Image& thumb) const {
     const std::filesystem::path p = path_for(sha256);
     try {
-        std::filesystem::create_directories(p.parent_path());
+        fsx::create_dirs_durable(p.parent_path());
         remove_stale_temporaries(p.parent_path());
         write_file_atomic(p, encode_thumb_file(thumb, sha256, long_side_));
         // The PNG an older version cached for this image is never read again.

@@ -3,9 +3,11 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/util/error.h"
+#include "engine/util/fsutil.h"
 
 namespace cs {
 
@@ -30,8 +32,9 @@ std::filesystem::path OfflineModeLock::lock_file(const std::filesystem::path& ro
 std::optional<OfflineModeLock> OfflineModeLock::try_acquire(const std::filesystem::path& root) {
     auto file = lock_file(root);
     // O_CLOEXEC: programs we start (an acquisition command) must not inherit the lock.
-    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, fsx::kPrivateFileMode);
     if (fd < 0) throw_io_error("open", file.string(), errno);
+    (void)::fchmod(fd, fsx::kPrivateFileMode);  // best effort: the file holds no data, only the lock
     if (!lock_fd(fd, file)) {
         ::close(fd);
         return std::nullopt;

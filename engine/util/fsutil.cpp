@@ -66,6 +66,19 @@ void commit_temp(Fd& f, const fs::path& tmp, const fs::path& dst) {
 
 }  // namespace
 
+int create_private(const fs::path& file, bool may_exist) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFileMode);
+    if (fd < 0 && may_exist && errno == EEXIST) return -1;
+    if (fd < 0) throw_io_error("create", file.string(), errno);
+    if (::fchmod(fd, kPrivateFileMode) != 0) {  // exactly 0600, whatever the umask
+        const int err = errno;
+        ::close(fd);
+        ::unlink(file.c_str());
+        throw_io_error("protect", file.string(), err);
+    }
+    return fd;
+}
+
 bool is_temp_name(const fs::path& p) { return p.filename().string().rfind(kTempPrefix, 0) == 0; }
 
 void fsync_dir(const fs::path& dir) {
@@ -78,14 +91,17 @@ void create_dirs_durable(const fs::path& dir) {
     std::error_code ec;
     if (fs::is_directory(dir, ec)) return;
     if (dir.has_parent_path() && dir.parent_path() != dir) create_dirs_durable(dir.parent_path());
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) throw_io_error("create folder", dir.string(), errno);
+    if (::mkdir(dir.c_str(), kPrivateDirMode) != 0) {
+        if (errno != EEXIST) throw_io_error("create folder", dir.string(), errno);
+    } else if (::chmod(dir.c_str(), kPrivateDirMode) != 0) {  // exactly 0700, whatever the umask
+        throw_io_error("protect folder", dir.string(), errno);
+    }
     fsync_dir(dir.has_parent_path() ? dir.parent_path() : fs::path("."));
 }
 
 void write_file_durable(const fs::path& dst, std::span<const uint8_t> data) {
     fs::path tmp = temp_sibling(dst);
-    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
-    if (f.fd < 0) throw_io_error("create", tmp.string(), errno);
+    Fd f{create_private(tmp)};
     try {
         write_all(f.fd, data.data(), data.size(), tmp.string());
         commit_temp(f, tmp, dst);
@@ -103,8 +119,7 @@ std::string copy_file_durable(const fs::path& src, const fs::path& dst) {
     Fd in{::open(src.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) throw_io_error("open", src.string(), errno);
     fs::path tmp = temp_sibling(dst);
-    Fd out{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
-    if (out.fd < 0) throw_io_error("create", tmp.string(), errno);
+    Fd out{create_private(tmp)};
     try {
         Sha256 h;
         std::vector<uint8_t> buf(1 << 20);

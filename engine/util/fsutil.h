@@ -13,8 +13,17 @@ namespace cs::fsx {
 
 namespace fs = std::filesystem;
 
+// Everything we create holds patient data or credentials, so it is private
+// to the account that runs us, whatever the umask (docs/offline-store.md).
+inline constexpr unsigned kPrivateDirMode = 0700;
+inline constexpr unsigned kPrivateFileMode = 0600;
+
 void fsync_dir(const fs::path& dir);
-void create_dirs_durable(const fs::path& dir);  // mkdir -p, then fsync each new parent
+void create_dirs_durable(const fs::path& dir);  // mkdir -p (0700), then fsync each new parent
+
+// Creates a new file (O_EXCL) with mode 0600 and returns its descriptor,
+// open for writing; -1 when it exists already and may_exist. Throws cs::Error.
+int create_private(const fs::path& file, bool may_exist = false);
 
 // Writes data under dst durably (tmp, fsync, rename, fsync dir). Throws cs::Error.
 void write_file_durable(const fs::path& dst, std::span<const uint8_t> data);

@@ -1,14 +1,22 @@
 #include "engine/util/sqlite.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "engine/util/error.h"
+#include "engine/util/fsutil.h"
 
 namespace cs::sql {
 
 Db::Db(const std::filesystem::path& file, OpenOptions opt) : path_(file) {
     int flags = SQLITE_OPEN_NOMUTEX | (opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-    if (opt.create && !opt.read_only) flags |= SQLITE_OPEN_CREATE;
+    if (opt.create && !opt.read_only) {
+        flags |= SQLITE_OPEN_CREATE;
+        // SQLite would create the file 0644; made 0600 first, it is kept,
+        // and SQLite gives the -wal and -shm files the same mode.
+        const bool on_disk = !file.empty() && file.string()[0] != ':';  // not ":memory:"
+        if (const int fd = on_disk ? fsx::create_private(file, true) : -1; fd >= 0) ::close(fd);
+    }
     int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string detail = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);

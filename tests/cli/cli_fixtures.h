@@ -7,10 +7,11 @@
 
 namespace cs::test {
 
-inline ProcessResult cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+inline ProcessResult cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                         const std::string& input = {}) {
     std::vector<std::string> argv{bin("chairsync-cli").string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, env);
+    return run_process(argv, env, input);
 }
 
 // `chairsync-cli --store STORE capture ...` for one patient and some files.

@@ -21,6 +21,10 @@ if(XVFB_RUN AND TARGET chairsync)
   add_test(NAME kiosk_first_run
            COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --config /nonexistent/config.json
                    --script ${CMAKE_CURRENT_LIST_DIR}/first_run.script)
+  # A core would hold PINs, a live token and patient names: the kiosk turns them off.
+  add_test(NAME kiosk_core_dumps_off
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/core_dumps_off.sh ${CMAKE_BINARY_DIR}/bin/chairsync
+                   --demo --config /nonexistent/config.json --script ${CMAKE_CURRENT_LIST_DIR}/expect_missing.script)
   set_tests_properties(kiosk_demo_screenshot kiosk_demo_script kiosk_script_failure_is_reported kiosk_first_run
-                       PROPERTIES TIMEOUT 300 WORKING_DIRECTORY ${_kiosk_out})
+                       kiosk_core_dumps_off PROPERTIES TIMEOUT 300 WORKING_DIRECTORY ${_kiosk_out})
 endif()

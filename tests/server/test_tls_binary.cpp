@@ -4,6 +4,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,8 +103,13 @@ TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIG
     std::string exe = bin("practice-server").string();
     std::vector<std::string> args{exe, "--db", (dir / "p.sqlite").string(), "--images", (dir / "img").string(),
                                   "--listen", "127.0.0.1:0", "--seed", "demo"};
+    ScopedUmask open_umask(0);  // the database and image folder are private anyway
     pid_t pid = ::fork();
     if (pid == 0) {
+        rlimit core{};  // core dumps allowed as far as we may, so only the server can turn them off
+        ::getrlimit(RLIMIT_CORE, &core);
+        core.rlim_cur = core.rlim_max;
+        ::setrlimit(RLIMIT_CORE, &core);
         ::dup2(out[1], 1);
         ::close(out[0]);
         std::vector<char*> argv;
@@ -127,6 +134,11 @@ TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIG
     REQUIRE(h);
     CHECK(h->status == 200);
     api.sign_in();  // the demo seed is there, with its real (slow) PIN hashing
+    CHECK(core_limit_of(pid) == "0 0");
+    CHECK(not_private(dir / "img").empty());
+    struct stat st {};
+    REQUIRE(::stat((dir / "p.sqlite").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0600);
 
     REQUIRE(::kill(pid, SIGTERM) == 0);
     int status = 0;

@@ -1,9 +1,11 @@
 #include "tests/support/test_support.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,8 +25,13 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
+ScopedUmask::ScopedUmask(unsigned mask) : old_(::umask(mask)) {}
+ScopedUmask::~ScopedUmask() { ::umask(old_); }
+
 std::optional<fs::path> shared_testdata() {
-    fs::path p = fs::path(CHAIRSYNC_SHARED_DIR) / "testdata";
+    // A git worktree has no ../shared beside it: $CHAIRSYNC_SHARED_DIR names it there.
+    const char* dir = std::getenv("CHAIRSYNC_SHARED_DIR");
+    fs::path p = fs::path(dir && *dir ? dir : CHAIRSYNC_SHARED_DIR) / "testdata";
     if (fs::is_directory(p)) return p;
     return std::nullopt;
 }
@@ -40,14 +47,16 @@ std::string slurp(const fs::path& p) {
 }
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                          const std::string& input) {
     TempDir io;
-    fs::path out = io / "out", err = io / "err";
+    fs::path out = io / "out", err = io / "err", in = io / "in";
+    std::ofstream(in, std::ios::binary) << input;
     pid_t pid = fork();
     if (pid == 0) {
         int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int n = ::open("/dev/null", O_RDONLY);
+        int n = ::open(in.c_str(), O_RDONLY);
         dup2(n, 0);
         dup2(o, 1);
         dup2(e, 2);
@@ -66,6 +75,37 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
     r.out = slurp(out);
     r.err = slurp(err);
     return r;
+}
+
+std::vector<std::string> not_private(const fs::path& root) {
+    std::vector<std::string> out;
+    auto check = [&](const fs::path& p) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) != 0) return;
+        const unsigned want = S_ISDIR(st.st_mode) ? 0700 : 0600;
+        if ((st.st_mode & 07777) != want) {
+            char mode[8];
+            std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+            out.push_back(p.string() + " is " + mode);
+        }
+    };
+    check(root);
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        check(it->path());
+    return out;
+}
+
+std::string core_limit_of(int pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/limits");
+    for (std::string line; std::getline(f, line);) {
+        if (line.rfind("Max core file size", 0) != 0) continue;
+        std::istringstream fields(line.substr(18));
+        std::string soft, hard;
+        fields >> soft >> hard;
+        return soft + " " + hard;
+    }
+    return "";
 }
 
 }  // namespace cs::test

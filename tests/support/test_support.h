@@ -24,7 +24,8 @@ private:
     fs::path path_;
 };
 
-// ../shared/testdata, or nullopt when absent (tests using it then skip with a WARN).
+// ../shared/testdata (or $CHAIRSYNC_SHARED_DIR/testdata), or nullopt when
+// absent (tests using it then skip with a WARN).
 std::optional<fs::path> shared_testdata();
 
 // build/bin/NAME
@@ -36,7 +37,28 @@ struct ProcessResult {
     std::string out, err;
 };
 // Runs a program with arguments (no shell), extra environment "K=V" entries,
-// capturing stdout and stderr.
-ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+// `input` on its standard input, capturing stdout and stderr.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                          const std::string& input = {});
+
+// Sets the umask for a scope (tests of file modes use the most permissive, 0).
+class ScopedUmask {
+public:
+    explicit ScopedUmask(unsigned mask);
+    ~ScopedUmask();
+    ScopedUmask(const ScopedUmask&) = delete;
+    ScopedUmask& operator=(const ScopedUmask&) = delete;
+
+private:
+    unsigned old_;
+};
+
+// Every folder under root (root included) that is not 0700 and every file
+// that is not 0600, as "PATH is MODE"; empty when all are private.
+std::vector<std::string> not_private(const fs::path& root);
+
+// "SOFT HARD" of "Max core file size" in /proc/PID/limits ("0 0" when core
+// dumps are off); empty when the process is gone.
+std::string core_limit_of(int pid);
 
 }  // namespace cs::test

@@ -2,7 +2,15 @@
 // real server embedded in this test process.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_fixtures.h"
@@ -19,11 +27,13 @@ struct CliWorld : SyncWorld {
         std::vector<std::string> a = base();
         for (auto s : {"sync", "--server"}) a.push_back(s);
         a.push_back(server->base_url());
-        for (auto s : {"--user", "demo", "--pin", "1234", "--charges", "yes", "--insurance", "no", "--patient"}) a.push_back(s);
+        for (auto s : {"--user", "demo", "--pin-stdin", "--charges", "yes", "--insurance", "no", "--patient"}) a.push_back(s);
         a.push_back(std::to_string(patient));
         a.insert(a.end(), more.begin(), more.end());
         return a;
     }
+    // The demo user's PIN arrives on standard input (--pin-stdin).
+    ProcessResult run(const std::vector<std::string>& args) const { return cli(args, {}, "1234\n"); }
 };
 
 }  // namespace
@@ -35,31 +45,31 @@ TEST_CASE("chairsync-cli sync: exit codes say what happened") {
     auto olivia = w.capture("Olivia", "Chen", "1999-12-05", "D0330", 1);
     auto sophia = w.capture("Sophia", "Garcia", "", "D0350", 1);
 
-    auto r = cli(w.sync_args(w.offline_id(liam), {"--auto"}));
+    auto r = w.run(w.sync_args(w.offline_id(liam), {"--auto"}));
     CHECK(r.exit_code == 4);  // twins: ambiguous, nothing sent
     CHECK(r.err.find("p-1020") != std::string::npos);
-    CHECK(cli(w.sync_args(w.offline_id(olivia), {"--auto"})).exit_code == 3);
-    r = cli(w.sync_args(w.offline_id(sophia), {"--auto"}));
+    CHECK(w.run(w.sync_args(w.offline_id(olivia), {"--auto"})).exit_code == 3);
+    r = w.run(w.sync_args(w.offline_id(sophia), {"--auto"}));
     CHECK(r.exit_code == 3);  // no birth date: never auto-matched
-    CHECK(cli(w.sync_args(w.offline_id(olivia), {"--match", "p-9999"})).exit_code == 3);
-    CHECK(cli(w.sync_args(w.offline_id(maria), {})).exit_code == 2);  // neither --match nor --auto
-    CHECK(cli(w.sync_args(w.offline_id(maria), {"--auto", "--provider", "prov-3"})).exit_code == 2);  // not charting
-    r = cli(w.sync_args(w.offline_id(sophia), {"--match", "p-1040"}));
+    CHECK(w.run(w.sync_args(w.offline_id(olivia), {"--match", "p-9999"})).exit_code == 3);
+    CHECK(w.run(w.sync_args(w.offline_id(maria), {})).exit_code == 2);  // neither --match nor --auto
+    CHECK(w.run(w.sync_args(w.offline_id(maria), {"--auto", "--provider", "prov-3"})).exit_code == 2);  // not charting
+    r = w.run(w.sync_args(w.offline_id(sophia), {"--match", "p-1040"}));
     CHECK(r.exit_code == 2);  // D0350 has no default provider: say so
     CHECK(r.err.find("--provider") != std::string::npos);
     {
         auto held = OfflineModeLock::try_acquire(w.store.root());
         REQUIRE(held);
-        r = cli(w.sync_args(w.offline_id(maria), {"--auto"}));
+        r = w.run(w.sync_args(w.offline_id(maria), {"--auto"}));
         CHECK(r.exit_code == 5);
         CHECK(r.err.find("Offline imaging is still open") != std::string::npos);
     }
     auto unreachable = w.sync_args(w.offline_id(maria), {"--auto"});
     unreachable[4] = "http://127.0.0.1:1";
-    CHECK(cli(unreachable).exit_code == 6);
+    CHECK(w.run(unreachable).exit_code == 6);
     CHECK(w.server->total_charges() == 0);
 
-    r = cli(w.sync_args(w.offline_id(maria), {"--auto"}));
+    r = w.run(w.sync_args(w.offline_id(maria), {"--auto"}));
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(w.store.procedure(maria)->state == ProcedureState::synced);
@@ -82,14 +92,14 @@ TEST_CASE("chairsync-cli: a failing procedure, hidden after two failures, then l
     f.count = -1;
     w.server->add_fault(f);
     auto args = w.sync_args(w.offline_id(bad), {"--auto"});
-    CHECK(cli(args).exit_code == 7);
+    CHECK(w.run(args).exit_code == 7);
     const std::string url = w.server->base_url();
     std::vector<std::string> hide = w.base();
-    for (auto s : {"recovery", "hide", bad.c_str(), "--server", url.c_str(), "--user", "demo", "--pin", "1234"})
+    for (auto s : {"recovery", "hide", bad.c_str(), "--server", url.c_str(), "--user", "demo", "--pin-stdin"})
         hide.push_back(s);
-    CHECK(cli(hide).exit_code == 2);  // only after the second failure
-    CHECK(cli(args).exit_code == 7);
-    auto r = cli(hide);
+    CHECK(w.run(hide).exit_code == 2);  // only after the second failure
+    CHECK(w.run(args).exit_code == 7);
+    auto r = w.run(hide);
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(w.store.procedure(bad)->state == ProcedureState::hidden);
@@ -103,10 +113,10 @@ TEST_CASE("chairsync-cli: a failing procedure, hidden after two failures, then l
 
     w.server->clear_faults();
     std::vector<std::string> attach = w.base();
-    for (auto s : {"recovery", "attach", bad.c_str(), "--server", url.c_str(), "--user", "demo", "--pin",
-                   "1234", "--match", "p-1030", "--charges", "no", "--insurance", "no"})
+    for (auto s : {"recovery", "attach", bad.c_str(), "--server", url.c_str(), "--user", "demo",
+                   "--pin-stdin", "--match", "p-1030", "--charges", "no", "--insurance", "no"})
         attach.push_back(s);
-    r = cli(attach);
+    r = w.run(attach);
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(w.server->total_charges() == 1);
@@ -145,4 +155,95 @@ TEST_CASE("chairsync-cli sync signs in with a token from CHAIRSYNC_TOKEN") {
     CHECK(w.server->charge_amount_cents(maria) == 0);  // --charges no posts a zero amount
     CHECK(r.err.find(token) == std::string::npos);
     CHECK(r.out.find(token) == std::string::npos);
+    // The audit names the person whose token it is (the server says who), not "token".
+    auto audit = nlohmann::json::parse(cli({"--store", w.store.root().string(), "audit", "--json"}).out);
+    int token_sign_ins = 0;
+    for (const auto& e : audit) {
+        if (e["action"] != "sign_in" || e["outcome"] != "signed in with a token") continue;
+        ++token_sign_ins;
+        CHECK(e["user"] == "u-1");
+    }
+    CHECK(token_sign_ins == 1);
+}
+
+TEST_CASE("chairsync-cli takes the PIN from standard input or a file descriptor, never from the command line") {
+    CliWorld w;
+    auto maria = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 1);
+    const std::string patient = std::to_string(w.offline_id(maria));
+    auto args = [&](std::vector<std::string> pin_args) {
+        std::vector<std::string> a = w.base();
+        for (auto s : {"sync", "--server"}) a.push_back(s);
+        a.push_back(w.server->base_url());
+        for (auto s : {"--user", "demo", "--charges", "no", "--insurance", "no", "--auto", "--patient"}) a.push_back(s);
+        a.push_back(patient);
+        a.insert(a.end(), pin_args.begin(), pin_args.end());
+        return a;
+    };
+    // On the command line, the PIN is refused before anything is sent.
+    auto r = cli(args({"--pin", "1234"}));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--pin-stdin") != std::string::npos);
+    // Nothing on standard input: told so.
+    r = cli(args({"--pin-stdin"}));
+    CHECK(r.exit_code == 8);
+    CHECK(r.err.find("No PIN") != std::string::npos);
+    // A wrong PIN on a file descriptor is refused by the server.
+    test::TempDir dir;
+    auto pin_file = [&](const std::string& text) {
+        std::ofstream(dir / "pin", std::ios::trunc) << text;
+        return ::open((dir / "pin").c_str(), O_RDONLY);  // inherited by the child: no O_CLOEXEC
+    };
+    int fd = pin_file("9999\n");
+    r = cli(args({"--pin-fd", std::to_string(fd)}));
+    ::close(fd);
+    CHECK(r.exit_code == 8);
+    CHECK(w.server->total_charges() == 0);
+    fd = pin_file("1234\n");
+    r = cli(args({"--pin-fd", std::to_string(fd)}));
+    ::close(fd);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.server->total_charges() == 1);
+}
+
+TEST_CASE("chairsync-cli runs without core dumps and with no PIN in its command line") {
+    CliWorld w;
+    auto maria = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 1);
+    std::vector<std::string> argv{bin("chairsync-cli").string()};
+    for (const auto& a : w.sync_args(w.offline_id(maria), {"--auto"})) argv.push_back(a);
+    int in[2];
+    REQUIRE(::pipe(in) == 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // Core dumps allowed as far as the hard limit lets us, so only the CLI itself can turn them off.
+        rlimit core{};
+        ::getrlimit(RLIMIT_CORE, &core);
+        core.rlim_cur = core.rlim_max;
+        ::setrlimit(RLIMIT_CORE, &core);
+        ::dup2(in[0], 0);
+        ::close(in[1]);
+        int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    ::close(in[0]);
+    // The CLI waits for the PIN on standard input: look at it meanwhile.
+    std::string limit;
+    for (int i = 0; i < 200 && limit != "0 0"; ++i) {
+        limit = core_limit_of(pid);
+        if (limit != "0 0") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(limit == "0 0");
+    CHECK(::write(in[1], "1234\n", 5) == 5);
+    ::close(in[1]);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(w.server->total_charges() == 1);
 }
