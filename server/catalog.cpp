@@ -61,16 +61,17 @@ bool household_name_matches(const std::string& name_norm, const std::vector<std:
 }  // namespace
 
 void PracticeServer::Impl::find_patients(Call& c) {
-    std::string first = normalize_name(c.req.get_param_value("first_name"));
-    std::string last = normalize_name(c.req.get_param_value("last_name"));
+    NameKey first = name_key(c.req.get_param_value("first_name"));
+    NameKey last = name_key(c.req.get_param_value("last_name"));
     auto birth = parse_iso_date(c.req.get_param_value("birth_date"));
     Json list = Json::array();
-    // No birth date (or not a real one), or no name: nobody qualifies.
-    if (birth && !first.empty() && !last.empty()) {
+    // No birth date (or not a real one), no name, or a name that is never
+    // matched automatically (docs/name-matching.md): nobody qualifies.
+    if (birth && first.matchable && last.matchable && !first.key.empty() && !last.key.empty()) {
         auto rows = db.with([&](sql::Db& d) {
             auto st = d.prepare(std::string(kPatientSelect) +
                                 "WHERE p.first_norm = ?1 AND p.last_norm = ?2 AND p.birth_date = ?3 ORDER BY p.id");
-            st.bind_all(first, last, *birth);
+            st.bind_all(first.key, last.key, *birth);
             return read_patients(st);
         });
         for (const auto& p : rows) list.push_back(p.json());

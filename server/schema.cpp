@@ -1,17 +1,38 @@
 // The server's database: the practice (read by the API) and what clients
 // post (procedures, their images, charges).
+#include <array>
+
+#include "engine/util/text.h"
 #include "server/core.h"
 
 namespace cs::server {
 
 namespace {
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
+
+// Version 2: the name keys are those of docs/name-matching.md (ICU). Keys
+// stored by version 1's hand-written folding are made again from the names.
+void recompute_name_keys(sql::Db& db) {
+    std::vector<std::array<std::string, 3>> patients;
+    auto st = db.prepare("SELECT id, first_name, last_name FROM patients");
+    while (st.step()) patients.push_back({st.text(0), st.text(1), st.text(2)});
+    for (const auto& [id, first, last] : patients)
+        db.prepare("UPDATE patients SET first_norm = ?2, last_norm = ?3 WHERE id = ?1")
+            .bind_all(id, normalize_name(first), normalize_name(last))
+            .run();
+    std::vector<std::array<std::string, 2>> households;
+    auto hs = db.prepare("SELECT id, name FROM households");
+    while (hs.step()) households.push_back({hs.text(0), hs.text(1)});
+    for (const auto& [id, name] : households)
+        db.prepare("UPDATE households SET name_norm = ?2 WHERE id = ?1").bind_all(id, normalize_name(name)).run();
+}
 }
 
 void create_schema(sql::Db& db) {
-    if (db.user_version() >= kSchemaVersion) return;
+    int have = db.user_version();
+    if (have >= kSchemaVersion) return;
     sql::Transaction tx(db);
-    db.exec(R"SQL(
+    if (have < 1) db.exec(R"SQL(
 CREATE TABLE IF NOT EXISTS locations (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS providers (id TEXT PRIMARY KEY, name TEXT NOT NULL, charting INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS provider_locations (
@@ -55,6 +76,7 @@ CREATE TABLE IF NOT EXISTS charges (
   patient_id TEXT NOT NULL, amount_cents INTEGER NOT NULL, bill_insurance INTEGER NOT NULL,
   provider_id TEXT, posted_at TEXT NOT NULL);
 )SQL");
+    recompute_name_keys(db);
     db.set_user_version(kSchemaVersion);
     tx.commit();
 }

@@ -1,77 +1,159 @@
 #include "engine/util/text.h"
 
-#include <array>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 
 namespace cs {
 
 namespace {
 
-// Folding of the Latin-1 Supplement and Latin Extended-A letters that occur
-// in names; index = code point - 0xC0.
-constexpr std::array<const char*, 0x180 - 0xC0> kFold = {
-    // C0..FF
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "y",
-    // 100..17F
-    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
-    "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
-    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
-    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
-    "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
-    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
-    "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
-    "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
-};
-
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+// The hyphens and apostrophes a name may hold, and the one each stands for
+// (docs/name-matching.md): phones type U+2019 where keyboards type '.
+UChar32 hyphen_or_apostrophe(UChar32 c) {
+    switch (c) {
+        case '-': case 0x2010: case 0x2011: return '-';
+        case '\'': case 0x2019: return '\'';
+        default: return 0;
+    }
+}
+
+bool is_name_space(UChar32 c) { return c == '\t' || u_charType(c) == U_SPACE_SEPARATOR; }
+
+bool is_letter(UChar32 c) { return (U_GET_GC_MASK(c) & U_GC_L_MASK) != 0; }
+bool is_mark(UChar32 c) { return (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
+
+// An accent: a nonspacing mark that is not an overlay (ø's stroke, a
+// strike-through), written on a letter.
+bool is_accent(UChar32 c) {
+    return u_charType(c) == U_NON_SPACING_MARK && u_getCombiningClass(c) != 1;
+}
+
+std::string code_point_name(UChar32 c) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+    return buf;
+}
+
+const icu::Normalizer2& nfd() {
+    UErrorCode st = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(st);
+    if (U_FAILURE(st) || !n) throw std::runtime_error(std::string("ICU NFD is not available: ") + u_errorName(st));
+    return *n;
+}
 
 }  // namespace
 
-std::string normalize_name(std::string_view in) {
+bool is_valid_utf8(std::string_view s) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    int32_t len = static_cast<int32_t>(s.size());
+    if (s.size() > static_cast<size_t>(INT32_MAX)) return false;
+    for (int32_t i = 0; i < len;) {
+        UChar32 c;
+        U8_NEXT(p, i, len, c);
+        if (c < 0) return false;
+    }
+    return true;
+}
+
+std::string escape_invalid_utf8(std::string_view s) {
     std::string out;
-    bool pending_space = false;
-    for (size_t i = 0; i < in.size();) {
-        unsigned char c = static_cast<unsigned char>(in[i]);
-        std::string piece;
-        size_t len = 1;
-        if (is_space(c)) {
-            pending_space = !out.empty();
-            ++i;
-            continue;
-        }
-        if (c < 0x80) {
-            piece = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        } else if ((c & 0xE0) == 0xC0 && i + 1 < in.size() && (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80) {
-            unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(in[i + 1]) & 0x3Fu);
-            len = 2;
-            if (cp == 0xA0) {  // no-break space counts as a space
-                pending_space = !out.empty();
-                i += 2;
-                continue;
-            }
-            if (cp >= 0x300 && cp <= 0x36F) {  // combining accent: e + U+0301 is e
-                i += 2;
-                continue;
-            }
-            if (cp >= 0xC0 && cp < 0x180 && kFold[cp - 0xC0])
-                piece = kFold[cp - 0xC0];
-            else
-                piece = std::string(in.substr(i, 2));
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    size_t i = 0;
+    while (i < s.size()) {
+        int32_t at = 0, len = static_cast<int32_t>(std::min<size_t>(s.size() - i, 4));
+        UChar32 c;
+        U8_NEXT(p + i, at, len, c);
+        if (c < 0) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(p[i]));
+            out += buf;
+            ++i;  // one byte at a time: what follows may be valid again
         } else {
-            // Other bytes (3- and 4-byte sequences, stray bytes) are kept as they are.
-            piece = std::string(1, static_cast<char>(c));
+            out.append(s.substr(i, static_cast<size_t>(at)));
+            i += static_cast<size_t>(at);
         }
-        if (pending_space) out.push_back(' ');
-        pending_space = false;
-        out += piece;
-        i += len;
     }
     return out;
 }
+
+size_t utf8_chars(std::string_view s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
+std::string fit_text(std::string_view s, size_t max_chars) {
+    std::string text = escape_invalid_utf8(s);
+    size_t n = 0, i = 0;
+    for (; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++n > max_chars) break;
+    return text.substr(0, i);
+}
+
+NameKey name_key(std::string_view in) {
+    NameKey k;
+    if (!is_valid_utf8(in)) {
+        // Kept byte for byte: no two different invalid names share a key.
+        k.key = std::string(in);
+        k.matchable = false;
+        k.why = "The name is not valid text (UTF-8), so it is never matched automatically.";
+        return k;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(in.data(), static_cast<int32_t>(in.size())));
+    s = nfd().normalize(s, st);
+    s.foldCase(U_FOLD_CASE_DEFAULT);
+    s = nfd().normalize(s, st);  // folding may yield composed letters again
+    if (U_FAILURE(st)) throw std::runtime_error(std::string("ICU normalisation failed: ") + u_errorName(st));
+
+    icu::UnicodeString out;
+    bool pending_space = false, base_is_letter = false;
+    for (int32_t i = 0; i < s.length();) {
+        UChar32 c = s.char32At(i);
+        i += U16_LENGTH(c);
+        if (is_name_space(c)) {
+            pending_space = !out.isEmpty();
+            base_is_letter = false;
+            continue;
+        }
+        if (is_mark(c)) {
+            if (base_is_letter && is_accent(c)) continue;
+        } else if (UChar32 h = hyphen_or_apostrophe(c)) {
+            c = h;
+            base_is_letter = false;
+        } else {
+            base_is_letter = is_letter(c);
+            if (!base_is_letter && k.matchable) {
+                k.matchable = false;
+                k.why = "The name holds a character that is not a letter, space, hyphen or apostrophe (" +
+                        code_point_name(c) + "), so it is never matched automatically.";
+            }
+        }
+        if (pending_space) out.append(static_cast<UChar32>(' '));
+        pending_space = false;
+        out.append(c);
+    }
+    out.toUTF8String(k.key);
+    if (k.matchable && utf8_chars(in) > kMaxNameChars) {
+        k.matchable = false;
+        k.why = "The name is longer than " + std::to_string(kMaxNameChars) +
+                " characters, so it is never matched automatically.";
+    }
+    return k;
+}
+
+std::string normalize_name(std::string_view name) { return name_key(name).key; }
 
 std::optional<std::string> parse_iso_date(std::string_view s) {
     while (!s.empty() && is_space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

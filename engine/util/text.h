@@ -3,13 +3,42 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace cs {
 
-// Name comparison key (PRODUCT.md §2.4): lower case, surrounding spaces
-// trimmed, inner runs of spaces collapsed, accents folded (é → e, ß → ss).
-// Invalid UTF-8 bytes are kept as they are, so nothing compares equal by accident.
+// Names as the exact match compares them (docs/name-matching.md), through
+// ICU: NFD, accents (non-overlay Mn on a letter) dropped, full case folding,
+// every Unicode space and tab one space, trimmed and collapsed, the typographic
+// apostrophe and hyphens as ASCII ' and -. `matchable` is false when the name
+// holds anything but letters, marks, spaces, hyphens and apostrophes (or is
+// not UTF-8): such a name is never matched automatically; `why` says so in a
+// sentence. The client's checks and the server's stored keys use this one rule.
+struct NameKey {
+    std::string key;
+    bool matchable = true;
+    std::string why;  // empty when matchable
+};
+NameKey name_key(std::string_view name);
+// name_key(name).key: for comparing and searching.
 std::string normalize_name(std::string_view name);
+
+// The longest name and date of birth the offline store takes
+// (docs/offline-store.md), in characters (code points). A longer name is also
+// never matched automatically, so no lookup URL grows past the server's limit.
+inline constexpr size_t kMaxNameChars = 100;
+inline constexpr size_t kMaxBirthDateChars = 40;
+// Characters (code points) of UTF-8 text: the bytes that start one.
+size_t utf8_chars(std::string_view s);
+// Text for the store from something that may break its rules (a manifest
+// written elsewhere): invalid bytes escaped, cut to `max_chars` characters.
+std::string fit_text(std::string_view s, size_t max_chars);
+
+// Valid UTF-8 (no overlong forms, surrogates or stray bytes)?
+bool is_valid_utf8(std::string_view s);
+// For showing text that may not be UTF-8: valid sequences as they are, every
+// other byte as \xHH. Always valid UTF-8, so any JSON writer accepts it.
+std::string escape_invalid_utf8(std::string_view s);
 
 // A date of birth as entered offline may be empty or odd; this returns
 // "YYYY-MM-DD" only for a real calendar date, else nullopt.

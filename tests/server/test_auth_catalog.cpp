@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "engine/util/sqlite.h"
 #include "tests/server/server_fixture.h"
 
 using namespace cs::test;
@@ -180,6 +181,45 @@ TEST_CASE("exact candidates ignore case, spaces and accents, never a missing bir
     Json j = json_of(api.get("/api/v1/patients?first_name=Liam&last_name=Murphy&birth_date=2018-04-22"));
     CHECK(j["patients"][0]["household"]["name"] == "Murphy household (Oak Street)");
     CHECK(j["patients"][1]["household"]["name"] == "Murphy household (Dublin Road)");
+}
+
+TEST_CASE("exact candidates use the Unicode name key; odd characters match nobody (docs/name-matching.md)") {
+    DemoPractice p;
+    Api api(p.server.base_url());
+    api.sign_in();
+    using V = std::vector<std::string>;
+    CHECK(exact_ids(api, "MARI\u0301A", "Lo\u0301pez", "1984-03-09") == V{"p-1001"});  // decomposed
+    CHECK(exact_ids(api, "Zoe\u0308", "O\u2019BRIEN", "1988-10-10") == V{"p-1050"});  // typographic apostrophe
+    CHECK(exact_ids(api, "Maria", "Lopez", " 1984-03-09 ") == V{"p-1001"});
+    CHECK(exact_ids(api, "Mar\u200Bia", "Lopez", "1984-03-09").empty());  // zero-width space
+    CHECK(exact_ids(api, "Maria", "Lopez\n", "1984-03-09").empty());      // control character
+    CHECK(exact_ids(api, "Maria", "Lopez\xe9", "1984-03-09").empty());    // not UTF-8
+}
+
+TEST_CASE("a database from before the Unicode name key gets its keys made again") {
+    TempDir dir;
+    auto opt = demo_options(dir);
+    {
+        cs::server::PracticeServer first(opt);
+        first.start();
+    }
+    {
+        // What version 1 stored: its own folding (o-stroke folded to o), and
+        // a Greek name its folding did not lower-case.
+        cs::sql::Db db(opt.db);
+        db.exec("INSERT INTO patients (id, first_name, last_name, birth_date, household_id, first_norm, last_norm) "
+                "VALUES ('p-9001', 'Søren', 'ΠΑΠΑΔΌΠΟΥΛΟΣ', '1970-01-01', NULL, 'soren', 'ΠΑΠΑΔΌΠΟΥΛΟΣ')");
+        db.exec("UPDATE patients SET first_norm = 'MARIA' WHERE id = 'p-1001'");
+        db.set_user_version(1);
+    }
+    cs::server::PracticeServer again(opt);
+    again.start();
+    Api api(again.base_url());
+    api.sign_in();
+    using V = std::vector<std::string>;
+    CHECK(exact_ids(api, "søren", "Παπαδόπουλος", "1970-01-01") == V{"p-9001"});
+    CHECK(exact_ids(api, "Soren", "Papadopoulos", "1970-01-01").empty());
+    CHECK(exact_ids(api, "Maria", "Lopez", "1984-03-09") == V{"p-1001"});
 }
 
 TEST_CASE("searching patients and households") {
