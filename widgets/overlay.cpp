@@ -2,6 +2,7 @@
 
 #include <imgui_internal.h>
 
+#include "widgets/tap_guard.h"
 #include "widgets/theme.h"
 
 namespace cs::ui {
@@ -20,6 +21,8 @@ void BeginOverlay(const char* id) {
     ImGui::PopStyleColor();
     // Stay on top even if the screen's window was focused since last frame.
     ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
+    // A dialog or keyboard that just opened takes no press for a moment (docs/touch.md).
+    if (ImGui::IsWindowAppearing()) SurfaceAppeared();
 }
 
 void EndOverlay() { ImGui::End(); }

@@ -2,6 +2,8 @@
 
 #include <imgui_internal.h>
 
+#include "widgets/tap_guard.h"
+
 namespace cs::ui {
 namespace {
 
@@ -13,6 +15,7 @@ void ClearOnNewFrame(ImGuiContext*, ImGuiContextHook*) { g_registry.Clear(); }
 void EnsureHook() {
     ImGuiContext* ctx = ImGui::GetCurrentContext();
     if (ctx == nullptr) return;
+    InstallTapGuard();  // every context that draws widgets filters presses (docs/touch.md)
     // Scanned each time: a destroyed context's address may be reused.
     for (const ImGuiContextHook& h : ctx->Hooks)
         if (h.Callback == &ClearOnNewFrame && h.Type == ImGuiContextHookType_NewFramePre) return;

@@ -7,6 +7,7 @@
 #include "widgets/keyboard.h"
 #include "widgets/overlay.h"
 #include "widgets/registry.h"
+#include "widgets/tap_guard.h"
 #include "widgets/theme.h"
 #include "widgets/thumbnail_grid.h"
 #include "widgets/touch_list.h"

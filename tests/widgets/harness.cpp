@@ -3,6 +3,7 @@
 #include <cfloat>
 
 #include "widgets/registry.h"
+#include "widgets/tap_guard.h"
 #include "widgets/theme.h"
 
 namespace cs::ui::test {
@@ -32,6 +33,12 @@ Harness::~Harness() { ImGui::DestroyContext(ctx_); }
 void Harness::Frame(const Ui& ui) {
     ImGui::SetCurrentContext(ctx_);
     ImGui::NewFrame();
+    if (own_window_) {
+        if (ui) ui();
+        ImGui::Render();
+        ++frames_;
+        return;
+    }
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
@@ -56,7 +63,12 @@ void Harness::Pointer(ImVec2 pos, bool down) {
 
 void Harness::LiftPointer() { Pointer(ImVec2(-FLT_MAX, -FLT_MAX), false); }
 
+void Harness::Settle(const Ui& ui) {
+    for (int i = 0; i < 120 && !AcceptingPresses(); ++i) Frame(ui);
+}
+
 void Harness::Tap(ImVec2 pos, const Ui& ui) {
+    Settle(ui);
     Pointer(pos, true);
     Frame(ui);
     Pointer(pos, false);
@@ -66,6 +78,7 @@ void Harness::Tap(ImVec2 pos, const Ui& ui) {
 }
 
 void Harness::Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps) {
+    Settle(ui);
     Pointer(from, true);
     Frame(ui);
     for (int i = 1; i <= steps; ++i) {

@@ -22,10 +22,17 @@ public:
     // One frame with the current input: NewFrame, a full-viewport window
     // ("screen", as the kiosk draws), ui(), End, Render.
     void Frame(const Ui& ui);
+    // Frame() without its "screen" window, for code that opens its own
+    // full-viewport window (the kiosk's draw_screen): nothing lies over it.
+    void OwnWindow(bool own) { own_window_ = own; }
     void Frames(int n, const Ui& ui);
+    // Frames until a press would count again (at most two seconds).
+    void Settle(const Ui& ui);
 
     // Gestures, each a few frames running ui every frame. After the finger
     // lifts, the pointer moves off-screen (a touchscreen leaves no hover).
+    // Like a person, they first wait until a new screen or dialog takes
+    // presses (the tap rule, docs/touch.md).
     void Tap(ImVec2 pos, const Ui& ui);
     void Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps = 10);
     // Taps the centre of the topmost widget recorded with `label` in the last
@@ -45,6 +52,7 @@ private:
     ImGuiContext* ctx_ = nullptr;
     float scale_ = 1.0f;
     int frames_ = 0;
+    bool own_window_ = false;
 };
 
 }  // namespace cs::ui::test
