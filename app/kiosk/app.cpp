@@ -19,6 +19,7 @@
 #include "app/kiosk/window.h"
 #include "engine/util/error.h"
 #include "widgets/controls.h"
+#include "widgets/tap_guard.h"
 #include "widgets/theme.h"
 
 namespace cs::kiosk {
@@ -45,6 +46,7 @@ EngineOptions engine_options(const Config& cfg) {
         o.prepare = prepare_demo_workspace;
         o.auto_user = "demo";  // a newcomer sees Home at once (docs/demo-practice.md)
         o.auto_pin = "1234";
+        o.demo_server_delay = cfg.demo_server_delay;
     }
     return o;
 }
@@ -120,7 +122,16 @@ private:
         // Spinners turn: keep drawing, slowly, without counting as a change.
         animating_ = !s.busy.empty() || !s.store_loaded || s.server == ServerStatus::checking;
 
-        Frame f{s, *worker_, textures_, fonts_, cfg_, nav_};
+        // The tap rule (docs/touch.md): a new screen takes no press from the
+        // last one, and none in its first moment.
+        if (screen_fresh_) ui::SurfaceAppeared();
+        screen_fresh_ = false;
+        // A screen the workflow still wants is drawn for its place now; one
+        // about to be replaced keeps the place it was made for, so a tap on it
+        // is dropped by the worker instead of applied to the next place.
+        std::optional<ScreenId> want = route(s, current_);
+        if (!want) screen_visit_ = s.visit;
+        Frame f{s, *worker_, textures_, fonts_, cfg_, nav_, screen_visit_};
         draw_screen(f, *screen_);
         ImGui::Render();
 
@@ -136,12 +147,12 @@ private:
         std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
         glfwSwapBuffers(window_.handle());
 
-        if (!nav_.has_next()) {
-            if (auto want = route(s, current_)) nav_.go(*want);  // the workflow's step decides
-        }
+        if (!nav_.has_next() && want) nav_.go(*want);  // the workflow's step decides
         if (nav_.has_next()) {
             current_ = nav_.take();
             screen_ = make_screen(current_);
+            screen_visit_ = s.visit;
+            screen_fresh_ = true;
             settle_ = kSettleFrames;
         }
         if (settle_ > 0) --settle_;
@@ -161,6 +172,8 @@ private:
     std::unique_ptr<Automation> automation_;
     FrameBench bench_{cfg_.bench_frames};
     uint64_t last_version_ = 0;
+    uint64_t screen_visit_ = 0;  // the Snapshot::visit the current screen is drawn for
+    bool screen_fresh_ = true;   // not drawn yet
     int settle_ = kSettleFrames;  // frames still to draw after a change
     bool animating_ = false;
 };

@@ -7,6 +7,7 @@
 
 #include "app/kiosk/screenshot.h"
 #include "widgets/registry.h"
+#include "widgets/tap_guard.h"
 
 namespace cs::kiosk {
 
@@ -24,6 +25,7 @@ void Automation::before_new_frame(ImGuiIO& io) {
     env.find_target = [](const std::string& label) -> std::optional<ScreenRect> {
         const ui::WidgetRecord* r = ui::Registry().Find(label);
         if (!r || !r->enabled) return std::nullopt;  // a disabled button is waited for, not tapped
+        if (!ui::AcceptingPresses()) return std::nullopt;  // a new screen is seen before it is tapped
         return ScreenRect{r->min.x, r->min.y, r->max.x - r->min.x, r->max.y - r->min.y};
     };
     env.text_visible = [](const std::string& text) { return ui::Registry().FindContaining(text) != nullptr; };

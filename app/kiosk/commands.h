@@ -21,8 +21,17 @@ struct LoadThumbnail {
     std::filesystem::path file;  // empty: the image's file in the offline store
 };
 
+// A workflow command tapped on a screen, with the Snapshot::visit that screen
+// was drawn for. The worker applies it only while the workflow is still
+// there: a tap meant for one screen is never applied on another, even when
+// the engine is slow and the next screen is not drawn yet (docs/touch.md).
+struct ForScreen {
+    uint64_t visit = 0;
+    SyncCommand command;
+};
+
 }  // namespace cs::kiosk::cmd
 
 namespace cs::kiosk {
-using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail, cmd::SyncCommand, cmd::ViewerCommand>;
+using Command = std::variant<cmd::Refresh, cmd::LoadThumbnail, cmd::SyncCommand, cmd::ForScreen, cmd::ViewerCommand>;
 }

@@ -111,6 +111,9 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     app.add_flag("--fullscreen", cfg.fullscreen, "Cover the whole monitor");
     app.add_option("--scale", cfg.scale, "Extra size factor on top of the monitor's scale")->check(CLI::Range(0.5, 4.0));
     app.add_flag("--demo", cfg.demo, "Open on a demo workspace with an embedded practice server");
+    app.add_option("--demo-server-delay", cfg.demo_server_delay,
+                   "With --demo: the embedded server answers every request this many seconds late (a slow network)")
+        ->check(CLI::Range(0.0, 30.0));
     app.add_option("--screenshot", screenshot, "Render, save a PNG to this file, and exit");
     app.add_option("--script", script, "Run an automation script against the window, then exit");
     app.add_option("--size", size, "Window size WIDTHxHEIGHT");

@@ -25,6 +25,7 @@ struct Config {
     // This run only (flags).
     std::string patient;          // gate mode: the online patient the user came from
     bool demo = false;
+    double demo_server_delay = 0;  // --demo: the embedded server answers this many seconds late
     fs::path screenshot;          // render, save this PNG, exit
     fs::path script;              // run this automation script, exit
     fs::path bench_frames;        // write per-frame CPU times here at exit (app/kiosk/frame_bench.h)

@@ -131,6 +131,11 @@ std::shared_ptr<void> prepare_demo_workspace(EngineOptions& opt) {
     ws->server->start();
     opt.server_url = ws->server->base_url();
     fail_noah_patel_d0230(*ws->server, opt.store);
+    if (opt.demo_server_delay > 0) {  // a slow network, for trying the tap rule (docs/touch.md)
+        server::FaultRule slow = server::FaultRule::on(server::FaultRule::Action::stall, "", "", -1);
+        slow.seconds = opt.demo_server_delay;
+        ws->server->add_fault(slow);
+    }
     if (opt.workstation.empty()) opt.workstation = "OP-1";
     spdlog::info("demo: store {}, server {}", opt.store.string(), opt.server_url);
     return ws;

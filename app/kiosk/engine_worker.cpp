@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <tuple>
+
 #include "app/kiosk/sync_engine.h"
 #include "app/kiosk/thumbnails.h"
 #include "engine/store/offline_store.h"
@@ -46,10 +48,19 @@ std::shared_ptr<const Snapshot> EngineWorker::snapshot() const {
     return snap_;
 }
 
+namespace {
+// The workflow's place, as route() reads it to pick the screen.
+auto place_of(const Snapshot& s) {
+    return std::tuple(s.signed_in, s.lock_refused, s.in_session, s.should_prompt, s.session.step);
+}
+}  // namespace
+
 void EngineWorker::publish(const std::function<void(Snapshot&)>& change) {
-    auto next = std::make_shared<Snapshot>(*snapshot());
+    std::shared_ptr<const Snapshot> before = snapshot();
+    auto next = std::make_shared<Snapshot>(*before);
     change(*next);
     ++next->version;
+    if (place_of(*next) != place_of(*before)) ++next->visit;
     {
         std::lock_guard lock(snap_mu_);
         snap_ = std::move(next);
@@ -142,6 +153,17 @@ void EngineWorker::handle(const cmd::SyncCommand& c) {
         std::holds_alternative<cmd::RemindLater>(c) || std::holds_alternative<cmd::SignIn>(c)) {
         if (snapshot()->error.empty()) handle(cmd::Refresh{});  // Home's counts (Refresh clears the error)
     }  // Home's counts
+}
+
+void EngineWorker::handle(const cmd::ForScreen& c) {
+    // Tapped on a screen the workflow has left (a double tap, or a second tap
+    // while the engine was still busy with the first): it was meant for that
+    // screen, so it is dropped, not applied to the one showing now.
+    if (c.visit != snapshot()->visit) {
+        spdlog::info("a tap meant for an earlier screen was ignored");
+        return;
+    }
+    handle(c.command);
 }
 
 void EngineWorker::handle(const cmd::LoadThumbnail& c) {

@@ -40,6 +40,7 @@ struct EngineOptions {
     std::string proceed_command;       // Finish & Proceed runs it for `patient`
     std::string patient;               // gate mode: the online patient the user came from
     std::string auto_user, auto_pin;   // --demo: signed in at once
+    double demo_server_delay = 0;      // --demo: seconds the embedded server waits before each answer
     std::filesystem::path thumbnail_cache;  // where thumbnails are kept on disk; empty: <store>/thumbnails
     int thumbnail_threads = 2;
 
@@ -71,6 +72,7 @@ private:
     void handle(const cmd::Refresh&);
     void handle(const cmd::LoadThumbnail&);
     void handle(const cmd::SyncCommand&);
+    void handle(const cmd::ForScreen&);
     // Preview and the recovery folder (engine_worker_viewer.cpp).
     void handle(const cmd::ViewerCommand&);
     void handle(const cmd::LoadPreview&);

@@ -38,11 +38,11 @@ void AttachPanel::content(Frame& f, const RecoveredProcedure& r) {
         static const std::vector<SearchRow> kNone;
         std::string tapped = search_.draw(f, mine ? a.rows : kNone, mine ? a.query : "", "", kNewPatientNote);
         if (!tapped.empty()) {
-            f.engine.send(cmd::AttachChoose{hidden_uuid_, tapped});
+            f.act(cmd::AttachChoose{hidden_uuid_, tapped});
             step_ = Step::options;
         }
         std::string query = search_.keyboard();
-        if (!query.empty()) f.engine.send(cmd::AttachSearch{hidden_uuid_, query});
+        if (!query.empty()) f.act(cmd::AttachSearch{hidden_uuid_, query});
         return;
     }
     options(f, r);
@@ -101,7 +101,7 @@ void AttachPanel::actions(Frame& f) {
         SyncChoice choice{a.patient->id, draft_.apply_charges, draft_.bill_insurance, draft_.provider_id};
         result_before_ = f.snap.recovery_result.id;
         sent_ = true;
-        f.engine.send(cmd::AttachRun{hidden_uuid_, choice});
+        f.act(cmd::AttachRun{hidden_uuid_, choice});
     }
     ImGui::EndDisabled();
 }

@@ -14,6 +14,7 @@
 #include "app/kiosk/fonts.h"
 #include "app/kiosk/snapshot.h"
 #include "app/kiosk/texture_cache.h"
+#include "widgets/controls.h"
 #include "widgets/icons.h"
 
 namespace cs::kiosk {
@@ -48,6 +49,11 @@ struct Frame {
     const Fonts& fonts;
     const Config& config;
     Navigator& nav;
+    uint64_t visit = 0;  // the Snapshot::visit this screen is drawn for
+
+    // A workflow command from a tap on this screen: applied only while the
+    // workflow is still at this screen's place (cmd::ForScreen).
+    void act(cmd::SyncCommand c) { engine.send(cmd::ForScreen{visit, std::move(c)}); }
 };
 
 class Screen {
@@ -67,6 +73,16 @@ std::unique_ptr<Screen> make_screen(ScreenId id);
 // Shared pieces for screens (screen_parts.cpp).
 // Moves the cursor so that a group `width` wide ends at the right edge.
 void bottom_bar_right(float width);
+// The bottom bar's fixed places (docs/touch.md): Back (or Sign Out) first on
+// the left, Remind Me Later second; on the right the primary action in the
+// outer place (at the edge) or the inner one (beside it), each as wide as the
+// longest primary label; a secondary action may sit just before the inner.
+// A screen that follows a tap on another puts nothing consequential where
+// that finger was.
+enum class BarPlace { first, second, before_inner, inner, outer };
+// A button at its place in the bottom bar, dimmed when !enabled; true when tapped.
+bool bar_button(const char* label, BarPlace place, ui::ButtonKind kind = ui::ButtonKind::secondary,
+                bool enabled = true);
 // The thumbnail of an image in a size x size box (aspect kept), asking the
 // engine for it when missing; a placeholder while it loads, an icon and no
 // picture when it cannot be made.

@@ -70,10 +70,8 @@ public:
     }
 
     void actions(Frame& f) override {
-        if (ui::BigButton("Sign Out", ui::ButtonKind::quiet)) f.engine.send(cmd::SignOut{});
-        const char* label = "Synchronize Procedures";
-        bottom_bar_right(ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2 + ui::Em(2));
-        if (ui::BigButton(label, ui::ButtonKind::primary)) f.engine.send(cmd::StartSync{});
+        if (bar_button("Sign Out", BarPlace::first, ui::ButtonKind::quiet)) f.act(cmd::SignOut{});
+        if (bar_button("Synchronize Procedures", BarPlace::outer, ui::ButtonKind::primary)) f.act(cmd::StartSync{});
     }
 
 private:
@@ -104,10 +102,9 @@ public:
     }
 
     void actions(Frame& f) override {
-        if (ui::BigButton("Remind Me Later", ui::ButtonKind::quiet)) f.engine.send(cmd::RemindLater{});
-        const char* label = "Synchronize Procedures";
-        bottom_bar_right(ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2 + ui::Em(2));
-        if (ui::BigButton(label, ui::ButtonKind::primary)) f.engine.send(cmd::StartSync{});
+        // Second, as on every screen: where Home's Sign Out is not.
+        if (bar_button("Remind Me Later", BarPlace::second, ui::ButtonKind::quiet)) f.act(cmd::RemindLater{});
+        if (bar_button("Synchronize Procedures", BarPlace::outer, ui::ButtonKind::primary)) f.act(cmd::StartSync{});
     }
 };
 
@@ -130,10 +127,9 @@ public:
     }
 
     void actions(Frame& f) override {
-        if (ui::BigButton("Back")) f.engine.send(cmd::DismissError{});
-        const char* label = "Try Again";
-        bottom_bar_right(ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2 + ui::Em(2));
-        if (ui::BigButton(label, ui::ButtonKind::primary)) f.engine.send(cmd::StartSync{});
+        if (bar_button("Back", BarPlace::first)) f.act(cmd::DismissError{});
+        // Where Synchronize Procedures was: a second tap there only asks again.
+        if (bar_button("Try Again", BarPlace::outer, ui::ButtonKind::primary)) f.act(cmd::StartSync{});
     }
 };
 

@@ -25,6 +25,31 @@ void bottom_bar_right(float width) {
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
 }
 
+namespace {
+// Room for the longest primary label; every primary of the bar is this wide,
+// so the outer and inner places are the same on every screen.
+constexpr const char* kLongestPrimary = "Synchronize Procedures";
+float auto_width(const char* label) { return std::max(ImGui::CalcTextSize(label, nullptr, true).x + ui::Em(2.4f), ui::Em(5.0f)); }
+}  // namespace
+
+bool bar_button(const char* label, BarPlace place, ui::ButtonKind kind, bool enabled) {
+    const float left = ImGui::GetWindowContentRegionMin().x, right = ImGui::GetWindowContentRegionMax().x;
+    const float gap = ui::Em(1.5f), first = ui::Em(7.0f), primary = auto_width(kLongestPrimary);
+    float x = left, w = 0;
+    switch (place) {
+    case BarPlace::first: w = first; break;
+    case BarPlace::second: x = left + first + gap; break;
+    case BarPlace::before_inner: w = auto_width(label), x = right - 2 * primary - 2 * gap - w; break;
+    case BarPlace::inner: w = primary, x = right - 2 * primary - gap; break;
+    case BarPlace::outer: w = primary, x = right - primary; break;
+    }
+    ImGui::SetCursorPos(ImVec2(x, (ImGui::GetWindowHeight() - ui::TargetHeight()) / 2));
+    ImGui::BeginDisabled(!enabled);
+    bool tapped = ui::BigButton(label, kind, ImVec2(w, 0));
+    ImGui::EndDisabled();
+    return tapped;
+}
+
 void thumbnails_wrapped(Frame& f, const std::vector<ImageRecord>& images, float size) {
     const float gap = size * 0.07f;
     const int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));

@@ -45,7 +45,7 @@ public:
             bool cancelled = false;
             std::string prompt = "PIN for " + user_;
             if (ui::OnScreenKeyboard("##pin", &pin_, ui::KeyboardLayout::digits_pin, &cancelled, prompt.c_str())) {
-                f.engine.send(cmd::SignIn{user_, pin_});
+                f.act(cmd::SignIn{user_, pin_});
                 pin_.clear();
                 mode_ = Mode::pick;
             } else if (cancelled) {

@@ -28,7 +28,7 @@ public:
             const ProcedureOptions& o = v.options[i];
             std::vector<std::string> lines = {o.code + "  " + o.name,
                                               std::to_string(o.image_count) + (o.image_count == 1 ? " image" : " images")};
-            if (touch_row(f, "proc" + o.uuid, lines, int(i) == sel)) f.engine.send(cmd::SelectProcedure{o.uuid});
+            if (touch_row(f, "proc" + o.uuid, lines, int(i) == sel)) f.act(cmd::SelectProcedure{o.uuid});
         }
         ImGui::EndChild();
         ImGui::SameLine(0, ui::Em(1.5f));
@@ -40,10 +40,8 @@ public:
 
     void actions(Frame& f) override {
         back_and_remind(f);
-        bottom_bar_right(ui::Em(6));
-        ImGui::BeginDisabled(!f.snap.session.can_next);
-        if (ui::BigButton("Next", ui::ButtonKind::primary, ImVec2(ui::Em(6), 0))) f.engine.send(cmd::StartSyncRun{});
-        ImGui::EndDisabled();
+        if (bar_button("Next", BarPlace::outer, ui::ButtonKind::primary, f.snap.session.can_next))
+            f.act(cmd::StartSyncRun{});
     }
 
 private:
@@ -57,16 +55,16 @@ private:
         ImGui::BeginDisabled(o.locked);
         ProcedureOptions edited = o;
         switch (option_controls(f, edited, v.providers)) {
-            case OptionChange::charges: f.engine.send(cmd::SetApplyCharges{o.uuid, edited.apply_charges}); break;
-            case OptionChange::insurance: f.engine.send(cmd::SetBillInsurance{o.uuid, edited.bill_insurance}); break;
-            case OptionChange::provider: f.engine.send(cmd::SetProvider{o.uuid, edited.provider_id}); break;
+            case OptionChange::charges: f.act(cmd::SetApplyCharges{o.uuid, edited.apply_charges}); break;
+            case OptionChange::insurance: f.act(cmd::SetBillInsurance{o.uuid, edited.bill_insurance}); break;
+            case OptionChange::provider: f.act(cmd::SetProvider{o.uuid, edited.provider_id}); break;
             case OptionChange::none: break;
         }
         ImGui::EndDisabled();
         ImGui::Spacing();
         if (v.options.size() > 1 &&
             ui::BigButton("Apply Selected Options to All Procedures", ui::ButtonKind::secondary, ImVec2(-1, 0)))
-            f.engine.send(cmd::ApplyToAll{});
+            f.act(cmd::ApplyToAll{});
     }
 };
 

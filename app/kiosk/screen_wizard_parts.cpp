@@ -98,7 +98,7 @@ void error_banner(Frame& f) {
     ImGui::PopTextWrapPos();
     ImGui::SameLine();
     ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), ui::Em(0.5f)));
-    if (ui::BigButton("Dismiss", ui::ButtonKind::quiet)) f.engine.send(cmd::DismissError{});
+    if (ui::BigButton("Dismiss", ui::ButtonKind::quiet)) f.act(cmd::DismissError{});
     ImGui::EndChild();
     ImGui::PopStyleColor();
     ImGui::Spacing();
@@ -113,10 +113,11 @@ void busy_line(const char* what) {
 
 void back_and_remind(Frame& f) {
     const SessionView& v = f.snap.session;
-    if (v.can_back && ui::BigButton("Back")) f.engine.send(cmd::Back{});
-    if (v.can_back) ImGui::SameLine();
-    if (v.can_remind_later && ui::BigButton("Remind Me Later", ui::ButtonKind::quiet))
-        f.engine.send(cmd::RemindLater{});
+    // Fixed places: with no Back (Patient), Remind Me Later still sits second,
+    // not where the Back of Patient Match was.
+    if (v.can_back && bar_button("Back", BarPlace::first)) f.act(cmd::Back{});
+    if (v.can_remind_later && bar_button("Remind Me Later", BarPlace::second, ui::ButtonKind::quiet))
+        f.act(cmd::RemindLater{});
 }
 
 OptionChange option_controls(Frame& f, ProcedureOptions& o, const std::vector<api::Provider>& providers) {
@@ -170,7 +171,8 @@ bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& 
                                       lines[i].c_str(), nullptr, &sz);
             ImGui::PopStyleColor();
             ImGui::PopFont();
-            ui::RecordText(lines[i], ImVec2(x, y), ImVec2(x + sz.x, y + sz.y));
+            // The whole line, for `expect`, over the part of the row it shows in.
+            ui::RecordText(lines[i], ImVec2(x, y), ImVec2(std::min(x + sz.x, b.x - pad), y + sz.y));
             y += i == 0 ? ui::Em(1.6f) : line;
         }
         if (thumb) {

@@ -56,7 +56,7 @@ public:
             ui::TextMuted("Tap a patient to see their offline images, then tap Next.");
         } else {
             ImGui::PushFont(f.fonts.title);
-            ui::Text("%s", offline_name(chosen->patient).c_str());
+            ui::TextWrapped("%s", offline_name(chosen->patient).c_str());  // the whole name, however long
             ImGui::PopFont();
             ui::Text("%s", format_birth_date(chosen->patient.birth_date, today).c_str());
             ui::TextMuted("%s", counts_text(chosen->procedures, chosen->images).c_str());
@@ -70,15 +70,12 @@ public:
     void actions(Frame& f) override {
         back_and_remind(f);
         if (f.snap.session.patients.empty()) {
-            bottom_bar_right(ui::Em(10));
-            if (ui::BigButton("Finish & Proceed", ui::ButtonKind::primary)) f.engine.send(cmd::Finish{});
+            // Inner, as on Sync: Home's Synchronize Procedures is in the outer place.
+            if (bar_button("Finish & Proceed", BarPlace::inner, ui::ButtonKind::primary)) f.act(cmd::Finish{});
             return;
         }
-        bottom_bar_right(ui::Em(6));
-        ImGui::BeginDisabled(selected_ < 0);
-        if (ui::BigButton("Next", ui::ButtonKind::primary, ImVec2(ui::Em(6), 0)))
-            f.engine.send(cmd::SelectPatient{selected_});
-        ImGui::EndDisabled();
+        if (bar_button("Next", BarPlace::outer, ui::ButtonKind::primary, selected_ >= 0))
+            f.act(cmd::SelectPatient{selected_});
     }
 
 private:

@@ -57,21 +57,20 @@ public:
                 "Nothing is deleted: open Recovery folder on Home to attach the images to a patient later or "
                 "put the procedure back.",
                 "Hide Procedure", "Cancel", ui::ButtonKind::danger);
-            if (r == ui::DialogResult::confirmed) f.engine.send(cmd::Hide{hide_uuid_});
+            if (r == ui::DialogResult::confirmed) f.act(cmd::Hide{hide_uuid_});
             if (r != ui::DialogResult::none) hide_uuid_.clear();
         }
     }
 
     void actions(Frame& f) override {
         const SessionView& v = f.snap.session;
-        ImGui::BeginDisabled(!v.can_sync_another);
-        if (ui::BigButton("Sync Another Patient")) f.engine.send(cmd::SyncAnother{});
-        ImGui::EndDisabled();
-        bottom_bar_right(ui::Em(11));
-        ImGui::BeginDisabled(!v.can_finish);
-        if (ui::BigButton("Finish & Proceed", ui::ButtonKind::primary, ImVec2(ui::Em(11), 0)))
-            f.engine.send(cmd::Finish{});
-        ImGui::EndDisabled();
+        // Both in the middle: the outer place is where Imaging Options' Next
+        // was and Home's Synchronize Procedures will be; the left is where
+        // Patient's Remind Me Later will be.
+        if (bar_button("Sync Another Patient", BarPlace::before_inner, ui::ButtonKind::secondary, v.can_sync_another))
+            f.act(cmd::SyncAnother{});
+        if (bar_button("Finish & Proceed", BarPlace::inner, ui::ButtonKind::primary, v.can_finish))
+            f.act(cmd::Finish{});
     }
 
 private:
@@ -99,7 +98,7 @@ private:
             ui::TextWrapped("%s", it.message.empty() ? "It did not sync." : it.message.c_str());
             ImGui::PopStyleColor();
             if (it.can_retry && ui::BigButton("Sync the Procedure Again", ui::ButtonKind::primary))
-                f.engine.send(cmd::SyncAgain{it.uuid});
+                f.act(cmd::SyncAgain{it.uuid});
             if (it.can_hide) {
                 ImGui::SameLine();
                 if (ui::BigButton("Hide Procedure", ui::ButtonKind::danger)) hide_uuid_ = it.uuid;

@@ -86,6 +86,18 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             s.op = ScriptStep::Op::tap;
             quoted("tap \"Label\"");
             s.timeout_s = ScriptRunner::kDefaultTimeout;
+        } else if (cmd == "double-tap") {
+            want(2, 3, "double-tap \"Label\" [milliseconds]");
+            s.op = ScriptStep::Op::double_tap;
+            quoted("double-tap \"Label\" [milliseconds]");
+            s.timeout_s = ScriptRunner::kDefaultTimeout;
+            s.gap_s = w.size() == 3 ? number(w[2].first, line) / 1000.0 : 0.0;
+            if (s.gap_s < 0) bad(line, "the time between the taps cannot be negative.");
+        } else if (cmd == "pause") {
+            want(2, 2, "pause seconds");
+            s.op = ScriptStep::Op::pause;
+            s.timeout_s = number(w[1].first, line);
+            if (s.timeout_s <= 0) bad(line, "the pause must be more than 0 seconds.");
         } else if (cmd == "type") {
             want(2, 2, "type \"text\"");
             s.op = ScriptStep::Op::type;
@@ -118,7 +130,8 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             s.timeout_s = ScriptRunner::kScreenshotSettle;
             if (s.text.empty()) bad(line, "the file name is empty.");
         } else {
-            bad(line, "\"" + cmd + "\" is not a command (tap, type, drag, wait-for, expect, expect-gone, screenshot).");
+            bad(line, "\"" + cmd + "\" is not a command (tap, double-tap, type, drag, wait-for, expect, expect-gone, pause, "
+                    "screenshot).");
         }
         steps.push_back(std::move(s));
     }
@@ -137,11 +150,23 @@ void ScriptRunner::advance() {
     ++index_;
     phase_ = 0;
     step_started_ = -1;
+    lifted_at_ = -1;
 }
 
 void ScriptRunner::fail(const ScriptStep& s, const std::string& why) {
     failed_ = true;
     message_ = "script line " + std::to_string(s.line) + ": " + why;
+}
+
+ScriptInput ScriptRunner::press_target(const ScriptEnv& env, const ScriptStep& s, bool timed_out, const char* verb) {
+    auto r = env.find_target(s.text);
+    if (!r) {
+        if (timed_out) fail(s, "nothing labelled \"" + s.text + "\" to " + verb + " on screen.");
+        return {};
+    }
+    held_ = ScriptInput{true, r->x + r->w / 2, r->y + r->h / 2, true, {}};
+    phase_ = 1;
+    return held_;
 }
 
 ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
@@ -154,16 +179,7 @@ ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
 
     switch (s.op) {
     case ScriptStep::Op::tap:
-        if (phase_ == 0) {
-            auto r = env.find_target(s.text);
-            if (!r) {
-                if (timed_out) fail(s, "nothing labelled \"" + s.text + "\" to tap on screen.");
-                return in;
-            }
-            held_ = ScriptInput{true, r->x + r->w / 2, r->y + r->h / 2, true, {}};
-            phase_ = 1;
-            return held_;
-        }
+        if (phase_ == 0) return press_target(env, s, timed_out, "tap");
         if (phase_ == 1) {  // still pressed: a press lasts at least one whole frame
             phase_ = 2;
             return held_;
@@ -176,6 +192,29 @@ ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
         // The finger is gone: no hover left behind.
         advance();
         return ScriptInput{true, kOffScreen, kOffScreen, false, {}};
+
+    case ScriptStep::Op::double_tap:
+        // The second press is not aimed: it lands where the first did, on
+        // whatever screen shows by then, as a finger tapping twice does.
+        if (phase_ == 0) return press_target(env, s, timed_out, "double-tap");
+        if (phase_ == 1 || phase_ == 3) {  // lifted
+            held_.down = false;
+            lifted_at_ = now;
+            ++phase_;
+            return held_;
+        }
+        if (phase_ == 2) {
+            if (now - lifted_at_ < s.gap_s) return ScriptInput{true, kOffScreen, kOffScreen, false, {}};
+            held_.down = true;
+            phase_ = 3;
+            return held_;
+        }
+        advance();
+        return ScriptInput{true, kOffScreen, kOffScreen, false, {}};
+
+    case ScriptStep::Op::pause:
+        if (timed_out) advance();
+        return in;
 
     case ScriptStep::Op::drag:
         if (phase_ <= kDragFrames) {

@@ -3,10 +3,15 @@
 //
 //   # a comment
 //   tap "Synchronize Procedures"     press on the widget with that label, release a frame later
+//                                    (once the screen takes presses: the tap rule, docs/touch.md)
+//   double-tap "Next" [ms]           tap it, then press and release again at the same place,
+//                                    the next frame or `ms` milliseconds after the first release
 //   type "Taylor"                    characters into the focused text field
 //   drag 640 500 0 -300              press at (x, y), move by (dx, dy), release
 //   wait-for "Maria LÓPEZ" 20        until the text is on screen (timeout in s, default 20)
 //   expect "Sync"                    the text is on screen now, else the script fails
+//   expect-gone "Apply charges"      the text is not on screen (for a few frames)
+//   pause 1.5                        let the app run this many seconds
 //   screenshot out/patients.png      save what this frame shows
 //
 // Strings are in double quotes (\" and \\ escape). The runner is pure: it
@@ -22,12 +27,13 @@
 namespace cs::kiosk {
 
 struct ScriptStep {
-    enum class Op { tap, type, drag, wait_for, expect, expect_gone, screenshot };
+    enum class Op { tap, double_tap, type, drag, wait_for, expect, expect_gone, pause, screenshot };
     Op op = Op::tap;
     int line = 0;
     std::string text;  // label, characters, text or file
     float x = 0, y = 0, dx = 0, dy = 0;
     double timeout_s = 0;
+    double gap_s = 0;  // double-tap: from the first release to the second press (0: the next frame)
 };
 
 // Throws cs::Error naming the line for anything it does not understand.
@@ -73,12 +79,16 @@ public:
 
 private:
     void advance();
+    // Presses the centre of the step's target (phase 0 of tap and double-tap);
+    // nothing while it is not on screen, failing after the step's timeout.
+    ScriptInput press_target(const ScriptEnv& env, const ScriptStep& s, bool timed_out, const char* verb);
     void fail(const ScriptStep& s, const std::string& why);
 
     std::vector<ScriptStep> steps_;
     size_t index_ = 0;
     int phase_ = 0;           // within the current step
     double step_started_ = -1;
+    double lifted_at_ = -1;   // double-tap: when the first press was released
     ScriptInput held_;        // the pointer between frames of a tap or drag
     bool failed_ = false;
     std::string message_;

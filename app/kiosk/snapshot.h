@@ -33,6 +33,10 @@ const char* to_string(ServerStatus s);
 
 struct Snapshot {
     uint64_t version = 0;  // +1 on every publish
+    // +1 whenever the workflow moves to another place (signed in or not, the
+    // refusal, the prompt, the session's step): what route() decides the
+    // screen by. Commands from a screen carry it (cmd::ForScreen).
+    uint64_t visit = 0;
 
     // The offline store.
     bool store_loaded = false;     // the first read finished (successfully or not)

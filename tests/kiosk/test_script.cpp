@@ -187,3 +187,44 @@ TEST_CASE("script runner: wait-for gives up after its own timeout") {
     CHECK(r.failed());
     CHECK(r.message() == "script line 1: \"Sync complete\" did not appear within 2 s.");
 }
+
+TEST_CASE("script runner: double-tap presses twice at the same place, the next frame or after its gap") {
+    FakeScreen screen;
+    screen.targets["Next"] = ScreenRect{100, 200, 50, 20};
+    ScriptRunner r(parse_script("double-tap \"Next\"\ndouble-tap \"Next\" 250\npause 2"));
+    auto env = screen.env();
+    std::vector<ScriptInput> frames;
+    auto frame = [&] {
+        frames.push_back(r.next_frame(env));
+        screen.now += 0.125;
+        return frames.back();
+    };
+    CHECK(frame().down);
+    screen.targets.clear();  // the screen changed: the second press is not aimed, it lands where the first did
+    CHECK_FALSE(frame().down);
+    ScriptInput second = frame();
+    CHECK(second.down);
+    CHECK(second.x == 125);
+    CHECK(second.y == 210);
+    CHECK_FALSE(frame().down);
+    CHECK(frame().x < -1e8f);  // lifted away
+    screen.targets["Next"] = ScreenRect{100, 200, 50, 20};
+    CHECK(frame().down);
+    CHECK_FALSE(frame().down);  // released at t
+    CHECK_FALSE(frame().down);  // t + 0.125: waiting, off-screen
+    CHECK(frames.back().x < -1e8f);
+    CHECK(frame().down);        // t + 0.25: the second press
+    CHECK_FALSE(frame().down);
+    frame();
+    CHECK_FALSE(r.done());  // pausing
+    for (int i = 0; i < 25; ++i) frame();
+    CHECK(r.done());
+    CHECK_FALSE(r.failed());
+}
+
+TEST_CASE("script: double-tap and pause are checked like the others") {
+    CHECK_THROWS_WITH(parse_script("double-tap Next"), Catch::Contains("double quotes"));
+    CHECK_THROWS_WITH(parse_script("double-tap \"Next\" -5"), Catch::Contains("negative"));
+    CHECK_THROWS_WITH(parse_script("pause 0"), Catch::Contains("more than 0"));
+    CHECK(parse_script("double-tap \"Next\" 250")[0].gap_s == Approx(0.25));
+}

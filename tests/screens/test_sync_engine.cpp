@@ -3,13 +3,16 @@
 // and a whole exact-match sync published as snapshots.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <mutex>
 
 #include "app/kiosk/demo_workspace.h"
+#include "app/kiosk/engine_worker.h"
 #include "app/kiosk/sync_engine.h"
 #include "engine/store/offline_lock.h"
 #include "engine/store/offline_store.h"
 #include "server/practice_server.h"
+#include "tests/kiosk/worker_fixture.h"
 #include "tests/support/test_support.h"
 #include "tests/sync/sync_fixtures.h"
 #include "tests/viewer/recovery_fixture.h"
@@ -200,4 +203,71 @@ TEST_CASE("sync engine: Attach to Patient signed out, or of what is gone, is a s
     CHECK(r.snap.error == "This procedure is no longer in the recovery folder.");
     r.engine->handle(cmd::AttachRun{"no-such-procedure", SyncChoice{"p-1030", true, true, "prov-1"}});
     CHECK(r.snap.error == "This procedure is no longer in the recovery folder.");
+}
+
+TEST_CASE("engine worker: a tap meant for a screen the workflow has left is dropped, not applied to the next") {
+    test::TempDir dir;
+    build_demo_offline_store(dir / "store");
+    auto server = test::start_demo_server(dir.path());
+    test::Waker waker;
+    EngineOptions o;
+    o.store = dir / "store";
+    o.server_url = server->base_url();
+    o.workstation = "OP-1";
+    o.recovery = (dir / "recovery").string();
+    o.thumbnail_cache = dir / "thumbnails";
+    o.auto_user = "demo";
+    o.auto_pin = "1234";
+    std::mutex mu;
+    std::vector<std::string> answered;  // thumbnail keys the worker has handed back
+    auto worker = std::make_unique<EngineWorker>(o, [&] { waker.wake(); },
+                                                 [&](const std::string& key, Rgba8Image, std::string) {
+                                                     {
+                                                         std::lock_guard l(mu);
+                                                         answered.push_back(key);
+                                                     }
+                                                     waker.wake();
+                                                 });
+    auto snap = [&] { return worker->snapshot(); };
+    // Everything sent before is handled once a thumbnail asked after it is answered (one queue, in order).
+    int markers = 0;
+    auto drain = [&] {
+        ImageRecord marker;
+        marker.uuid = "marker-" + std::to_string(++markers);
+        worker->send(cmd::LoadThumbnail{marker, dir / "no-such-image.png"});
+        REQUIRE(waker.wait_until([&] {
+            std::lock_guard l(mu);
+            return std::find(answered.begin(), answered.end(), marker.uuid) != answered.end();
+        }));
+    };
+    REQUIRE(waker.wait_until([&] { return snap()->signed_in; }));
+
+    // Synchronize Procedures, double-tapped on the prompt.
+    uint64_t prompt = snap()->visit;
+    worker->send(cmd::ForScreen{prompt, cmd::StartSync{}});
+    worker->send(cmd::ForScreen{prompt, cmd::StartSync{}});
+    drain();
+    REQUIRE(snap()->session.step == SyncStep::patients);
+    CHECK(snap()->error.empty());
+    uint64_t patients = snap()->visit;
+    CHECK(patients != prompt);
+
+    // Next on Patient, tapped twice before Patient Match is drawn (a slow
+    // server), and a tap meant for Patient's Next that a screen of the same
+    // layout would have turned into accepting the match.
+    worker->send(cmd::ForScreen{patients, cmd::SelectPatient{offline_id(*snap(), "Zoë")}});
+    worker->send(cmd::ForScreen{patients, cmd::SelectPatient{offline_id(*snap(), "Zoë")}});
+    worker->send(cmd::ForScreen{patients, cmd::AcceptMatch{}});
+    drain();
+    CHECK(snap()->session.step == SyncStep::match);  // shown, not accepted
+    CHECK(snap()->error.empty());                    // and no banner for the taps that came late
+    REQUIRE(snap()->session.match.selected);
+    CHECK(snap()->session.match.selected->id == "p-1050");
+
+    // A tap on Patient Match itself is applied.
+    worker->send(cmd::ForScreen{snap()->visit, cmd::AcceptMatch{}});
+    drain();
+    CHECK(snap()->session.step == SyncStep::options);
+    worker.reset();
+    server->stop();
 }
