@@ -27,12 +27,24 @@ enum class MatchKind {
 };
 const char* to_string(MatchKind k);
 
+// Why no match was suggested, for the person to read (PRODUCT.md §2.4).
+enum class NoMatchReason {
+    none,           // one was suggested
+    no_birth_date,  // the offline patient has no (readable) date of birth: never auto-matched
+    several,        // two or more online patients qualify: the user must choose
+    nobody,         // no online patient has this name and date of birth
+};
+const char* to_string(NoMatchReason r);
+// A sentence saying why and what to do ("" for none).
+const char* explain(NoMatchReason r);
+
 inline constexpr const char* kNewPatientNote = "New patients must first be added in the online system.";
 
 struct MatchView {
     MatchKind kind = MatchKind::none;
     std::vector<api::Patient> candidates;    // exact candidates from the server
     std::optional<api::Patient> selected;    // the match Next will use
+    NoMatchReason no_match = NoMatchReason::none;  // why none was suggested
     bool editing = false;                    // Edit tapped, or no match: the search box is shown
     std::string query;                       // the last search
     api::SearchResult results;               // its patients and households (with members)

@@ -49,6 +49,32 @@ const char* to_string(MatchKind k) {
     return "unknown";
 }
 
+const char* to_string(NoMatchReason r) {
+    switch (r) {
+        case NoMatchReason::none: return "none";
+        case NoMatchReason::no_birth_date: return "no date of birth";
+        case NoMatchReason::several: return "several patients qualify";
+        case NoMatchReason::nobody: return "nobody found";
+    }
+    return "unknown";
+}
+
+const char* explain(NoMatchReason r) {
+    switch (r) {
+        case NoMatchReason::none: return "";
+        case NoMatchReason::no_birth_date:
+            return "No match is suggested: the offline patient has no date of birth, and a name alone may be "
+                   "someone else's. Search and choose the right patient.";
+        case NoMatchReason::several:
+            return "No match is suggested: more than one online patient has this name and date of birth. "
+                   "Choose the right one.";
+        case NoMatchReason::nobody:
+            return "No match is suggested: no online patient has this name and date of birth. Search by name, "
+                   "or add the patient in the online system first.";
+    }
+    return "";
+}
+
 const char* to_string(ItemState s) {
     switch (s) {
         case ItemState::waiting: return "waiting";
@@ -161,6 +187,9 @@ void SyncSession::select_patient(int64_t id) {
         } else {
             m.kind = m.candidates.empty() ? MatchKind::none : MatchKind::choose;
             m.editing = m.candidates.empty();  // no match: the search box at once
+            m.no_match = !m.candidates.empty()           ? NoMatchReason::several
+                         : parse_iso_date(p.birth_date) ? NoMatchReason::nobody
+                                                         : NoMatchReason::no_birth_date;
         }
         std::lock_guard<std::mutex> g(mu_);
         v_.offline_patient = p;
@@ -348,7 +377,7 @@ void SyncSession::back() {
             v_.can_next = v_.match.selected.has_value();
         } else if (v_.step == SyncStep::match) {
             v_.step = SyncStep::patients;
-            v_.can_next = false;
+            v_.can_next = v_.can_back = false;  // the list is the first step: nothing to go back to
             v_.can_finish = true;
         } else {
             throw Error("There is no step to go back to.", std::string("back in ") + to_string(v_.step));

@@ -1,0 +1,315 @@
+// The kiosk's workflow screens drawn headless from made-up snapshots (no
+// window, no server): what lies under the finger after each screen change
+// (docs/touch.md), Patient Match's side-by-side comparison after a search,
+// long names that wrap, and why no match was suggested.
+#include <catch2/catch.hpp>
+#include <imgui.h>
+
+#include <imgui_internal.h>
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <set>
+
+#include "app/kiosk/chrome.h"
+#include "app/kiosk/screen.h"
+#include "tests/widgets/harness.h"
+#include "widgets/registry.h"
+
+using namespace cs;
+using namespace cs::kiosk;
+using cs::ui::WidgetKind;
+using cs::ui::WidgetRecord;
+using cs::ui::test::Harness;
+
+namespace {
+
+// What a screen needs to draw, with an engine worker that has no store (the
+// commands a tap sends are answered with an error nobody reads here).
+struct Rig {
+    Harness h;
+    EngineWorker worker{EngineOptions{}, [] {}, [](const std::string&, Rgba8Image, std::string) {}};
+    TextureCache textures{1 << 20, 1};
+    Fonts fonts;
+    Config config;
+    Navigator nav;
+
+    Rig() {
+        ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+        fonts = Fonts{font, font, font, 1.0f, false};
+        h.OwnWindow(true);
+        spdlog::set_level(spdlog::level::off);  // the worker has no store: every tap's command is an error
+    }
+    ~Rig() { spdlog::set_level(spdlog::level::info); }
+    Harness::Ui ui(const Snapshot& s, Screen& screen) {
+        return [this, &s, &screen] {
+            Frame f{s, worker, textures, fonts, config, nav, s.visit};
+            draw_screen(f, screen);
+        };
+    }
+    void draw(const Snapshot& s, Screen& screen, int frames = 2) { h.Frames(frames, ui(s, screen)); }
+};
+
+api::Patient online(std::string id, std::string first, std::string last, std::string birth, std::string household) {
+    return api::Patient{std::move(id), std::move(first), std::move(last), std::move(birth),
+                        api::Household{"h-" + household, household + " household"}};
+}
+
+OfflinePatient offline(int64_t id, std::string first, std::string last, std::string birth) {
+    return OfflinePatient{id, std::move(first), std::move(last), std::move(birth)};
+}
+
+Snapshot signed_in() {
+    Snapshot s;
+    s.signed_in = true;
+    s.store_loaded = true;
+    s.server = ServerStatus::online;
+    s.workstation = "OP-1";
+    s.user_name = "Demo User";
+    return s;
+}
+
+Snapshot at_step(SyncStep step) {
+    Snapshot s = signed_in();
+    s.in_session = true;
+    SessionView& v = s.session;
+    v.step = step;
+    v.patients = {PatientSummary{offline(1, "Zoë", "O'Brien", "1988-10-10"), 1, 1, {}}};
+    v.can_remind_later = step != SyncStep::sync;
+    v.can_back = step == SyncStep::match || step == SyncStep::options;
+    v.can_finish = step == SyncStep::patients || step == SyncStep::sync;
+    if (step == SyncStep::patients) return s;
+    v.offline_patient = v.patients.front().patient;
+    v.match.kind = MatchKind::potential;
+    v.match.selected = online("p-1050", "Zoe", "O'Brien", "1988-10-10", "O'Brien");
+    v.match.candidates = {*v.match.selected};
+    v.can_next = true;
+    if (step == SyncStep::match) return s;
+    ProcedureOptions o;
+    o.uuid = "u-1", o.code = "D0220", o.name = "Intraoral - periapical first radiographic image";
+    o.image_count = 1, o.fee_cents = 3100, o.provider_id = "prov-1";
+    v.options = {o};
+    v.providers = {api::Provider{"prov-1", "Dr. Ana Ruiz"}};
+    if (step == SyncStep::options) return s;
+    SyncItemView it;
+    it.uuid = "u-1", it.code = "D0220", it.name = o.name, it.state = ItemState::synced;
+    v.items = {it};
+    v.can_next = false;
+    v.can_sync_another = true;
+    return s;
+}
+
+Snapshot prompt() {
+    Snapshot s = signed_in();
+    s.should_prompt = true;
+    return s;
+}
+
+Snapshot refused() {
+    Snapshot s = prompt();
+    s.lock_refused = true;
+    s.error = "Offline imaging is open on this computer.";
+    return s;
+}
+
+// Actions that send, change the store or start or end a session (docs/touch.md).
+const std::set<std::string> kConsequential = {"Synchronize Procedures", "Next",         "Finish & Proceed",
+                                              "Remind Me Later",        "Sync Another Patient", "Hide Procedure",
+                                              "Sync the Procedure Again"};
+
+std::optional<ImRect> button_rect(const std::string& label) {
+    for (const WidgetRecord& r : cs::ui::Registry().Records())
+        if (r.kind == WidgetKind::button && r.label == label) return ImRect(r.min, r.max);
+    return std::nullopt;
+}
+
+struct Move {
+    const char* name;
+    std::function<Snapshot()> from_snap;
+    ScreenId from;
+    const char* button;
+    std::function<Snapshot()> to_snap;
+    ScreenId to;
+};
+
+}  // namespace
+
+TEST_CASE("tap rule: after every button that changes the screen, nothing consequential is under the finger") {
+    auto patients_empty = [] {
+        Snapshot s = at_step(SyncStep::patients);
+        s.session.patients.clear();
+        return s;
+    };
+    const std::vector<Move> moves = {
+        {"prompt: Synchronize Procedures", prompt, ScreenId::prompt, "Synchronize Procedures",
+         [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
+        {"home: Synchronize Procedures", signed_in, ScreenId::home, "Synchronize Procedures",
+         [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
+        {"patient: Next", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient, "Next",
+         [] { return at_step(SyncStep::match); }, ScreenId::wizard_match},
+        {"match: Next", [] { return at_step(SyncStep::match); }, ScreenId::wizard_match, "Next",
+         [] { return at_step(SyncStep::options); }, ScreenId::wizard_options},
+        {"options: Next", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options, "Next",
+         [] { return at_step(SyncStep::sync); }, ScreenId::wizard_sync},
+        {"sync: Finish & Proceed", [] { return at_step(SyncStep::sync); }, ScreenId::wizard_sync, "Finish & Proceed",
+         signed_in, ScreenId::home},
+        {"sync: Sync Another Patient", [] { return at_step(SyncStep::sync); }, ScreenId::wizard_sync,
+         "Sync Another Patient", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
+        {"patient (nobody left): Finish & Proceed", patients_empty, ScreenId::wizard_patient, "Finish & Proceed",
+         signed_in, ScreenId::home},
+        {"match: Back", [] { return at_step(SyncStep::match); }, ScreenId::wizard_match, "Back",
+         [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
+        {"options: Back", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options, "Back",
+         [] { return at_step(SyncStep::match); }, ScreenId::wizard_match},
+        {"patient: Remind Me Later", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient,
+         "Remind Me Later", signed_in, ScreenId::home},
+        {"match: Remind Me Later", [] { return at_step(SyncStep::match); }, ScreenId::wizard_match,
+         "Remind Me Later", signed_in, ScreenId::home},
+        {"options: Remind Me Later", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options,
+         "Remind Me Later", signed_in, ScreenId::home},
+        {"prompt: Remind Me Later", prompt, ScreenId::prompt, "Remind Me Later", signed_in, ScreenId::home},
+        {"refused: Back", refused, ScreenId::refused, "Back", prompt, ScreenId::prompt},
+    };
+    Rig rig;
+    for (const Move& m : moves) {
+        CAPTURE(m.name);
+        Snapshot a = m.from_snap();
+        auto from = make_screen(m.from);
+        rig.draw(a, *from);
+        std::optional<ImRect> finger = button_rect(m.button);
+        REQUIRE(finger);
+        Snapshot b = m.to_snap();
+        auto to = make_screen(m.to);
+        rig.draw(b, *to);
+        for (const WidgetRecord& r : cs::ui::Registry().Records()) {
+            if (r.kind != WidgetKind::button || !r.enabled || !kConsequential.count(r.label)) continue;
+            CAPTURE(r.label);
+            CHECK_FALSE(finger->Overlaps(ImRect(r.min, r.max)));
+        }
+    }
+}
+
+TEST_CASE("Patient Match: after Edit and a search, the chosen patient stands beside the offline one, "
+          "differences in red on both sides") {
+    Snapshot s = at_step(SyncStep::match);
+    SessionView& v = s.session;
+    v.offline_patient = offline(2, "James", "Taylor", "1962-01-30");
+    api::Patient senior = online("p-1010", "James", "Taylor", "1962-01-30", "Taylor");
+    api::Patient junior = online("p-1011", "James", "Taylor Jr.", "1990-01-30", "Taylor");
+    v.match.kind = MatchKind::chosen;
+    v.match.editing = true;
+    v.match.query = "Taylor";
+    v.match.rows = {SearchRow{SearchRow::Kind::patient, senior, "", 0}, SearchRow{SearchRow::Kind::patient, junior, "", 0}};
+    v.match.selected = junior;
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_match);
+    rig.draw(s, *screen);
+    const WidgetRecord* mine = cs::ui::Registry().Find("James Taylor  (differs)");
+    const WidgetRecord* theirs = cs::ui::Registry().Find("James Taylor Jr.  (differs)");
+    REQUIRE(mine != nullptr);
+    REQUIRE(theirs != nullptr);  // the chosen patient's fields, not only the search list
+    CHECK(theirs->min.x > mine->max.x);
+    CHECK(theirs->min.y == Approx(mine->min.y).margin(1.0));  // the same row
+    const WidgetRecord* their_birth = cs::ui::Registry().FindContaining("01/30/1990");
+    const WidgetRecord* my_birth = cs::ui::Registry().FindContaining("01/30/1962");
+    REQUIRE(their_birth != nullptr);
+    REQUIRE(my_birth != nullptr);
+    int differs = 0;
+    for (const WidgetRecord& r : cs::ui::Registry().Records())
+        if (r.kind == WidgetKind::text && r.label.find("(differs)") != std::string::npos) ++differs;
+    CHECK(differs == 4);  // name and date of birth, on both sides
+    // The search results are still there to choose another.
+    CHECK(cs::ui::Registry().Find("James Taylor") != nullptr);
+}
+
+namespace {
+const std::string kLongFirst = "Maximiliana Alexandrina Konstantina";
+const std::string kLongLast = "Wolkenstein-Hohenberg von und zu Liechtenfeld-Schwarzenberg-Rothschild";
+
+// The text record of `text` drawn right of x (the detail or online side), if any.
+const WidgetRecord* text_right_of(const std::string& text, float x) {
+    for (const WidgetRecord& r : cs::ui::Registry().Records())
+        if (r.kind == WidgetKind::text && r.label.find(text) != std::string::npos && r.min.x >= x) return &r;
+    return nullptr;
+}
+const WidgetRecord* text_left_of(const std::string& text, float x) {
+    for (const WidgetRecord& r : cs::ui::Registry().Records())
+        if (r.kind == WidgetKind::text && r.label.find(text) != std::string::npos && r.max.x <= x) return &r;
+    return nullptr;
+}
+}  // namespace
+
+TEST_CASE("Patient Match: long names wrap in their column on both sides, never clipped") {
+    Snapshot s = at_step(SyncStep::match);
+    SessionView& v = s.session;
+    v.offline_patient = offline(3, kLongFirst, kLongLast, "1970-05-05");
+    v.match.selected = online("p-9", kLongFirst, kLongLast + " II", "1970-05-05", "Liechtenfeld");
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_match);
+    rig.draw(s, *screen);
+    const float middle = 640.0f, line = ImGui::GetFontSize();
+    const WidgetRecord* mine = text_left_of(kLongLast, middle);
+    const WidgetRecord* theirs = text_right_of(kLongLast + " II", middle);
+    REQUIRE(mine != nullptr);
+    REQUIRE(theirs != nullptr);
+    for (const WidgetRecord* r : {mine, theirs}) {
+        CHECK(r->max.y - r->min.y > 1.5f * line);  // wrapped onto more lines
+        CHECK(r->max.x <= 1280.0f);
+    }
+    CHECK(mine->max.x < theirs->min.x);
+    CHECK(theirs->min.y == Approx(mine->min.y).margin(1.0));
+}
+
+TEST_CASE("Patient: a long name ends its row in an ellipsis; one tap shows it whole in the detail") {
+    Snapshot s = at_step(SyncStep::patients);
+    s.session.patients = {PatientSummary{offline(4, kLongFirst, kLongLast, "1970-05-05"), 1, 1, {}}};
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_patient);
+    auto ui = rig.ui(s, *screen);
+    rig.h.Frames(2, ui);
+    const std::string full = kLongFirst + " " + kLongLast;
+    const WidgetRecord* row = nullptr;
+    for (const WidgetRecord& r : cs::ui::Registry().Records())
+        if (r.kind == WidgetKind::row && r.label == full) row = &r;  // tappable by the whole name
+    REQUIRE(row != nullptr);
+    const float row_right = row->max.x;
+    const WidgetRecord* shown = text_left_of(kLongLast, row_right + 0.5f);
+    REQUIRE(shown != nullptr);  // the line in the row stops at its edge (it ends in "...")
+    CHECK(text_right_of(kLongLast, row_right) == nullptr);  // no detail yet
+    REQUIRE(rig.h.TapLabel(full, ui));
+    rig.h.Frames(2, ui);
+    const WidgetRecord* detail = text_right_of(kLongLast, row_right);
+    REQUIRE(detail != nullptr);
+    CHECK(detail->label == full);
+    CHECK(detail->max.y - detail->min.y > 1.5f * ImGui::GetFontSize());  // wrapped, whole
+    CHECK(detail->max.x <= 1280.0f);
+}
+
+TEST_CASE("Patient Match: when no match is suggested, it says why") {
+    struct Case {
+        NoMatchReason why;
+        MatchKind kind;
+        const char* says;
+    };
+    for (const Case& c : {Case{NoMatchReason::no_birth_date, MatchKind::none, "no date of birth"},
+                          Case{NoMatchReason::several, MatchKind::choose, "more than one online patient"},
+                          Case{NoMatchReason::nobody, MatchKind::none, "no online patient has this name"}}) {
+        CAPTURE(c.says);
+        Snapshot s = at_step(SyncStep::match);
+        SessionView& v = s.session;
+        v.match.kind = c.kind;
+        v.match.selected.reset();
+        v.match.no_match = c.why;
+        v.match.editing = c.kind == MatchKind::none;
+        v.match.query = c.kind == MatchKind::none ? "O'Brien" : "";  // a search was made: no keyboard over it
+        if (c.kind == MatchKind::choose)
+            v.match.candidates = {online("p-1020", "Liam", "Murphy", "2018-04-22", "Murphy"),
+                                  online("p-1021", "Liam", "Murphy", "2018-04-22", "Murphy")};
+        v.can_next = false;
+        Rig rig;
+        auto screen = make_screen(ScreenId::wizard_match);
+        rig.draw(s, *screen);
+        CHECK(cs::ui::Registry().FindContaining(c.says) != nullptr);
+        CHECK(cs::ui::Registry().FindContaining("Not chosen yet") != nullptr);
+    }
+}
