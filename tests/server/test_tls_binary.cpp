@@ -3,8 +3,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <fcntl.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 
 #include "engine/util/error.h"
 #include "tests/server/server_fixture.h"
+#include "tests/support/spawn.h"
 
 using namespace cs::test;
 
@@ -99,25 +100,13 @@ TEST_CASE("a TLS key that cannot be loaded is a clear error") {
 TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIGTERM") {
     TempDir dir;
     int out[2];
-    REQUIRE(::pipe(out) == 0);
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
     std::string exe = bin("practice-server").string();
     std::vector<std::string> args{exe, "--db", (dir / "p.sqlite").string(), "--images", (dir / "img").string(),
                                   "--listen", "127.0.0.1:0", "--seed", "demo"};
     ScopedUmask open_umask(0);  // the database and image folder are private anyway
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        rlimit core{};  // core dumps allowed as far as we may, so only the server can turn them off
-        ::getrlimit(RLIMIT_CORE, &core);
-        core.rlim_cur = core.rlim_max;
-        ::setrlimit(RLIMIT_CORE, &core);
-        ::dup2(out[1], 1);
-        ::close(out[0]);
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
+    const pid_t pid = spawn(args, -1, out[1]);
+    REQUIRE(pid > 0);
     ::close(out[1]);
     std::string line;
     char ch;

@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <httplib.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_fixtures.h"
+#include "tests/support/spawn.h"
 #include "tests/sync/sync_fixtures.h"
 
 using namespace cs;
@@ -212,25 +212,9 @@ TEST_CASE("chairsync-cli runs without core dumps and with no PIN in its command 
     std::vector<std::string> argv{bin("chairsync-cli").string()};
     for (const auto& a : w.sync_args(w.offline_id(maria), {"--auto"})) argv.push_back(a);
     int in[2];
-    REQUIRE(::pipe(in) == 0);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        // Core dumps allowed as far as the hard limit lets us, so only the CLI itself can turn them off.
-        rlimit core{};
-        ::getrlimit(RLIMIT_CORE, &core);
-        core.rlim_cur = core.rlim_max;
-        ::setrlimit(RLIMIT_CORE, &core);
-        ::dup2(in[0], 0);
-        ::close(in[1]);
-        int null = ::open("/dev/null", O_WRONLY);
-        ::dup2(null, 1);
-        ::dup2(null, 2);
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
+    REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
+    const pid_t pid = spawn(argv, in[0], -1);
+    REQUIRE(pid > 0);
     ::close(in[0]);
     // The CLI waits for the PIN on standard input: look at it meanwhile.
     std::string limit;
