@@ -3,7 +3,7 @@
 #include <csignal>
 #include <spdlog/spdlog.h>
 
-#include "engine/util/error.h"
+#include "engine/util/disk_full.h"
 #include "engine/util/fsutil.h"
 #include "engine/util/sha256.h"
 #include "server/core.h"
@@ -141,6 +141,12 @@ void PracticeServer::Impl::dispatch(const httplib::Request& req, httplib::Respon
         (this->*h)(c);
     } catch (const ApiError& e) {
         send_error(res, e);
+    } catch (const cs::DiskFullError& e) {
+        // A failed write stored nothing (temporary file removed, transaction rolled back).
+        spdlog::error("practice-server: {} {}: disk full ({})", req.method, req.path, e.detail());
+        send_error(res, ApiError{507, "insufficient_storage",
+                                 "The server's disk is full, so nothing was stored. Free space on the server, then "
+                                 "try again."});
     } catch (const cs::Error& e) {
         spdlog::error("practice-server: {} {}: {} ({})", req.method, req.path, e.what(), e.detail());
         send_error(res, ApiError{500, "internal", e.what()});
@@ -150,6 +156,22 @@ void PracticeServer::Impl::dispatch(const httplib::Request& req, httplib::Respon
     }
     if (fault) apply_fault_after(*fault, req, res);
 }
+
+namespace {
+// A write killed with the process leaves its temporary file; nothing is
+// written before start(), so every one found then is stale.
+void remove_stale_temp_files(const std::filesystem::path& images_dir) {
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(images_dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && fsx::is_temp_name(it->path())) {
+            spdlog::info("practice-server: removing {} left by an interrupted write", it->path().string());
+            fsx::remove_durable(it->path());
+        }
+    }
+    if (ec) spdlog::warn("practice-server: could not look for stale temporary files: {}", ec.message());
+}
+}  // namespace
 
 PracticeServer::PracticeServer(ServerOptions opt) : impl_(std::make_unique<Impl>()) { impl_->opt = std::move(opt); }
 
@@ -162,6 +184,7 @@ void PracticeServer::start() {
     if (std::signal(SIGPIPE, SIG_IGN) == SIG_ERR) spdlog::warn("practice-server: could not ignore SIGPIPE");
 
     fsx::create_dirs_durable(s.opt.images_dir);
+    remove_stale_temp_files(s.opt.images_dir);
     if (s.opt.db.has_parent_path()) fsx::create_dirs_durable(s.opt.db.parent_path());
     s.db.open(s.opt.db);
     s.db.with([&](sql::Db& db) {

@@ -113,6 +113,9 @@ Mapped map_status(const CallContext& call, int status, const std::string& code) 
             return {K::rate_limited, "Too many wrong sign-ins. Wait a few minutes, then try again."};
         return {K::rate_limited, "The practice server is busy. Wait a minute, then try again."};
     }
+    if (status == 507)
+        return {K::server, "The practice server's disk is full, so nothing was stored there. Ask your IT person to "
+                           "free space on the practice server, then try again."};
     if (status >= 500)
         return {K::server, "The practice server has a problem (error " + std::to_string(status) +
                                "). Try again in a few minutes." + kCallIt};

@@ -87,7 +87,9 @@ bool PracticeClient::try_resolve(const Resolver& resolve, std::string& why) {
 namespace {
 
 bool retryable_status(int status, const std::string& code) {
-    return status == 408 || status == 429 || status >= 500 || (status == 409 && code == "in_progress");
+    // A full disk (507) does not clear within a call's backoff: say so at once.
+    return status == 408 || status == 429 || (status >= 500 && status != 507) ||
+           (status == 409 && code == "in_progress");
 }
 
 ApiError unknown_outcome_error(const ApiError& cause, const std::string& why) {

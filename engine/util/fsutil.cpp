@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/util/error.h"
+#include "engine/util/disk_full.h"
 #include "engine/util/sha256.h"
 #include "engine/util/uuid.h"
 
@@ -18,7 +18,7 @@ namespace cs {
 void throw_io_error(const std::string& what, const std::string& path, int err) {
     std::string detail = what + " " + path + ": " + std::strerror(err);
     if (err == ENOSPC || err == EDQUOT)
-        throw Error("The disk is full. Free some space on this computer, then try again.", detail);
+        throw DiskFullError("The disk is full. Free some space on this computer, then try again.", detail);
     if (err == EROFS || err == EACCES || err == EPERM)
         throw Error("ChairSync may not write to " + path + ". Ask your IT person to check its permissions.", detail);
     if (err == ENOENT) throw Error("A file is missing: " + path, detail);

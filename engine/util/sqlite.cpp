@@ -3,10 +3,27 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include "engine/util/error.h"
+#include "engine/util/disk_full.h"
 #include "engine/util/fsutil.h"
 
 namespace cs::sql {
+
+namespace {
+
+// PRAGMA journal_mode answers the mode in force, and SQLite keeps the old
+// one without an error when WAL is impossible (a temporary or in-memory
+// database, a file system without shared memory). Readers beside a writer
+// and crash safety (docs/offline-store.md) rely on WAL, so refuse to go on.
+void require_wal(Db& db) {
+    auto st = db.prepare("PRAGMA journal_mode=WAL");
+    std::string mode = st.step() ? st.text(0) : "";
+    if (mode != "wal")
+        throw Error("The database " + db.path().string() + " cannot be kept safely on this disk. Put it on a "
+                    "local disk, or call your IT person.",
+                    "journal_mode=WAL answered \"" + mode + "\"");
+}
+
+}  // namespace
 
 Db::Db(const std::filesystem::path& file, OpenOptions opt) : path_(file) {
     int flags = SQLITE_OPEN_NOMUTEX | (opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
@@ -24,11 +41,19 @@ Db::Db(const std::filesystem::path& file, OpenOptions opt) : path_(file) {
         db_ = nullptr;
         throw Error("Could not open the database " + file.string() + ".", detail);
     }
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, opt.busy_timeout_ms);
-    if (!opt.read_only) exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
-    exec("PRAGMA foreign_keys=ON");
+    // The destructor does not run when the constructor throws: close here.
+    try {
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, opt.busy_timeout_ms);
+        if (!opt.read_only) require_wal(*this);
+        exec("PRAGMA synchronous=FULL");
+        exec("PRAGMA foreign_keys=ON");
+    } catch (...) {
+        cache_.clear();
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw;
+    }
 }
 
 Db::~Db() {
@@ -46,7 +71,7 @@ void Db::fail(int rc, std::string_view context) const {
     std::string detail = std::string(context) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     int primary = rc & 0xff;
     if (primary == SQLITE_FULL)
-        throw Error("The disk is full. Free some space on this computer, then try again.", detail);
+        throw DiskFullError("The disk is full. Free some space on this computer, then try again.", detail);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         throw Error("The database is busy with another program. Try again in a moment.", detail);
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
