@@ -222,13 +222,19 @@ ProcedureStatus parse_procedure(const CallContext& call, const std::string& body
     else if (state == "committed") p.state = RemoteState::committed;
     else if (state == "withdrawn") p.state = RemoteState::withdrawn;
     else r.fail("has an unknown state");
-    p.patient_id = r.str("patient_id");
-    p.location_id = r.str("location_id");
-    p.code = r.str("code");
-    p.acquired_at = r.str("acquired_at");
-    p.apply_charges = r.boolean("apply_charges");
-    p.bill_insurance = r.boolean("bill_insurance");
-    p.provider_id = r.str("provider_id");
+    // docs/practice-api.md: a uuid withdrawn before it was ever declared has
+    // null for every declaration field, and `provider_id` may be null (no
+    // provider) in any state; both read as empty.
+    const bool undeclared_ok = p.state == RemoteState::withdrawn;
+    auto text = [&](const char* key, bool nullable) { return nullable ? r.opt_str(key).value_or("") : r.str(key); };
+    auto flag = [&](const char* key) { return undeclared_ok && !r.has_non_null(key) ? false : r.boolean(key); };
+    p.patient_id = text("patient_id", undeclared_ok);
+    p.location_id = text("location_id", undeclared_ok);
+    p.code = text("code", undeclared_ok);
+    p.acquired_at = text("acquired_at", undeclared_ok);
+    p.apply_charges = flag("apply_charges");
+    p.bill_insurance = flag("bill_insurance");
+    p.provider_id = text("provider_id", true);
     const json& list = r.array("images");
     for (size_t i = 0; i < list.size(); ++i) {
         Reader im(call, list[i], "procedure.images[" + std::to_string(i) + "]");
@@ -236,7 +242,8 @@ ProcedureStatus parse_procedure(const CallContext& call, const std::string& body
     }
     if (r.has_non_null("charge")) {
         Reader c(call, r.object("charge"), "procedure.charge");
-        p.charge = Charge{c.integer("amount_cents"), c.boolean("bill_insurance"), c.str("provider_id"), c.str("posted_at")};
+        p.charge = Charge{c.integer("amount_cents"), c.boolean("bill_insurance"), c.opt_str("provider_id").value_or(""),
+                          c.str("posted_at")};
     }
     return p;
 }

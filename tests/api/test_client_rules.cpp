@@ -229,3 +229,26 @@ TEST_CASE("query values are percent-encoded") {
     CHECK(url_encode("Zoë O'Brien & co/1") == "Zo%C3%AB%20O%27Brien%20%26%20co%2F1");
     CHECK(url_encode("a-b_c.d~") == "a-b_c.d~");
 }
+
+TEST_CASE("a procedure answer may hold null where docs/practice-api.md allows it, and nowhere else") {
+    // A uuid withdrawn before it was ever declared: null for every declaration field, no images.
+    auto w = parse_procedure(kCall, R"({"uuid": "u", "state": "withdrawn", "patient_id": null, "location_id": null,
+        "code": null, "acquired_at": null, "apply_charges": null, "bill_insurance": null, "provider_id": null,
+        "images": [], "charge": null})");
+    CHECK(w.state == RemoteState::withdrawn);
+    CHECK(w.patient_id.empty());
+    CHECK_FALSE(w.apply_charges);
+    // No provider, in any state, also on the charge.
+    auto c = parse_procedure(kCall, R"({"uuid": "u", "state": "committed", "patient_id": "p-1", "location_id": "loc-1",
+        "code": "D0274", "acquired_at": "t", "apply_charges": false, "bill_insurance": false, "provider_id": null,
+        "images": [], "charge": {"amount_cents": 0, "bill_insurance": false, "provider_id": null, "posted_at": "t"}})");
+    CHECK(c.provider_id.empty());
+    REQUIRE(c.charge);
+    CHECK(c.charge->provider_id.empty());
+    // A declared procedure names its patient.
+    CHECK(kind_of([&] {
+              parse_procedure(kCall, R"({"uuid": "u", "state": "declared", "patient_id": null, "location_id": "loc-1",
+                  "code": "D0274", "acquired_at": "t", "apply_charges": true, "bill_insurance": false,
+                  "provider_id": "prov-1", "images": [], "charge": null})");
+          }) == ApiErrorKind::bad_answer);
+}
