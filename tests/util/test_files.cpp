@@ -101,11 +101,10 @@ TEST_CASE("sqlite wrapper: a database that cannot keep WAL is refused, and a fai
     holder.exec("CREATE TABLE t(a INTEGER)");
     holder.exec("PRAGMA locking_mode=EXCLUSIVE");
     holder.exec("INSERT INTO t VALUES(1)");  // takes the exclusive lock and keeps it
+    sql::OpenOptions o;
+    o.busy_timeout_ms = 1;
+    CHECK_THROWS_AS(sql::Db(dir / "t.db", o), Error);  // the first also warms SQLite's own one-time state
     sqlite3_int64 before = sqlite3_memory_used();
-    for (int i = 0; i < 5; ++i) {
-        sql::OpenOptions o;
-        o.busy_timeout_ms = 1;
-        CHECK_THROWS_AS(sql::Db(dir / "t.db", o), Error);
-    }
-    CHECK(sqlite3_memory_used() == before);  // each refused connection was closed
+    for (int i = 0; i < 5; ++i) CHECK_THROWS_AS(sql::Db(dir / "t.db", o), Error);
+    CHECK(sqlite3_memory_used() == before);  // each refused connection was closed (one is kilobytes)
 }
