@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
@@ -25,9 +26,11 @@ RecoveryFolder folder(OfflineStore& store, const RecoveryArgs& a) {
     return RecoveryFolder(RecoveryFolder::dir_for(store.root(), a.recovery_dir));
 }
 
+std::string not_hidden(const std::string& uuid) { return "There is no procedure " + uuid + " in the recovery folder."; }
+
 int list(OfflineStore& store, const RecoveryArgs& a) {
     auto rf = folder(store, a);
-    auto entries = rf.list();
+    auto entries = RecoveryFolder::list(store);
     if (a.json) {
         auto arr = nlohmann::json::array();
         for (const auto& r : entries) arr.push_back(nlohmann::json::parse(manifest_json(r)));
@@ -39,7 +42,8 @@ int list(OfflineStore& store, const RecoveryArgs& a) {
         std::cout << "\n" << r.procedure_uuid << "  " << r.code << "  " << r.name << "  acquired " << r.acquired_at
                   << "\n  offline patient: " << r.last_name << ", " << r.first_name << " (born "
                   << (r.birth_date.empty() ? "not entered" : r.birth_date) << ")\n  hidden " << r.hidden_at << ", "
-                  << r.images.size() << " image(s)\n";
+                  << r.images.size() << " image(s)"
+                  << (r.withdraw_confirmed ? "" : "; withdrawal not confirmed by the server yet") << "\n";
         for (const auto& img : r.images) std::cout << "    " << img.path.string() << "  sha-256 " << img.sha256 << "\n";
     }
     return kExitOk;
@@ -52,16 +56,26 @@ int hide(OfflineStore& store, const RecoveryArgs& a) {
         throw CliExit(kExitBadArgs, "A procedure can be hidden only after it failed to sync twice.");
     auto conn = connect(store, a.server);
     auto rf = folder(store, a);
-    hide_procedure(store, conn.client.get(), *conn.audit, rf, a.uuid);
+    bool confirmed = hide_procedure(store, conn.client.get(), *conn.audit, rf, a.uuid);
     std::cout << "hidden  " << proc->code << "  " << a.uuid << "  → " << (rf.dir() / a.uuid).string() << "\n";
+    if (!confirmed) std::cout << kHiddenUnconfirmedNote << "\n";
     return kExitOk;
 }
 
-int restore(OfflineStore& store, const RecoveryArgs& a, const Globals&) {
-    AuditLog audit(store.db(), store.workstation_id());
-    auto rf = folder(store, a);
-    if (!rf.find(a.uuid)) throw CliExit(kExitBadArgs, "There is no procedure " + a.uuid + " in the recovery folder.");
-    std::string fresh = restore_recovered(store, audit, rf, a.uuid);
+int restore(OfflineStore& store, const RecoveryArgs& a) {
+    auto r = RecoveryFolder::find(store, a.uuid);
+    if (!r || r->state != "complete") throw CliExit(kExitBadArgs, not_hidden(a.uuid));
+    // The server is needed only to confirm a withdrawal that is not confirmed yet.
+    std::optional<Connection> conn;
+    if (!r->withdraw_confirmed) {
+        if (a.server.server.empty())
+            throw CliExit(kExitError, std::string(kWithdrawalUnconfirmedMessage) +
+                                          " Give --server URL (and sign in) so that it can be confirmed.");
+        conn = connect(store, a.server);
+    }
+    AuditLog own_audit(store.db(), store.workstation_id());
+    std::string fresh = restore_recovered(store, conn ? conn->client.get() : nullptr, conn ? *conn->audit : own_audit,
+                                          a.uuid);
     std::cout << "restored  " << a.uuid << "  as  " << fresh << " (waiting to sync)\n";
     return kExitOk;
 }
@@ -70,10 +84,8 @@ int attach(OfflineStore& store, const RecoveryArgs& a) {
     if (a.choice.match.empty()) throw CliExit(kExitBadArgs, "Give the online patient with --match ONLINE_ID.");
     yes_no(a.choice.charges, "--charges");
     yes_no(a.choice.insurance, "--insurance");
-    auto rf = folder(store, a);
-    auto r = rf.find(a.uuid);
-    if (!r || r->state != "complete")
-        throw CliExit(kExitBadArgs, "There is no procedure " + a.uuid + " in the recovery folder.");
+    auto r = RecoveryFolder::find(store, a.uuid);
+    if (!r || r->state != "complete") throw CliExit(kExitBadArgs, not_hidden(a.uuid));
     auto conn = connect(store, a.server);
     try {
         conn.client->patient(a.choice.match);
@@ -85,7 +97,7 @@ int attach(OfflineStore& store, const RecoveryArgs& a) {
     auto choice = choice_for(*conn.client, r->location_id, r->code, a.choice.match, a.choice, fee);
     conn.audit->record(AuditAction::match_decision, {std::nullopt, a.choice.match, a.uuid}, "command line: attach --match");
     std::string fresh;
-    auto out = attach_recovered(store, *conn.client, *conn.audit, rf, a.uuid, choice, fresh);
+    auto out = attach_recovered(store, *conn.client, *conn.audit, a.uuid, choice, fresh);
     if (!out.synced) {
         std::cerr << "The images are back in the offline list as " << fresh << " but did not sync: " << out.message
                   << "\n";
@@ -101,7 +113,7 @@ CommandRun add_recovery_command(CLI::App& app, const Globals& g) {
     auto a = std::make_shared<RecoveryArgs>();
     auto* cmd = app.add_subcommand("recovery", "The recovery folder: hidden procedures and their images.");
     cmd->require_subcommand(1);
-    cmd->add_option("--recovery", a->recovery_dir, "The recovery folder (default: beside the store)");
+    cmd->add_option("--recovery", a->recovery_dir, "The recovery folder for new hides (default: recovery/ inside the store folder)");
     cmd->footer(kExitCodesHelp);
     a->list = cmd->add_subcommand("list", "List hidden procedures with their images and checksums.");
     a->list->add_flag("--json", a->json, "Print JSON (the manifests)");
@@ -110,17 +122,19 @@ CommandRun add_recovery_command(CLI::App& app, const Globals& g) {
     add_server_options(a->hide, a->server);
     a->restore = cmd->add_subcommand("restore", "Put a hidden procedure back into the offline list (a new uuid).");
     a->restore->add_option("UUID", a->uuid, "The hidden procedure's uuid")->required();
+    add_server_options(a->restore, a->server);  // only to confirm a withdrawal the server has not confirmed yet
     a->attach = cmd->add_subcommand("attach", "Attach a hidden procedure to an online patient and sync it.");
     a->attach->add_option("UUID", a->uuid, "The hidden procedure's uuid")->required();
     add_server_options(a->attach, a->server);
     add_choice_options(a->attach, a->choice, true);
     return [&g, a] {
         return run_with_exit_codes(g, [&] {
-            auto store = open_store(g, false);
+            auto store = open_store(g, false, a->recovery_dir);  // repairs the move journal first
             if (a->list->parsed()) return list(store, *a);
             hold_lock_or_exit(store);
+            recover_after_crash(store, a->recovery_dir);
             if (a->hide->parsed()) return hide(store, *a);
-            if (a->restore->parsed()) return restore(store, *a, g);
+            if (a->restore->parsed()) return restore(store, *a);
             return attach(store, *a);
         });
     };

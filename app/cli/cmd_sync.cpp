@@ -81,8 +81,7 @@ int run_sync(const Globals& g, const SyncArgs& a) {
                                                          : "A --procedure given is not waiting to sync for this patient.");
 
     auto conn = connect(store, a.server);
-    RecoveryFolder recovery(RecoveryFolder::dir_for(store.root(), a.recovery_dir));
-    recover_after_crash(store, recovery);
+    recover_after_crash(store, a.recovery_dir);
     std::string online = online_patient(*conn.client, *patient, a);
     conn.audit->record(AuditAction::match_decision, {patient_id, online, ""},
                        a.auto_match ? "command line: exact match" : "command line: --match");
@@ -136,7 +135,7 @@ CommandRun add_sync_command(CLI::App& app, const Globals& g) {
     cmd->add_flag("--auto", a->auto_match,
                   "Use the exact match: only when exactly one online patient has the same names and date of birth");
     cmd->add_option("--procedure", a->procedures, "Only these procedure uuids (default: all waiting)");
-    cmd->add_option("--recovery", a->recovery_dir, "The recovery folder (default: beside the store)");
+    cmd->add_option("--recovery", a->recovery_dir, "The recovery folder (default: recovery/ inside the store folder)");
     return [&g, a] { return run_with_exit_codes(g, [&] { return run_sync(g, *a); }); };
 }
 

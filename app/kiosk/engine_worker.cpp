@@ -7,6 +7,7 @@
 #include "app/kiosk/sync_engine.h"
 #include "app/kiosk/thumbnails.h"
 #include "engine/store/offline_store.h"
+#include "engine/sync/sync_pipeline.h"
 #include "engine/util/error.h"
 
 namespace cs::kiosk {
@@ -70,6 +71,12 @@ void EngineWorker::publish(const std::function<void(Snapshot&)>& change) {
 
 void EngineWorker::open_store() {
     store_ = std::make_unique<OfflineStore>(opt_.store);
+    // The kiosk's start repairs the move journal before anything is listed
+    // (docs/sync-workflow.md, "Repair"); with offline imaging open, later.
+    if (auto report = repair_on_open(*store_, opt_.recovery); report && !report->clean())
+        spdlog::info("repaired {} hide(s) and {} restore(s) left half-done",
+                     report->hides_rolled_back + report->hides_completed,
+                     report->restores_rolled_back + report->restores_completed);
     std::string workstation = opt_.workstation.empty() ? store_->workstation_id() : opt_.workstation;
     std::filesystem::path cache = opt_.thumbnail_cache.empty() ? opt_.store / "thumbnails" : opt_.thumbnail_cache;
     ThumbnailPool::Make make = opt_.make_thumbnail ? opt_.make_thumbnail : thumbnail_maker(cache);

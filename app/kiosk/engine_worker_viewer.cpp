@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/kiosk/engine_worker.h"
+#include "app/kiosk/sync_engine.h"
 #include "app/kiosk/viewer_render.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/audit_log.h"
@@ -58,7 +59,7 @@ void EngineWorker::handle(const cmd::RenderImage& c) {
 
 void EngineWorker::handle(const cmd::LoadRecovery&) {
     RecoveryFolder folder(recovery_dir());
-    auto hidden = folder.list();
+    auto hidden = store_ ? RecoveryFolder::list(*store_) : std::vector<RecoveredProcedure>{};
     publish([&](Snapshot& s) {
         s.recovery = std::move(hidden);
         s.recovery_dir = folder.dir().string();
@@ -68,20 +69,20 @@ void EngineWorker::handle(const cmd::LoadRecovery&) {
 
 void EngineWorker::handle(const cmd::RestoreRecovered& c) {
     if (!store_) throw Error("The offline store is not open.", "RestoreRecovered before the store opened");
-    RecoveryFolder folder(recovery_dir());
     RecoveryResult result;
     result.id = snapshot()->recovery_result.id + 1;
     result.procedure_uuid = c.procedure_uuid;
     try {
         AuditLog audit(store_->db(), snapshot()->workstation, snapshot()->user_name);
-        restore_recovered(*store_, audit, folder, c.procedure_uuid);
+        // The signed-in client, if any, confirms a withdrawal the server has not confirmed yet.
+        restore_recovered(*store_, sync_ ? sync_->client_if_signed_in() : nullptr, audit, c.procedure_uuid);
         result.ok = true;
         result.message = "The procedure is back in the offline list. Sync it from Home.";
     } catch (const Error& e) {
         spdlog::error("put back {}: {} ({})", c.procedure_uuid, e.what(), e.detail());
         result.message = e.what();
     }
-    auto hidden = folder.list();
+    auto hidden = RecoveryFolder::list(*store_);
     auto patients = store_->patients_with_pending();
     publish([&](Snapshot& s) {
         s.recovery = std::move(hidden);

@@ -92,7 +92,10 @@ private:
                      megabytes(it.bytes_total).c_str());
             break;
         case ItemState::synced: text_colored(pal.success, "Synced"); break;
-        case ItemState::hidden: ui::TextMuted("Hidden \xE2\x80\x94 its images are in the recovery folder"); break;
+        case ItemState::hidden:
+            ui::TextMuted("Hidden \xE2\x80\x94 its images are in the recovery folder");
+            if (!it.message.empty()) ui::TextMuted("%s", it.message.c_str());
+            break;
         case ItemState::failed:
             ImGui::PushStyleColor(ImGuiCol_Text, pal.danger);
             ui::TextWrapped("%s", it.message.empty() ? "It did not sync." : it.message.c_str());

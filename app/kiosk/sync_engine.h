@@ -49,6 +49,8 @@ public:
     // Health check and the demo's automatic sign-in.
     void start();
     void handle(const cmd::SyncCommand& c);
+    // The signed-in client (Put Back confirms a withdrawal with it), else nullptr.
+    api::PracticeClient* client_if_signed_in() { return signed_in_ ? client_.get() : nullptr; }
 
 private:
     void run(const cmd::SignIn&);
@@ -78,7 +80,6 @@ private:
     void run(const cmd::AttachChoose&);
     void run(const cmd::AttachRun&);
     api::PracticeClient& signed_in_client();  // throws when not signed in
-    std::filesystem::path recovery_dir() const;
 
     SyncSession& session();  // throws when not signed in
     void new_session();

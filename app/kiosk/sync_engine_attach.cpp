@@ -17,8 +17,8 @@ namespace cs::kiosk {
 
 namespace {
 
-RecoveredProcedure hidden_procedure(const RecoveryFolder& folder, const std::string& uuid) {
-    auto r = folder.find(uuid);
+RecoveredProcedure hidden_procedure(OfflineStore& store, const std::string& uuid) {
+    auto r = RecoveryFolder::find(store, uuid);
     if (!r || r->state != "complete")
         throw Error("This procedure is no longer in the recovery folder.", "attach: " + uuid + " not found");
     return *r;
@@ -31,10 +31,6 @@ std::string images_text(size_t n) { return std::to_string(n) + (n == 1 ? " image
 api::PracticeClient& SyncEngine::signed_in_client() {
     if (!signed_in_ || !client_) throw Error("Sign in first.", "attach without a signed-in user");
     return *client_;
-}
-
-std::filesystem::path SyncEngine::recovery_dir() const {
-    return RecoveryFolder::dir_for(store_.root(), opt_.recovery_dir);
 }
 
 void SyncEngine::run(const cmd::AttachSearch& c) {
@@ -52,7 +48,7 @@ void SyncEngine::run(const cmd::AttachSearch& c) {
 
 void SyncEngine::run(const cmd::AttachChoose& c) {
     api::PracticeClient& client = signed_in_client();
-    RecoveredProcedure r = hidden_procedure(RecoveryFolder(recovery_dir()), c.hidden_uuid);
+    RecoveredProcedure r = hidden_procedure(store_, c.hidden_uuid);
     api::Patient patient = client.patient(c.online_patient_id);
     OfferedOptions offered = load_offered_options(client, r.location_id);
     ProcedureOptions o;
@@ -73,8 +69,7 @@ void SyncEngine::run(const cmd::AttachChoose& c) {
 
 void SyncEngine::run(const cmd::AttachRun& c) {
     api::PracticeClient& client = signed_in_client();
-    RecoveryFolder folder(recovery_dir());
-    RecoveredProcedure r = hidden_procedure(folder, c.hidden_uuid);
+    RecoveredProcedure r = hidden_procedure(store_, c.hidden_uuid);
     if (c.choice.online_patient_id.empty()) throw Error("Choose the online patient first.", "attach without a patient");
     if (c.choice.provider_id.empty()) throw Error("Choose the provider first.", "attach without a provider");
     publish_([&](Snapshot& s) {
@@ -88,7 +83,7 @@ void SyncEngine::run(const cmd::AttachRun& c) {
     try {
         audit_->record(AuditAction::match_decision, {std::nullopt, c.choice.online_patient_id, c.hidden_uuid},
                        "chosen by the user: attach from the recovery folder");
-        auto outcome = attach_recovered(store_, client, *audit_, folder, c.hidden_uuid, c.choice, fresh,
+        auto outcome = attach_recovered(store_, client, *audit_, c.hidden_uuid, c.choice, fresh,
                                         [&](uint64_t done, uint64_t total) {
                                             if (!progress_due(done, total)) return;
                                             publish_([&](Snapshot& s) {
@@ -107,7 +102,7 @@ void SyncEngine::run(const cmd::AttachRun& c) {
         spdlog::error("attach {}: {} ({})", c.hidden_uuid, e.what(), e.detail());
         result.message = e.what();
     }
-    auto hidden = folder.list();
+    auto hidden = RecoveryFolder::list(store_);
     auto patients = store_.patients_with_pending();
     publish_([&](Snapshot& s) {
         result.id = s.recovery_result.id + 1;

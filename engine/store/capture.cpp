@@ -47,7 +47,7 @@ std::vector<PlannedImage> probe_all(const std::vector<CaptureImage>& images) {
         // with the zlib checksum, every JPEG scan (warnings refuse).
         make_thumbnail(bytes, name);
         p.size = bytes.size();
-        p.uuid = new_uuid();
+        p.uuid = img.uuid.empty() ? new_uuid() : img.uuid;
         // Named by uuid, never by the patient: the folder reveals nobody.
         p.file_name = p.uuid + (p.info.format == ImageFormat::png ? ".png" : ".jpg");
         planned.push_back(std::move(p));
@@ -99,7 +99,7 @@ std::string OfflineStore::capture(const CaptureRequest& request) {
 
     auto planned = probe_all(request.images);
     const std::string now = now_utc_iso();
-    const std::string procedure_uuid = new_uuid();
+    const std::string procedure_uuid = request.procedure_uuid.empty() ? new_uuid() : request.procedure_uuid;
 
     std::vector<std::filesystem::path> written;
     try {
@@ -135,6 +135,7 @@ std::string OfflineStore::capture(const CaptureRequest& request) {
                           p.info.width, p.info.height, p.info.bit_depth, std::string(to_string(p.source.kind)))
                 .run();
         }
+        if (request.in_transaction) request.in_transaction();
         fsx::crash_point("capture:before-commit");
         tx.commit();
     } catch (...) {

@@ -47,8 +47,10 @@ void require_one_change(sql::Db& db, const std::string& uuid) {
 
 }  // namespace
 
-OfflineStore::OfflineStore(std::filesystem::path root) : root_(std::move(root)), db_(prepare_root(root_)) {
+OfflineStore::OfflineStore(std::filesystem::path root, const std::function<void(OfflineStore&)>& on_open)
+    : root_(std::move(root)), db_(prepare_root(root_)) {
     migrate_store(db_);
+    if (on_open) on_open(*this);
 }
 
 void OfflineStore::hold_lock() {

@@ -9,6 +9,7 @@
 // processes may open the same store; writers that must exclude each other
 // (capture, sync, start-up check) use the offline-mode lock.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ inline constexpr const char* kSettingRemindLaterDate = "remind_me_later_date";  
 struct CaptureImage {
     std::filesystem::path source;  // the acquired file, PNG or JPEG
     ImageKind kind = ImageKind::radiograph;
+    std::string uuid;  // empty: a new one. A restore names it first, in its journal row
 };
 
 struct CaptureRequest {
@@ -38,6 +40,12 @@ struct CaptureRequest {
     std::string location_id;                         // empty: the location_id setting
     std::string acquired_at;                         // empty: now (ISO 8601 UTC)
     std::vector<CaptureImage> images;                // in order; at least one
+    // A restore from the recovery folder (docs/sync-workflow.md) names the
+    // procedure first (empty: a new uuid) and makes its own rows part of the
+    // capture's one transaction: `in_transaction` runs inside it, just before
+    // the commit, after the procedure and image rows are inserted.
+    std::string procedure_uuid;
+    std::function<void()> in_transaction;
 };
 
 // A problem found in the store, with a sentence for the person reading it.
@@ -70,8 +78,10 @@ struct VerifyReport {
 class OfflineStore {
 public:
     // Opens <root>/store.db (creating root, images/ and the database as
-    // needed) and runs the schema migrations. Throws cs::Error.
-    explicit OfflineStore(std::filesystem::path root);
+    // needed) and runs the schema migrations, then `on_open` (an entry point
+    // repairs the move journal there: docs/sync-workflow.md, "Repair").
+    // Throws cs::Error.
+    explicit OfflineStore(std::filesystem::path root, const std::function<void(OfflineStore&)>& on_open = {});
 
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path images_dir() const { return root_ / "images"; }

@@ -82,12 +82,58 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql");
 }
 
+// Version 3 (issue 10): the recovery folder's truth moves into the database.
+// `moves` is the journal of hide / restore / attach, one row per procedure
+// being moved, committed BEFORE any file moves and repaired by uuid at every
+// start (docs/sync-workflow.md, "The move journal"). `recovery_entries` and
+// `recovery_images` are the hidden procedures and their images; manifest.json
+// in the folder is written from them.
+void create_v3_moves(sql::Db& db) {
+    db.exec(R"sql(
+CREATE TABLE recovery_entries (
+    procedure_uuid     TEXT PRIMARY KEY REFERENCES procedures(uuid),
+    folder             TEXT NOT NULL,
+    hidden_at          TEXT NOT NULL,
+    withdraw_confirmed INTEGER NOT NULL DEFAULT 0,
+    errors             TEXT NOT NULL DEFAULT '[]',
+    history            TEXT NOT NULL DEFAULT '[]',
+    restored_as        TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE recovery_images (
+    uuid           TEXT PRIMARY KEY,
+    procedure_uuid TEXT NOT NULL REFERENCES recovery_entries(procedure_uuid),
+    seq            INTEGER NOT NULL,
+    file_name      TEXT NOT NULL,
+    store_file     TEXT NOT NULL,
+    sha256         TEXT NOT NULL,
+    size           INTEGER NOT NULL,
+    width          INTEGER NOT NULL,
+    height         INTEGER NOT NULL,
+    bit_depth      INTEGER NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('radiograph', 'photo')),
+    UNIQUE (procedure_uuid, seq)
+);
+CREATE TABLE moves (
+    procedure_uuid  TEXT PRIMARY KEY REFERENCES procedures(uuid),
+    kind            TEXT NOT NULL CHECK (kind IN ('hide', 'restore', 'attach')),
+    from_place      TEXT NOT NULL CHECK (from_place IN ('store', 'recovery')),
+    to_place        TEXT NOT NULL CHECK (to_place IN ('store', 'recovery')),
+    step            TEXT NOT NULL CHECK (step IN ('copying', 'switched')),
+    folder          TEXT NOT NULL,
+    new_uuid        TEXT NOT NULL DEFAULT '',
+    new_image_uuids TEXT NOT NULL DEFAULT '[]',
+    started_at      TEXT NOT NULL
+);
+)sql");
+}
+
 }  // namespace
 
 const std::vector<StoreMigration>& store_migrations() {
     static const std::vector<StoreMigration> steps = {
         {1, "patients, procedures, images, settings", create_v1},
         {2, "audit log (append-only)", create_v2_audit},
+        {3, "move journal and recovery entries", create_v3_moves},
     };
     return steps;
 }

@@ -1,7 +1,10 @@
 // manifest.json of a hidden procedure: reading and writing it.
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+
 #include "engine/sync/manifest.h"
+#include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 
 namespace cs {
@@ -21,6 +24,31 @@ T get_or(const json& j, const char* key, T fallback) {
     } catch (const json::exception&) {
         return fallback;
     }
+}
+
+[[noreturn]] void refuse(const std::filesystem::path& folder, const std::string& why) {
+    throw Error("The manifest in " + folder.string() + " " + why + ", so it was not read.",
+                "manifest " + (folder / kManifestName).string() + ": " + why);
+}
+
+// A number only when it lies in [lo, hi]: converting anything else (a
+// fraction, 1e300, 2^64-1) to an int would be undefined, so it is refused.
+int64_t number_or(const json& j, const char* key, int64_t fallback, int64_t lo, int64_t hi,
+                  const std::filesystem::path& folder) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return fallback;
+    bool in_range = false;
+    int64_t v = 0;
+    if (it->is_number_unsigned()) {
+        uint64_t u = it->get<uint64_t>();
+        in_range = u <= static_cast<uint64_t>(hi);
+        if (in_range) v = static_cast<int64_t>(u);
+    } else if (it->is_number_integer()) {
+        v = it->get<int64_t>();
+        in_range = v >= lo && v <= hi;
+    }
+    if (!in_range) refuse(folder, std::string("holds a number out of range for \"") + key + "\"");
+    return v;
 }
 
 json image_to_json(const RecoveredImage& i) {
@@ -98,17 +126,19 @@ std::optional<RecoveredProcedure> read_manifest(const std::filesystem::path& fol
         RecoveredImage img;
         img.file = get_or<std::string>(i, "file", "");
         // A file name from the manifest never leaves the folder.
-        if (img.file.empty() || img.file.find('/') != std::string::npos || img.file == "..") continue;
+        if (img.file.empty() || img.file == "." || img.file == ".." || img.file.find('/') != std::string::npos ||
+            img.file.find('\\') != std::string::npos)
+            refuse(folder, "names an image file \"" + img.file + "\" that is not a plain file name");
         img.path = folder / img.file;
         img.original_uuid = get_or<std::string>(i, "original_image_uuid", "");
         img.store_file = get_or<std::string>(i, "store_file", "");
         img.sha256 = get_or<std::string>(i, "sha256", "");
-        img.size = get_or<uint64_t>(i, "size", 0);
+        img.size = static_cast<uint64_t>(number_or(i, "size", 0, 0, INT64_MAX, folder));
         img.kind = image_kind_from_string(get_or<std::string>(i, "kind", "radiograph")).value_or(ImageKind::radiograph);
-        img.seq = get_or<int>(i, "seq", 0);
-        img.width = get_or<int>(i, "width", 0);
-        img.height = get_or<int>(i, "height", 0);
-        img.bit_depth = get_or<int>(i, "bit_depth", 8);
+        img.seq = static_cast<int>(number_or(i, "seq", 0, 0, INT32_MAX, folder));
+        img.width = static_cast<int>(number_or(i, "width", 0, 0, INT32_MAX, folder));
+        img.height = static_cast<int>(number_or(i, "height", 0, 0, INT32_MAX, folder));
+        img.bit_depth = static_cast<int>(number_or(i, "bit_depth", 8, 0, INT32_MAX, folder));
         r.images.push_back(std::move(img));
     }
     return r;

@@ -218,7 +218,7 @@ std::vector<std::string> error_history(AuditLog& audit, const std::string& uuid)
     return out;
 }
 
-void hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& audit, RecoveryFolder& recovery,
+bool hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& audit, RecoveryFolder& recovery,
                     const std::string& uuid) {
     auto proc = store.procedure(uuid);
     if (!proc) throw Error("This procedure is no longer in the offline store.", "hide " + uuid);
@@ -241,11 +241,38 @@ void hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& 
     });
     audit.record(AuditAction::hide, {proc->patient_id, proc->choice ? proc->choice->online_patient_id : "", uuid},
                  (confirmed ? "hidden; withdrawn" : "hidden") + withdraw_note);
+    return confirmed;
 }
 
-std::string restore_recovered(OfflineStore& store, AuditLog& audit, RecoveryFolder& recovery,
+namespace {
+
+// Put Back and Attach wait until the server has confirmed the hidden uuid's
+// withdrawal (issue 10, scenario 1): a commit still in flight could otherwise
+// post the same images twice. Tries the withdrawal again when it is not
+// confirmed yet; throws cs::Error with a sentence when it cannot be.
+void settle_withdrawal(OfflineStore& store, api::PracticeClient* client, const std::string& hidden_uuid) {
+    auto r = RecoveryFolder::find(store, hidden_uuid);
+    if (!r || r->state != "complete")
+        throw Error("This procedure is not in the recovery folder.", "not hidden: " + hidden_uuid);
+    if (r->withdraw_confirmed) return;
+    if (!client) throw Error(kWithdrawalUnconfirmedMessage, "withdrawal of " + hidden_uuid + " unconfirmed, no server");
+    try {
+        withdraw_or_refuse(*client, hidden_uuid,
+                           "These images already reached the practice server under their first procedure, so they "
+                           "stay in the recovery folder and are not sent again. Check the patient's chart online.");
+    } catch (const api::ApiError& e) {
+        throw Error(kWithdrawalUnconfirmedMessage, "withdraw " + hidden_uuid + ": " + e.detail());
+    }
+    RecoveryFolder::confirm_withdrawal(store, hidden_uuid);
+    fsx::crash_point("restore:after-withdraw");
+}
+
+}  // namespace
+
+std::string restore_recovered(OfflineStore& store, api::PracticeClient* client, AuditLog& audit,
                               const std::string& hidden_uuid) {
-    std::string fresh = under_lock(store, [&] { return recovery.restore(store, hidden_uuid, "restored"); });
+    settle_withdrawal(store, client, hidden_uuid);
+    std::string fresh = under_lock(store, [&] { return RecoveryFolder::restore(store, hidden_uuid, "restored"); });
     auto proc = store.procedure(fresh);
     audit.record(AuditAction::restore, {proc ? std::optional<int64_t>(proc->patient_id) : std::nullopt, "", fresh},
                  "restored from " + hidden_uuid);
@@ -253,24 +280,21 @@ std::string restore_recovered(OfflineStore& store, AuditLog& audit, RecoveryFold
 }
 
 SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
-                             RecoveryFolder& recovery, const std::string& hidden_uuid, const SyncChoice& choice,
-                             std::string& new_uuid, const SyncProgress& progress) {
-    auto r = recovery.find(hidden_uuid);
-    if (!r || r->state != "complete") throw Error("This procedure is not in the recovery folder.", hidden_uuid);
-    // A hidden uuid whose withdrawal was never confirmed could still be
-    // committed by a request in flight: settle that before posting the images again.
-    if (!r->withdraw_confirmed)
-        withdraw_or_refuse(client, hidden_uuid,
-                           "These images already reached the practice server under their first procedure, so they "
-                           "were not attached again. Check the patient's chart online.");
+                             const std::string& hidden_uuid, const SyncChoice& choice, std::string& new_uuid,
+                             const SyncProgress& progress) {
+    settle_withdrawal(store, &client, hidden_uuid);
+    auto r = RecoveryFolder::find(store, hidden_uuid);
     int64_t fee = fee_for(client, r->location_id, r->code);  // fails early while the server is unreachable
+    // The choice goes in with the new procedure: killed before the sync, it
+    // waits in the offline list with the patient and options already chosen.
     new_uuid = under_lock(store, [&] {
-        return recovery.restore(store, hidden_uuid, "attached", choice.online_patient_id);
+        return RecoveryFolder::restore(store, hidden_uuid, "attached", choice.online_patient_id, &choice);
     });
     auto proc = store.procedure(new_uuid);
     audit.record(AuditAction::attach,
                  {proc ? std::optional<int64_t>(proc->patient_id) : std::nullopt, choice.online_patient_id, new_uuid},
                  "attached from " + hidden_uuid);
+    fsx::crash_point("attach:after-restore");
     return sync_procedure(store, client, audit, new_uuid, choice, fee, progress);
 }
 
@@ -307,12 +331,19 @@ int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::
     return purged;
 }
 
-RecoveryReport recover_after_crash(OfflineStore& store, RecoveryFolder& recovery) {
+RecoveryReport recover_after_crash(OfflineStore& store, const std::filesystem::path& configured_recovery) {
     return under_lock(store, [&] {
-        auto report = recovery.recover(store);
-        store.startup_check();  // files of a restore killed before its capture committed
+        auto report = RecoveryFolder::repair(store, configured_recovery);
+        store.startup_check();
         return report;
     });
+}
+
+std::optional<RecoveryReport> repair_on_open(OfflineStore& store, const std::filesystem::path& configured_recovery) {
+    if (store.holds_lock()) return RecoveryFolder::repair(store, configured_recovery);
+    auto lock = OfflineModeLock::try_acquire(store.root());
+    if (!lock) return std::nullopt;  // its holder, or the next one to open the store, repairs
+    return RecoveryFolder::repair(store, configured_recovery);
 }
 
 }  // namespace cs

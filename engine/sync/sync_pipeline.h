@@ -60,19 +60,24 @@ ErrorEntry parse_error_entry(const std::string& entry);
 
 // Hide Procedure: withdraws the declaration (best effort; refused when the
 // server has COMMITTED it, since its images are then online), then moves the
-// images into the recovery folder. Throws cs::Error with a sentence.
-void hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& audit, RecoveryFolder& recovery,
+// images into the recovery folder. Returns whether the server confirmed the
+// withdrawal (when not, Put Back and Attach wait for it). Throws cs::Error
+// with a sentence.
+bool hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& audit, RecoveryFolder& recovery,
                     const std::string& procedure_uuid);
 
-// Attach from the recovery folder: restore as a new procedure, store the
-// choice and sync it with the same pipeline. Returns the outcome and, via
-// new_uuid, the new procedure uuid (also recorded in the manifest).
+// Attach from the recovery folder: settle the withdrawal, restore as a new
+// procedure with the choice stored, and sync it with the same pipeline.
+// Returns the outcome and, via new_uuid, the new procedure uuid (also in the
+// entry's history). Throws cs::Error when it could not be put back.
 SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
-                             RecoveryFolder& recovery, const std::string& hidden_uuid, const SyncChoice& choice,
-                             std::string& new_uuid, const SyncProgress& progress = {});
+                             const std::string& hidden_uuid, const SyncChoice& choice, std::string& new_uuid,
+                             const SyncProgress& progress = {});
 
-// Restore from the recovery folder into the offline list (audited).
-std::string restore_recovered(OfflineStore& store, AuditLog& audit, RecoveryFolder& recovery,
+// Put Back in Offline List (audited). An unconfirmed withdrawal is tried
+// again with `client` first; without one (or when the server does not
+// confirm) it is refused with kWithdrawalUnconfirmedMessage.
+std::string restore_recovered(OfflineStore& store, api::PracticeClient* client, AuditLog& audit,
                               const std::string& hidden_uuid);
 
 // Retention: removes local images of procedures synced at least `retention`
@@ -81,9 +86,14 @@ std::string restore_recovered(OfflineStore& store, AuditLog& audit, RecoveryFold
 int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::system_clock::time_point now,
                  std::chrono::hours retention = std::chrono::hours(24 * 7));
 
-// Start-up repair under the offline-mode lock: the store's own check, then
-// half-done hides and restores.
-RecoveryReport recover_after_crash(OfflineStore& store, RecoveryFolder& recovery);
+// Start-up repair under the offline-mode lock: the move journal
+// (RecoveryFolder::repair), then the store's own check.
+RecoveryReport recover_after_crash(OfflineStore& store, const std::filesystem::path& configured_recovery = {});
+
+// What every entry point runs right after opening the store (the kiosk's
+// start, every command): the move journal's repair, when the offline-mode
+// lock is free (nullopt when another holder has it: that one repairs).
+std::optional<RecoveryReport> repair_on_open(OfflineStore& store, const std::filesystem::path& configured_recovery = {});
 
 // "YYYY-MM-DDTHH:MM:SSZ"
 std::string iso_utc(std::chrono::system_clock::time_point t);

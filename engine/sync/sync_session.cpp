@@ -152,7 +152,7 @@ void SyncSession::begin() {
             store_.hold_lock();  // throws kOfflineModeOpenMessage when offline imaging is open
             took_lock_ = true;
         }
-        recover_after_crash(store_, recovery_);
+        recover_after_crash(store_, recovery_.dir());
         refresh_patients();
     });
 }

@@ -112,10 +112,11 @@ void SyncSession::hide(const std::string& uuid) {
         require_step(SyncStep::sync, "hide");
         if (!can_hide(uuid))
             throw Error("A procedure can be hidden only after it failed to sync twice.", "hide " + uuid);
-        hide_procedure(store_, &client_, audit_, recovery_, uuid);
+        bool confirmed = hide_procedure(store_, &client_, audit_, recovery_, uuid);
         std::lock_guard<std::mutex> g(mu_);
         auto* item = find_item(v_, uuid);
         item->state = ItemState::hidden;
+        item->message = confirmed ? "" : kHiddenUnconfirmedNote;
         item->can_retry = item->can_hide = false;
         update_buttons(v_);
     });

@@ -1,15 +1,18 @@
-// Crash tests: a child process runs one sync, hide or restore and is killed
-// (SIGKILL via CHAIRSYNC_CRASH_AT) at each step; the parent restarts the
-// store, runs the start-up recovery and finishes the work. Then every image
-// is in exactly one place — open in the offline store, committed on the
-// server (checked by sha-256), or in the recovery folder — nothing is on the
-// server twice, and verify is clean.
+// Crash tests: a child process runs one sync, hide, restore (Put Back) or
+// attach and is killed (SIGKILL via CHAIRSYNC_CRASH_AT) at each step. Right
+// after the kill, before any repair, each procedure is already in exactly one
+// place a command shows (the journal's switch is one transaction). Then the
+// store is reopened through one of the entry points that repair the move
+// journal (the kiosk's start, the commands, a sync session), and the work is
+// finished: every image in exactly one place, nothing on the server twice,
+// one charge, verify clean, no journal row left.
 #include <catch2/catch.hpp>
 
 #include <csignal>
 #include <cstdlib>
+#include <iterator>
 
-#include "tests/sync/sync_fixtures.h"
+#include "tests/sync/journal_fixtures.h"
 
 using namespace cs;
 using namespace cs::test;
@@ -23,30 +26,49 @@ std::string env(const char* k) {
     return v ? v : "";
 }
 
-// How many places hold an image with this sha-256.
-int places(OfflineStore& store, const server::PracticeServer& server, const RecoveryFolder& rf, const std::string& sha) {
-    int n = 0;
-    for (const auto& p : store.patients())
-        for (const auto& proc : store.procedures_of(p.id))
-            for (const auto& img : store.images_of(proc.uuid)) {
-                if (img.sha256 != sha) continue;
-                bool open = proc.state == ProcedureState::pending || proc.state == ProcedureState::failed;
-                if (open && fs::exists(store.image_path(img))) ++n;
-                if (proc.state == ProcedureState::synced && server.procedure_state(proc.uuid) == "committed" &&
-                    server.stored_image_sha256(proc.uuid, img.uuid) == sha)
-                    ++n;
-            }
-    for (const auto& r : rf.list())
-        for (const auto& img : r.images)
-            if (img.sha256 == sha && fs::exists(img.path) && sha256_file(img.path) == sha) ++n;
-    return n;
-}
-
 ProcessResult run_child(const std::string& op, const std::string& point, SyncWorld& w, const std::string& uuid) {
     return run_process({fs::read_symlink("/proc/self/exe").string(), "crash child"},
                        {"CHAIRSYNC_CRASH_AT=" + point, "CS_CHILD_OP=" + op,
                         "CS_CHILD_STORE=" + w.store.root().string(), "CS_CHILD_URL=" + w.server->base_url(),
                         "CS_CHILD_UUID=" + uuid, "CS_CHILD_RECOVERY=" + w.recovery_dir().string()});
+}
+
+// The entry points that open a store and repair its journal.
+const char* const kEntryPoints[] = {"kiosk start", "cli status", "cli recovery list", "cli verify",
+                                    "sync session"};
+
+void reopen_through(const std::string& entry, SyncWorld& w) {
+    INFO("reopened by " << entry);
+    const std::string store = w.store.root().string();
+    if (entry == "kiosk start") {  // what EngineWorker::open_store runs
+        OfflineStore s(w.store.root());
+        REQUIRE(repair_on_open(s, w.recovery_dir()));
+    } else if (entry == "cli status") {
+        CHECK(cli({"--store", store, "status"}).exit_code == 0);
+    } else if (entry == "cli recovery list") {
+        CHECK(cli({"--store", store, "recovery", "list"}).exit_code == 0);
+    } else if (entry == "cli verify") {
+        auto r = cli({"--store", store, "verify"});
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+    } else {
+        OfflineStore s(w.store.root());
+        SyncSession session(s, w.client, w.audit, w.config());
+        session.begin();
+    }
+}
+
+void check_one_place(OfflineStore& store, SyncWorld& w, const std::vector<ImageRecord>& images) {
+    for (const auto& img : images) CHECK(places(store, *w.server, img.sha256) == 1);
+}
+
+// A procedure that failed twice (its uploads refused), ready to be hidden.
+std::string failed_twice(SyncWorld& w) {
+    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 2);
+    w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", uuid + "/images/", -1));
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, kChoice, 6500);
+    w.server->clear_faults();
+    return uuid;
 }
 
 }  // namespace
@@ -58,10 +80,11 @@ TEST_CASE("crash child", "[.]") {
     AuditLog audit(store.db(), "OP-1");
     sign_in_audited(client, audit, "demo", "1234");
     RecoveryFolder rf(env("CS_CHILD_RECOVERY"));
-    std::string op = env("CS_CHILD_OP"), uuid = env("CS_CHILD_UUID");
+    std::string op = env("CS_CHILD_OP"), uuid = env("CS_CHILD_UUID"), fresh;
     if (op == "sync") sync_procedure(store, client, audit, uuid, kChoice, 6500);
     if (op == "hide") hide_procedure(store, &client, audit, rf, uuid);
-    if (op == "restore") restore_recovered(store, audit, rf, uuid);
+    if (op == "restore") restore_recovered(store, &client, audit, uuid);
+    if (op == "attach") attach_recovered(store, client, audit, uuid, kChoice, fresh);
 }
 
 TEST_CASE("a sync killed at any step is finished after restart: one charge, images on the server only") {
@@ -75,68 +98,109 @@ TEST_CASE("a sync killed at any step is finished after restart: one charge, imag
     CHECK(r.signal == SIGKILL);
 
     OfflineStore restarted(w.store.root());
-    RecoveryFolder rf(w.recovery_dir());
-    recover_after_crash(restarted, rf);
+    recover_after_crash(restarted, w.recovery_dir());
     CHECK(sync_procedure(restarted, w.client, w.audit, uuid, kChoice, 6500).synced);
     CHECK(w.server->charge_count(uuid) == 1);
     CHECK(w.server->total_charges() == 1);
     CHECK(w.server->charge_amount_cents(uuid) == 6500);
-    for (const auto& img : images) CHECK(places(restarted, *w.server, rf, img.sha256) == 1);
+    check_one_place(restarted, w, images);
     CHECK(restarted.verify().ok());
 }
 
-TEST_CASE("a hide killed at any step is finished or rolled back: each image in exactly one place") {
-    auto point = GENERATE(as<std::string>{}, "hide:after-withdraw", "hide:after-manifest-copying", "hide:after-copy-1",
-                          "hide:after-copy-2", "hide:after-manifest-complete", "hide:after-store",
-                          "hide:after-delete", "fsx:before-rename");
-    SyncWorld w;
-    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 2);
-    auto images = w.store.images_of(uuid);
-    server::FaultRule f;
-    f.method = "PUT";
-    f.path_contains = "/images/";
-    f.count = -1;
-    w.server->add_fault(f);
-    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, kChoice, 6500);
-    w.server->clear_faults();
-    auto r = run_child("hide", point, w, uuid);
-    INFO(point << " " << r.err);
-    CHECK(r.signal == SIGKILL);
-
-    OfflineStore restarted(w.store.root());
-    RecoveryFolder rf(w.recovery_dir());
-    recover_after_crash(restarted, rf);
-    for (const auto& img : images) CHECK(places(restarted, *w.server, rf, img.sha256) == 1);
-    CHECK(restarted.verify().ok());
-    if (restarted.procedure(uuid)->state != ProcedureState::hidden) hide_procedure(restarted, &w.client, w.audit, rf, uuid);
-    CHECK(restarted.procedure(uuid)->state == ProcedureState::hidden);
-    for (const auto& img : images) CHECK(places(restarted, *w.server, rf, img.sha256) == 1);
-    CHECK(rf.list().size() == 1);
-    CHECK(w.server->total_charges() == 0);
-    CHECK(restarted.verify().ok());
+TEST_CASE("a hide killed at any step: one place at once, repaired by every entry point, then finished") {
+    const char* const points[] = {"hide:after-withdraw", "hide:after-journal",  "fsx:before-rename",
+                                  "fsx:after-rename",    "hide:after-copy-1",   "hide:after-copy-2",
+                                  "hide:before-switch",  "hide:after-store",    "hide:after-manifest",
+                                  "hide:after-delete"};
+    for (size_t k = 0; k < std::size(points); ++k) {
+        const std::string point = points[k], entry = kEntryPoints[k % std::size(kEntryPoints)];
+        DYNAMIC_SECTION(point << " then " << entry) {
+            SyncWorld w;
+            auto uuid = failed_twice(w);
+            auto images = w.store.images_of(uuid);
+            auto r = run_child("hide", point, w, uuid);
+            INFO(r.err);
+            REQUIRE(r.signal == SIGKILL);
+            {
+                OfflineStore killed(w.store.root());  // before any repair
+                check_one_place(killed, w, images);
+            }
+            reopen_through(entry, w);
+            OfflineStore restarted(w.store.root());
+            CHECK(count_rows(restarted, "SELECT COUNT(*) FROM moves") == 0);
+            check_one_place(restarted, w, images);
+            CHECK(restarted.verify().ok());
+            // Killed before the switch the hide did not happen; the person hides again.
+            RecoveryFolder rf(w.recovery_dir());
+            if (restarted.procedure(uuid)->state != ProcedureState::hidden)
+                hide_procedure(restarted, &w.client, w.audit, rf, uuid);
+            CHECK(restarted.procedure(uuid)->state == ProcedureState::hidden);
+            check_one_place(restarted, w, images);
+            CHECK(RecoveryFolder::list(restarted).size() == 1);
+            CHECK(w.server->total_charges() == 0);
+            CHECK(restarted.verify().ok());
+            CHECK(test::files_in(restarted.images_dir()).empty());
+        }
+    }
 }
 
-TEST_CASE("a restore killed at any step is finished or rolled back: each image in exactly one place") {
-    auto point = GENERATE(as<std::string>{}, "restore:after-mark", "capture:after-copy", "capture:before-commit", "restore:after-capture",
-                          "restore:after-manifest");
-    SyncWorld w;
-    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 2);
-    auto images = w.store.images_of(uuid);
-    RecoveryFolder rf(w.recovery_dir());
-    w.store.record_failure(uuid, "test");
-    w.store.record_failure(uuid, "test");
-    hide_procedure(w.store, &w.client, w.audit, rf, uuid);
-    auto r = run_child("restore", point, w, uuid);
-    INFO(point << " " << r.err);
-    CHECK(r.signal == SIGKILL);
+TEST_CASE("a Put Back or attach killed at any step: one place at once, repaired by every entry point, then finished") {
+    const char* const points[] = {"restore:after-withdraw", "restore:after-journal", "fsx:before-rename",
+                                  "capture:after-copy",     "capture:before-commit", "capture:after-commit",
+                                  "restore:after-store",    "restore:after-manifest", "restore:after-delete",
+                                  "attach:after-restore",   "sync:after-declare",     "sync:after-commit"};
+    for (std::string op : {"restore", "attach"}) {
+        for (size_t k = 0; k < std::size(points); ++k) {
+            const std::string point = points[k], entry = kEntryPoints[(k + 2) % std::size(kEntryPoints)];
+            bool attach_only = point.rfind("attach:", 0) == 0 || point.rfind("sync:", 0) == 0;
+            if (op == "restore" && attach_only) continue;
+            DYNAMIC_SECTION(op << " killed at " << point << " then " << entry) {
+                SyncWorld w;
+                auto uuid = failed_twice(w);
+                auto images = w.store.images_of(uuid);
+                // The withdrawal fails at hide time, so Put Back and attach confirm it first.
+                w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "DELETE", uuid, -1));
+                RecoveryFolder rf(w.recovery_dir());
+                CHECK_FALSE(hide_procedure(w.store, &w.client, w.audit, rf, uuid));
+                w.server->clear_faults();
 
-    OfflineStore restarted(w.store.root());
-    recover_after_crash(restarted, rf);
-    for (const auto& img : images) CHECK(places(restarted, *w.server, rf, img.sha256) == 1);
-    CHECK(restarted.verify().ok());
-    if (!rf.list().empty()) restore_recovered(restarted, w.audit, rf, uuid);
-    CHECK(restarted.patients_with_pending().size() == 1);
-    CHECK(restarted.patients_with_pending()[0].procedures == 1);
-    for (const auto& img : images) CHECK(places(restarted, *w.server, rf, img.sha256) == 1);
-    CHECK(restarted.verify().ok());
+                auto r = run_child(op, point, w, uuid);
+                INFO(r.err);
+                REQUIRE(r.signal == SIGKILL);
+                {
+                    OfflineStore killed(w.store.root());
+                    check_one_place(killed, w, images);
+                }
+                reopen_through(entry, w);
+                OfflineStore restarted(w.store.root());
+                CHECK(count_rows(restarted, "SELECT COUNT(*) FROM moves") == 0);
+                check_one_place(restarted, w, images);
+                CHECK(restarted.verify().ok());
+
+                // Finish: still hidden → do it again; back in the offline list → sync it.
+                std::string fresh;
+                if (!RecoveryFolder::list(restarted).empty()) {
+                    if (op == "restore")
+                        fresh = restore_recovered(restarted, &w.client, w.audit, uuid);
+                    else
+                        CHECK(attach_recovered(restarted, w.client, w.audit, uuid, kChoice, fresh).synced);
+                } else {
+                    fresh = RecoveryFolder::find(restarted, uuid)->restored_as;
+                }
+                REQUIRE_FALSE(fresh.empty());
+                if (restarted.procedure(fresh)->state != ProcedureState::synced) {
+                    auto p = restarted.procedure(fresh);
+                    if (op == "attach") CHECK(p->choice.has_value());  // stored with the move
+                    CHECK(sync_procedure(restarted, w.client, w.audit, fresh, kChoice, 6500).synced);
+                }
+                CHECK(RecoveryFolder::list(restarted).empty());
+                CHECK(restarted.patients_with_pending().empty());
+                CHECK(w.server->total_charges() == 1);
+                CHECK(w.server->charge_count(uuid) == 0);
+                check_one_place(restarted, w, images);
+                CHECK(restarted.verify().ok());
+                CHECK(test::files_in(restarted.images_dir()).size() == images.size());
+            }
+        }
+    }
 }

@@ -103,8 +103,7 @@ TEST_CASE("step 6: fail, Sync the Procedure Again, fail, Hide Procedure, then at
     CHECK(s.view().patients.empty());
 
     // The recovery folder: manifest + images with the right sha-256.
-    RecoveryFolder rf(w.recovery_dir());
-    auto listed = rf.list();
+    auto listed = RecoveryFolder::list(w.store);
     REQUIRE(listed.size() == 1);
     const auto& r = listed[0];
     CHECK(r.procedure_uuid == bad);
@@ -125,7 +124,7 @@ TEST_CASE("step 6: fail, Sync the Procedure Again, fail, Hide Procedure, then at
     // Attach to an online patient: a NEW procedure uuid, the same pipeline, synced.
     w.server->clear_faults();
     std::string fresh;
-    auto out = attach_recovered(w.store, w.client, w.audit, rf, bad, {"p-1030", true, true, "prov-1"}, fresh);
+    auto out = attach_recovered(w.store, w.client, w.audit, bad, {"p-1030", true, true, "prov-1"}, fresh);
     CHECK(out.synced);
     CHECK(fresh != bad);
     CHECK(w.store.procedure(fresh)->state == ProcedureState::synced);
@@ -133,7 +132,7 @@ TEST_CASE("step 6: fail, Sync the Procedure Again, fail, Hide Procedure, then at
     CHECK(w.server->charge_count(bad) == 0);
     CHECK(w.server->charge_amount_cents(fresh) == 2700);
     CHECK(server_holds_all(*w.server, fresh, w.store.images_of(fresh)));
-    CHECK(rf.list().empty());
+    CHECK(RecoveryFolder::list(w.store).empty());
     auto m = read_manifest(w.recovery_dir() / bad);
     REQUIRE(m);
     CHECK(m->state == "restored");
@@ -156,7 +155,7 @@ TEST_CASE("recovery folder: restore puts a hidden procedure back into the offlin
     RecoveryFolder rf(w.recovery_dir());
     hide_procedure(w.store, &w.client, w.audit, rf, bad);
     CHECK(w.store.patients_with_pending().empty());
-    auto fresh = restore_recovered(w.store, w.audit, rf, bad);
+    auto fresh = restore_recovered(w.store, nullptr, w.audit, bad);
     CHECK(fresh != bad);
     auto p = w.store.procedure(fresh);
     REQUIRE(p);
@@ -165,8 +164,8 @@ TEST_CASE("recovery folder: restore puts a hidden procedure back into the offlin
     CHECK(w.store.images_of(fresh).at(0).sha256 == sha);
     CHECK(w.store.patients_with_pending().size() == 1);
     CHECK(read_manifest(w.recovery_dir() / bad)->restored_as == fresh);
-    CHECK(rf.list().empty());
-    CHECK_THROWS_AS(restore_recovered(w.store, w.audit, rf, bad), Error);  // not twice
+    CHECK(RecoveryFolder::list(w.store).empty());
+    CHECK_THROWS_AS(restore_recovered(w.store, nullptr, w.audit, bad), Error);  // not twice
     CHECK(w.store.verify().ok());
     CHECK(contains(actions(w.audit), "restore"));
 }

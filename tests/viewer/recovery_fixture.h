@@ -1,5 +1,5 @@
 #pragma once
-// A store with one hidden procedure in its recovery folder (beside it), as
+// A store with one hidden procedure in its recovery folder (inside it), as
 // if Sync the Procedure Again had failed and Hide Procedure was tapped: the
 // procedure fails twice, then goes to the recovery folder. Used by the
 // worker test and by the kiosk script test (make_recovery_fixture).

@@ -12,6 +12,7 @@
 #include "engine/util/fsutil.h"
 #include "tests/kiosk/worker_fixture.h"
 #include "tests/support/test_support.h"
+#include "tests/store/store_fixtures.h"
 #include "tests/viewer/recovery_fixture.h"
 
 using namespace cs;
@@ -98,4 +99,39 @@ TEST_CASE("an empty or missing recovery folder lists nothing") {
     REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_loaded; }));
     CHECK(worker.snapshot()->recovery.empty());
     CHECK(worker.snapshot()->error.empty());
+}
+
+TEST_CASE("the kiosk's start repairs a move left half-done, by its uuid, before listing anything") {
+    test::TempDir dir;
+    fs::path store_dir = dir.path() / "store";
+    std::string half_hide;
+    {
+        OfflineStore store(store_dir);
+        capture(store, dir.path() / "in", "Noah", "Patel", "D0230", 2);
+        capture(store, dir.path() / "in", "Ada", "Lovelace", "D0274", 1);
+        half_hide = store.patients_with_pending().at(0).first_images.at(0).procedure_uuid;  // Ada
+        // What a hide killed while copying leaves: its journal row and a partial folder.
+        fs::path folder = RecoveryFolder::default_dir(store_dir) / half_hide;
+        fs::create_directories(folder);
+        test::make_file(folder / store.images_of(half_hide).at(0).file_name, "half a copy");
+        store.db()
+            .prepare("INSERT INTO moves(procedure_uuid, kind, from_place, to_place, step, folder, started_at) "
+                     "VALUES(?1, 'hide', 'store', 'recovery', 'copying', ?2, '2026-12-01T00:00:00Z')")
+            .bind_all(half_hide, folder.string())
+            .run();
+    }
+    Waker w;
+    EngineOptions opt;
+    opt.store = store_dir;
+    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    worker.send(cmd::LoadRecovery{});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_loaded; }));
+    CHECK(worker.snapshot()->recovery.empty());
+    CHECK(worker.snapshot()->patients.size() == 2);  // Ada's procedure is still waiting, with its image
+    CHECK_FALSE(fs::exists(RecoveryFolder::default_dir(store_dir) / half_hide));
+    OfflineStore check(store_dir);
+    auto st = check.db().prepare("SELECT COUNT(*) FROM moves");
+    REQUIRE(st.step());
+    CHECK(st.i64(0) == 0);
+    CHECK(check.verify().ok());
 }
