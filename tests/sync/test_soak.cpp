@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 
@@ -57,6 +58,7 @@ public:
         for (int step = 0; step < steps; ++step) {
             std::string what = one_step();
             INFO("step " << step << ": " << what);
+            if (std::getenv("CHAIRSYNC_SOAK_TRACE")) std::fprintf(stderr, "soak step %d: %s\n", step, what.c_str());
             check();
         }
     }
@@ -105,7 +107,11 @@ private:
     void fault() {
         using A = server::FaultRule::Action;
         switch (rng_.below(6)) {
-            case 0: w_.server->add_fault(server::FaultRule::on(A::fail, "PUT", "/images/", 1 + rng_.below(4))); break;
+            case 0: {  // one procedure's uploads fail for a while: it fails, is retried, may be hidden
+                auto uuid = pick_open();
+                w_.server->add_fault(server::FaultRule::on(A::fail, "PUT", uuid + "/images/", -1));  // until a clear
+                break;
+            }
             case 1: w_.server->add_fault(server::FaultRule::on(A::drop_after_commit, "POST", "/commit", 1)); break;
             case 2: {
                 auto f = server::FaultRule::on(A::fail, "DELETE", "/imaging-procedures/", 1 + rng_.below(3));
@@ -120,9 +126,12 @@ private:
     }
 
     void kill(std::string& what) {
-        int op = rng_.below(4);
-        std::string uuid = op == 0 ? pick_open() : op == 1 ? pick_hideable() : pick_hidden();
-        if (uuid.empty()) return;
+        std::vector<std::pair<int, std::string>> targets;  // (op, uuid) that can be run now
+        if (auto u = pick_open(); !u.empty()) targets.emplace_back(0, u);
+        if (auto u = pick_hideable(); !u.empty()) targets.emplace_back(1, u);
+        if (auto u = pick_hidden(); !u.empty()) targets.emplace_back(2 + rng_.below(2), u);
+        if (targets.empty()) return;
+        auto [op, uuid] = targets[rng_.below(int(targets.size()))];
         const auto& points = kCrashPoints[op];
         int n = 0;
         while (n < 12 && points[n]) ++n;
@@ -148,40 +157,54 @@ private:
         }
     }
 
+    // One step, chosen among what can be done now (weights in brackets).
     std::string one_step() {
+        const std::string open = pick_open(), hideable = pick_hideable(), hidden = pick_hidden();
+        enum Action { capture_one, sync_one, fault_one, hide_one, put_back, attach_one, kill_one };
+        std::vector<std::pair<Action, int>> menu{{capture_one, 8}, {fault_one, 20}, {kill_one, 14}};
+        if (!open.empty()) menu.push_back({sync_one, 25});
+        if (!hideable.empty()) menu.push_back({hide_one, 25});
+        if (!hidden.empty()) menu.insert(menu.end(), {{put_back, 12}, {attach_one, 12}});
+        int total = 0;
+        for (const auto& m : menu) total += m.second;
+        int roll = rng_.below(total);
+        Action action = menu.back().first;
+        for (const auto& m : menu)
+            if ((roll -= m.second) < 0) {
+                action = m.first;
+                break;
+            }
         std::string what;
-        int roll = rng_.below(100);
         try {
-            if (roll < 15 || lineages_.empty()) {
-                what = "capture";
-                capture();
-            } else if (roll < 40) {
-                auto uuid = pick_open();
-                what = "sync " + uuid;
-                if (!uuid.empty()) sync_procedure(w_.store, w_.client, w_.audit, uuid, choice_for(uuid), fee_);
-            } else if (roll < 52) {
-                auto uuid = pick_hideable();
-                what = "hide " + uuid;
-                if (!uuid.empty()) hide_procedure(w_.store, &w_.client, w_.audit, rf_, uuid);
-            } else if (roll < 60) {
-                auto uuid = pick_hidden();
-                what = "put back " + uuid;
-                if (!uuid.empty()) restore_recovered(w_.store, rng_.below(4) ? &w_.client : nullptr, w_.audit, uuid);
-            } else if (roll < 68) {
-                auto uuid = pick_hidden();
-                what = "attach " + uuid;
-                std::string fresh;
-                if (!uuid.empty()) attach_recovered(w_.store, w_.client, w_.audit, uuid, choice_for(uuid), fresh);
-            } else if (roll < 82) {
-                what = "kill";
-                kill(what);
-            } else {
-                what = "server fault";
-                fault();
+            switch (action) {
+                case capture_one: what = "capture"; capture(); break;
+                case sync_one:
+                    what = "sync " + open;
+                    if (auto out = sync_procedure(w_.store, w_.client, w_.audit, open, choice_for(open), fee_);
+                        !out.synced)
+                        what += " -> " + out.message;
+                    break;
+                case hide_one:
+                    what = "hide " + hideable;
+                    hide_procedure(w_.store, &w_.client, w_.audit, rf_, hideable);
+                    break;
+                case put_back:
+                    what = "put back " + hidden;
+                    restore_recovered(w_.store, rng_.below(4) ? &w_.client : nullptr, w_.audit, hidden);
+                    break;
+                case attach_one: {
+                    what = "attach " + hidden;
+                    std::string fresh;
+                    attach_recovered(w_.store, w_.client, w_.audit, hidden, choice_for(hidden), fresh);
+                    break;
+                }
+                case kill_one: what = "kill"; kill(what); break;
+                case fault_one: what = "server fault"; fault(); break;
             }
         } catch (const Error& e) {
             what += std::string(" -> ") + e.what();  // refusals are part of the game; the checks judge
         }
+        if (lineages_.empty()) capture();
         return what;
     }
 
