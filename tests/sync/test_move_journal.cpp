@@ -22,12 +22,16 @@ struct CliWorld : SyncWorld {
         a.insert(a.end(), more.begin(), more.end());
         if (with_server)
             for (const auto& s : {std::string("--server"), server->base_url(), std::string("--user"),
-                                  std::string("demo"), std::string("--pin"), std::string("1234")})
+                                  std::string("demo"), std::string("--pin-stdin")})
                 a.push_back(s);
         return a;
     }
+    // The demo user's PIN arrives on standard input (--pin-stdin).
+    ProcessResult run(const std::vector<std::string>& a, const std::vector<std::string>& env = {}) const {
+        return cli(a, env, "1234\n");
+    }
     nlohmann::json json_of(std::vector<std::string> more) const {
-        auto r = cli(args(std::move(more)));
+        auto r = run(args(std::move(more)));
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         return nlohmann::json::parse(r.out);
@@ -75,14 +79,14 @@ TEST_CASE("scenario 1: a procedure whose commit answer was lost is never charged
     REQUIRE(w.server->charge_count(uuid) == 1);
     // Hidden while the server answers the withdrawal with 503: hidden, and it says so.
     w.server->add_fault(withdraw_refused(uuid));
-    auto hidden = cli(w.args({"recovery", "hide", uuid}, true));
+    auto hidden = w.run(w.args({"recovery", "hide", uuid}, true));
     INFO(hidden.err);
     REQUIRE(hidden.exit_code == 0);
     CHECK_THAT(hidden.out, Catch::Contains("has not confirmed the withdrawal"));
     CHECK_FALSE(RecoveryFolder::find(w.store, uuid)->withdraw_confirmed);
 
     // Put Back without a server, or while the server still refuses: told why, nothing moves.
-    auto offline = cli(w.args({"recovery", "restore", uuid}));
+    auto offline = w.run(w.args({"recovery", "restore", uuid}));
     CHECK(offline.exit_code != 0);
     CHECK_THAT(offline.err, Catch::Contains("has not confirmed yet that this procedure was withdrawn"));
     CHECK_THROWS_WITH(restore_recovered(w.store, nullptr, w.audit, uuid), kWithdrawalUnconfirmedMessage);
@@ -93,7 +97,7 @@ TEST_CASE("scenario 1: a procedure whose commit answer was lost is never charged
 
     // The server answers again: it had committed the procedure, so it stays where it is.
     w.server->clear_faults();
-    auto retried = cli(w.args({"recovery", "restore", uuid}, true));
+    auto retried = w.run(w.args({"recovery", "restore", uuid}, true));
     CHECK(retried.exit_code != 0);
     CHECK_THAT(retried.err, Catch::Contains("already reached the practice server"));
     CHECK_THROWS_WITH(attach_recovered(w.store, w.client, w.audit, uuid, kChoice, fresh),
@@ -110,7 +114,7 @@ TEST_CASE("scenario 1b: once the server confirms the withdrawal, Put Back goes a
     RecoveryFolder rf(w.recovery_dir());
     CHECK_FALSE(hide_procedure(w.store, &w.client, w.audit, rf, uuid));
     w.server->clear_faults();
-    auto r = cli(w.args({"recovery", "restore", uuid}, true));
+    auto r = w.run(w.args({"recovery", "restore", uuid}, true));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(w.server->procedure_state(uuid) == "withdrawn");
@@ -124,7 +128,7 @@ TEST_CASE("scenario 2: a hide killed after copying everything is rolled back by 
     CliWorld w;
     auto uuid = failed_twice(w);
     auto images = w.store.images_of(uuid);
-    auto killed = cli(w.args({"recovery", "hide", uuid}, true), {"CHAIRSYNC_CRASH_AT=hide:before-switch"});
+    auto killed = w.run(w.args({"recovery", "hide", uuid}, true), {"CHAIRSYNC_CRASH_AT=hide:before-switch"});
     REQUIRE(killed.signal == SIGKILL);
     // The recovery subcommands repair first: the procedure is where status says, and only there.
     CHECK(w.listed().empty());
@@ -133,17 +137,17 @@ TEST_CASE("scenario 2: a hide killed after copying everything is rolled back by 
     auto st = w.status_of(uuid);
     CHECK(st["state"] == "failed");
     CHECK(st["images"].size() == 2);
-    auto attach = cli(w.args({"recovery", "attach", uuid, "--match", "p-1001", "--charges", "yes", "--insurance", "no"}, true));
+    auto attach = w.run(w.args({"recovery", "attach", uuid, "--match", "p-1001", "--charges", "yes", "--insurance", "no"}, true));
     CHECK(attach.exit_code == 2);
     CHECK_THAT(attach.err, Catch::Contains("no procedure"));
     // The withdrawal went through before the kill: hiding again and attaching posts it once.
-    REQUIRE(cli(w.args({"recovery", "hide", uuid}, true)).exit_code == 0);
-    auto attached = cli(w.args({"recovery", "attach", uuid, "--match", "p-1001", "--charges", "yes", "--insurance", "no"}, true));
+    REQUIRE(w.run(w.args({"recovery", "hide", uuid}, true)).exit_code == 0);
+    auto attached = w.run(w.args({"recovery", "attach", uuid, "--match", "p-1001", "--charges", "yes", "--insurance", "no"}, true));
     INFO(attached.err);
     CHECK(attached.exit_code == 0);
     CHECK(w.server->total_charges() == 1);
     for (const auto& img : images) CHECK(places(w.store, *w.server, img.sha256) == 1);
-    CHECK(cli(w.args({"verify"})).exit_code == 0);
+    CHECK(w.run(w.args({"verify"})).exit_code == 0);
 }
 
 TEST_CASE("scenario 3: a Put Back killed before its capture committed stays reachable by every command") {
@@ -154,7 +158,7 @@ TEST_CASE("scenario 3: a Put Back killed before its capture committed stays reac
     REQUIRE(hide_procedure(w.store, &w.client, w.audit, rf, uuid));
     for (const char* point : {"capture:after-copy", "capture:before-commit"}) {
         INFO(point);
-        auto killed = cli(w.args({"recovery", "restore", uuid}), {std::string("CHAIRSYNC_CRASH_AT=") + point});
+        auto killed = w.run(w.args({"recovery", "restore", uuid}), {std::string("CHAIRSYNC_CRASH_AT=") + point});
         REQUIRE(killed.signal == SIGKILL);
         auto listed = w.json_of({"recovery", "list", "--json"})["procedures"];
         REQUIRE(listed.size() == 1);
@@ -164,13 +168,13 @@ TEST_CASE("scenario 3: a Put Back killed before its capture committed stays reac
         CHECK(test::files_in(w.store.images_dir()).empty());  // the copies of the killed restore are gone
         for (const auto& img : images) CHECK(places(w.store, *w.server, img.sha256) == 1);
     }
-    auto r = cli(w.args({"recovery", "restore", uuid}));
+    auto r = w.run(w.args({"recovery", "restore", uuid}));
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(w.listed().empty());
     auto fresh = RecoveryFolder::find(w.store, uuid)->restored_as;
     CHECK(w.status_of(fresh)["images"].size() == 2);
-    CHECK(cli(w.args({"verify"})).exit_code == 0);
+    CHECK(w.run(w.args({"verify"})).exit_code == 0);
     for (const auto& img : images) CHECK(places(w.store, *w.server, img.sha256) == 1);
 }
 
@@ -212,9 +216,9 @@ TEST_CASE("scenario 5: a killed Put Back is repaired by its uuid, never mistaken
     w.store.record_failure(hidden, "test");
     RecoveryFolder rf(w.recovery_dir());
     REQUIRE(hide_procedure(w.store, &w.client, w.audit, rf, hidden));
-    auto killed = cli(w.args({"recovery", "restore", hidden}), {"CHAIRSYNC_CRASH_AT=capture:after-copy"});
+    auto killed = w.run(w.args({"recovery", "restore", hidden}), {"CHAIRSYNC_CRASH_AT=capture:after-copy"});
     REQUIRE(killed.signal == SIGKILL);
-    CHECK(cli(w.args({"status"})).exit_code == 0);  // any command repairs
+    CHECK(w.run(w.args({"status"})).exit_code == 0);  // any command repairs
     CHECK(w.listed() == std::vector<std::string>{hidden});
     auto r = RecoveryFolder::find(w.store, hidden);
     REQUIRE(r->images.size() == 2);

@@ -38,7 +38,7 @@ TEST_CASE("the store, images, thumbnails, recovery folder and the server's datab
     // Noah's goes to the recovery folder (manifest.json: his name and birth date).
     RecoveryFolder rf(w.recovery_dir());
     rf.hide(w.store, noah, {});
-    REQUIRE(rf.list().size() == 1);
+    REQUIRE(RecoveryFolder::list(w.store).size() == 1);
 
     // A thumbnail of an image still in the store.
     ThumbnailCache cache(w.store.root() / "thumbnails");
