@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "engine/util/error.h"
@@ -69,32 +70,90 @@ bool verify_pin(const std::string& pin, const std::string& stored) {
     return want.size() == got.size() && CRYPTO_memcmp(want.data(), got.data(), got.size()) == 0;
 }
 
-int SignInLimiter::retry_after_seconds(const std::string& user) {
-    std::lock_guard lock(mu_);
-    auto it = failures_.find(user);
-    if (it == failures_.end()) return 0;
-    auto now = std::chrono::steady_clock::now();
-    auto& q = it->second;
-    while (!q.empty() && now - q.front() >= kWindow) q.pop_front();
-    if (q.empty()) {
-        failures_.erase(it);
-        return 0;
+namespace {
+
+// 1, 2, 4, ... seconds for each failure past `free`, at most kMaxWait.
+std::chrono::seconds backoff(int failures, int free) {
+    if (failures < free) return std::chrono::seconds(0);
+    int doublings = std::min(failures - free, 20);
+    return std::min<std::chrono::seconds>(SignInLimiter::kMaxWait, std::chrono::seconds(int64_t{1} << doublings));
+}
+
+int seconds_left(SignInLimiter::Clock::time_point until, SignInLimiter::Clock::time_point now) {
+    if (until <= now) return 0;
+    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(until - now).count());
+}
+
+std::string cut(const std::string& s) { return s.substr(0, SignInLimiter::kMaxKeyBytes); }
+std::string pair_key(const std::string& user, const std::string& address) { return cut(user) + '\n' + cut(address); }
+
+}  // namespace
+
+SignInLimiter::Entry* SignInLimiter::Table::find(const std::string& key, Clock::time_point now, std::chrono::seconds keep) {
+    auto it = map_.find(key);
+    if (it == map_.end()) return nullptr;
+    if (now - it->second.last >= keep) {
+        map_.erase(it);
+        return nullptr;
     }
-    if (static_cast<int>(q.size()) < kMaxFailures) return 0;
-    auto wait = std::chrono::duration_cast<std::chrono::seconds>(q.front() + kWindow - now).count();
-    return static_cast<int>(std::max<int64_t>(1, wait + 1));
+    return &it->second;
 }
 
-void SignInLimiter::record_failure(const std::string& user) {
-    std::lock_guard lock(mu_);
-    auto& q = failures_[user];
-    q.push_back(std::chrono::steady_clock::now());
-    while (static_cast<int>(q.size()) > kMaxFailures) q.pop_front();
+SignInLimiter::Entry& SignInLimiter::Table::touch(const std::string& key, Clock::time_point now, std::chrono::seconds keep) {
+    if (Entry* e = find(key, now, keep)) return *e;
+    if (map_.size() >= kMaxEntries) {
+        // Full: forget what expired, else the eighth left alone longest (at
+        // once, so a flood of new names does not scan the table each time).
+        std::erase_if(map_, [&](const auto& kv) { return now - kv.second.last >= keep; });
+        if (map_.size() >= kMaxEntries) {
+            std::vector<Clock::time_point> times;
+            times.reserve(map_.size());
+            for (const auto& kv : map_) times.push_back(kv.second.last);
+            auto cut_at = times.begin() + static_cast<long>(times.size() / 8);
+            std::nth_element(times.begin(), cut_at, times.end());
+            Clock::time_point newest_dropped = *cut_at;
+            std::erase_if(map_, [&](const auto& kv) { return kv.second.last <= newest_dropped; });
+        }
+    }
+    Entry& e = map_[key];
+    e.last = now;
+    return e;
 }
 
-void SignInLimiter::clear(const std::string& user) {
+int SignInLimiter::retry_after_seconds(const std::string& user, const std::string& address, Clock::time_point now) {
     std::lock_guard lock(mu_);
-    failures_.erase(user);
+    int wait = 0;
+    if (Entry* a = by_address_.find(cut(address), now, kForget))
+        wait = std::max(wait, seconds_left(a->last + backoff(a->failures, kFreePerAddress), now));
+    // Guesses at one user from many addresses: each address that never
+    // signed in as this user waits between its own attempts.
+    Entry* u = by_user_.find(cut(user), now, kForget);
+    if (u && !signed_in_.find(pair_key(user, address), now, kRememberSignIn)) {
+        if (Entry* p = by_pair_.find(pair_key(user, address), now, kForget))
+            wait = std::max(wait, seconds_left(p->last + backoff(u->failures, kFreePerUser), now));
+    }
+    return wait;
+}
+
+void SignInLimiter::record_failure(const std::string& user, const std::string& address, Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    for (auto [table, key] : {std::pair{&by_address_, cut(address)}, {&by_user_, cut(user)}, {&by_pair_, pair_key(user, address)}}) {
+        Entry& e = table->touch(key, now, kForget);
+        ++e.failures;
+        e.last = now;
+    }
+}
+
+void SignInLimiter::record_success(const std::string& user, const std::string& address, Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    by_address_.erase(cut(address));
+    by_pair_.erase(pair_key(user, address));
+    signed_in_.touch(pair_key(user, address), now, kRememberSignIn).last = now;
+}
+
+size_t SignInLimiter::entries() const {
+    std::lock_guard lock(mu_);
+    return by_address_.size() + by_user_.size() + by_pair_.size() + signed_in_.size();
 }
 
 void PracticeServer::Impl::health(Call& c) {
@@ -116,8 +175,10 @@ void PracticeServer::Impl::sign_in(Call& c) {
     std::string workstation = text("workstation").value_or("");
     std::string key = normalize_name(*user);
 
-    if (int wait = limiter.retry_after_seconds(key); wait > 0)
-        throw ApiError{429, "rate_limited", "Too many wrong PINs for this user. Wait a few minutes, then try again.", wait};
+    // Before the PIN is hashed: a throttled guess costs the server nothing.
+    if (int wait = limiter.retry_after_seconds(key, c.req.remote_addr); wait > 0)
+        throw ApiError{429, "rate_limited",
+                       "Too many wrong PINs from this computer. Wait " + std::to_string(wait) + " seconds, then try again.", wait};
 
     auto found = db.with([&](sql::Db& d) -> std::optional<std::array<std::string, 3>> {
         auto st = d.prepare("SELECT id, name, pin_hash FROM users WHERE login = ?1");
@@ -130,10 +191,10 @@ void PracticeServer::Impl::sign_in(Call& c) {
     if (found) ok = verify_pin(*secret, (*found)[2]);
     else verify_pin(*secret, "pbkdf2-sha256$" + std::to_string(opt.pin_hash_iterations) + "$00$00");
     if (!ok) {
-        limiter.record_failure(key);
+        limiter.record_failure(key, c.req.remote_addr);
         bad_credentials();
     }
-    limiter.clear(key);
+    limiter.record_success(key, c.req.remote_addr);
 
     std::string token = hex_encode(random_bytes(32));
     int64_t now = unix_now(), expires = now + opt.token_ttl.count();

@@ -13,19 +13,14 @@
 #include <vector>
 
 #include "engine/util/sqlite.h"
+#include "server/api_error.h"
+#include "server/front.h"
 #include "server/practice_server.h"
 
 namespace cs::server {
 
 using Json = nlohmann::json;
 
-// What a handler throws to answer with an error body (docs/practice-api.md).
-struct ApiError {
-    int status;
-    std::string code;
-    std::string message;
-    int retry_after = -1;
-};
 [[noreturn]] void fail(int status, std::string code, std::string message);
 
 void send_json(httplib::Response& res, int status, const Json& body);
@@ -75,24 +70,55 @@ public:
     void clear();
     // The first rule matching, with its count used up by one.
     std::optional<FaultRule> take(const std::string& method, const std::string& path);
+    bool matches(const std::string& method, const std::string& path);  // would take() find one?
 
 private:
     std::mutex mu_;
     std::vector<FaultRule> rules_;
 };
 
-// Failed sign-ins per user name: 5 within 5 minutes locks that name out.
+// Slows PIN guessing without locking anyone out (docs/server-limits.md):
+// failures from one address make that address wait, doubling; failures for
+// one user make every address that has not signed in as that user wait
+// between its own attempts, doubling. An address where the user signed in
+// before, or a new one's first attempt, is never held up by other people's
+// failures. Every table is bounded: names are cut, entries expire, and the
+// least recently used entry goes when a table is full.
 class SignInLimiter {
 public:
-    static constexpr int kMaxFailures = 5;
-    static constexpr std::chrono::seconds kWindow{300};
-    int retry_after_seconds(const std::string& user);  // 0 when allowed
-    void record_failure(const std::string& user);
-    void clear(const std::string& user);
+    using Clock = std::chrono::steady_clock;
+    static constexpr size_t kMaxKeyBytes = 64;      // longer user names are cut to this
+    static constexpr size_t kMaxEntries = 4096;     // per table
+    static constexpr int kFreePerAddress = 5;       // failures from an address before it waits
+    static constexpr int kFreePerUser = 10;         // failures for a user before strangers wait
+    static constexpr std::chrono::seconds kMaxWait{300};
+    static constexpr std::chrono::seconds kForget{900};          // failures this old are forgotten
+    static constexpr std::chrono::hours kRememberSignIn{24 * 30};  // an address the user signed in from
+
+    // Seconds this address must wait before trying this user (0: go on).
+    int retry_after_seconds(const std::string& user, const std::string& address, Clock::time_point now = Clock::now());
+    void record_failure(const std::string& user, const std::string& address, Clock::time_point now = Clock::now());
+    void record_success(const std::string& user, const std::string& address, Clock::time_point now = Clock::now());
+    size_t entries() const;  // all tables together (tests)
+
+    struct Entry {
+        int failures = 0;
+        Clock::time_point last;
+    };
+    class Table {
+    public:
+        Entry* find(const std::string& key, Clock::time_point now, std::chrono::seconds keep);
+        Entry& touch(const std::string& key, Clock::time_point now, std::chrono::seconds keep);
+        void erase(const std::string& key) { map_.erase(key); }
+        size_t size() const { return map_.size(); }
+
+    private:
+        std::map<std::string, Entry> map_;
+    };
 
 private:
-    std::mutex mu_;
-    std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> failures_;
+    mutable std::mutex mu_;
+    Table by_address_, by_user_, by_pair_, signed_in_;
 };
 
 // One request being handled; user_id is set once authenticated.
@@ -103,23 +129,57 @@ struct Call {
     std::string path_param(size_t i) const { return req.matches[i].str(); }
 };
 
+// cpp-httplib's parsing, routing and answering, fed by the front (front.h)
+// instead of its own socket loop.
+class HttpCore : public httplib::Server {
+public:
+    HttpCore();
+    bool serve(httplib::Stream& s, bool close, bool& closed, const SSL* ssl);
+    // httplib streams answers from content providers only while its
+    // "listening socket" is valid: the front's.
+    void set_listening(int fd) { svr_sock_ = fd; }
+};
+
+// An image upload's target, checked before any body byte (images.cpp).
+struct UploadTarget {
+    std::string proc, img, sha256, claimed_sha256;
+    int64_t size = 0;
+    bool received = false;
+};
+
+constexpr uint64_t kSignInBodyBytes = 4096;  // {"user": ..., "pin": ..., "workstation": ...}
+
 struct PracticeServer::Impl {
     ServerOptions opt;
     Database db;
     FaultBook faults;
     SignInLimiter limiter;
     Sleeper sleeper;
-    std::unique_ptr<httplib::Server> http;
-    std::thread thread;
+    std::unique_ptr<HttpCore> http;
+    std::unique_ptr<Front> front;
     int port = 0;
     bool running = false;
 
     using Handler = void (Impl::*)(Call&);
     enum class Auth { none, bearer, loopback_admin };
+    // What a route's body may be, decided before it is read (docs/server-limits.md).
+    enum class Body { none, sign_in, json, image };
+    struct Rule {
+        std::string method;
+        std::vector<std::string> segments;  // of the route's pattern, split at '/'
+        Auth auth;
+        Body body;
+    };
+    std::vector<Rule> rules;
     void install_routes();
-    void route(const char* method, const std::string& pattern, Auth auth, Handler h);
+    void route(const char* method, const std::string& pattern, Auth auth, Body body, Handler h);
     void dispatch(const httplib::Request& req, httplib::Response& res, Auth auth, Handler h);
+    Admission admit(const RequestHead& head);
+    std::string check_caller(const httplib::Request& req, Auth auth);  // user id for bearer; throws ApiError
     std::string authenticate(const httplib::Request& req);  // user id; throws ApiError 401
+    // The checks of an upload that need no body byte, in the documented order; throws ApiError.
+    UploadTarget upload_target(const std::string& proc, const std::string& img, const std::string& repr_digest,
+                               uint64_t length);
 
     // auth.cpp
     void health(Call& c);

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <spdlog/spdlog.h>
 
@@ -90,11 +91,21 @@ void FaultBook::clear() {
     rules_.clear();
 }
 
+namespace {
+bool applies(const FaultRule& r, const std::string& method, const std::string& path) {
+    return (r.method.empty() || r.method == method) && path.find(r.path_contains) != std::string::npos;
+}
+}  // namespace
+
+bool FaultBook::matches(const std::string& method, const std::string& path) {
+    std::lock_guard lock(mu_);
+    return std::any_of(rules_.begin(), rules_.end(), [&](const FaultRule& r) { return applies(r, method, path); });
+}
+
 std::optional<FaultRule> FaultBook::take(const std::string& method, const std::string& path) {
     std::lock_guard lock(mu_);
     for (auto it = rules_.begin(); it != rules_.end(); ++it) {
-        if (!it->method.empty() && it->method != method) continue;
-        if (path.find(it->path_contains) == std::string::npos) continue;
+        if (!applies(*it, method, path)) continue;
         FaultRule r = *it;
         if (it->count > 0 && --it->count == 0) rules_.erase(it);
         return r;

@@ -35,29 +35,40 @@ std::optional<DeclaredImage> find_image(sql::Db& db, const std::string& proc, co
 
 }  // namespace
 
-void PracticeServer::Impl::upload_image(Call& c) {
-    std::string proc = require_uuid(c.path_param(1), "procedure uuid");
-    std::string img = require_uuid(c.path_param(2), "image uuid");
-    if (c.req.body.size() > opt.max_image_bytes) fail(413, "too_large", "The image is larger than the server accepts.");
+UploadTarget PracticeServer::Impl::upload_target(const std::string& proc, const std::string& img,
+                                                const std::string& repr_digest, uint64_t length) {
+    UploadTarget t;
+    t.proc = require_uuid(proc, "procedure uuid");
+    t.img = require_uuid(img, "image uuid");
+    if (length > opt.max_image_bytes) fail(413, "too_large", "The image is larger than the server accepts.");
     bool proc_known = false;
-    auto decl = db.with([&](sql::Db& d) { return find_image(d, proc, img, proc_known); });
+    auto decl = db.with([&](sql::Db& d) { return find_image(d, t.proc, t.img, proc_known); });
     if (!proc_known) fail(404, "not_found", "The server holds no procedure with this uuid; declare it first.");
     if (!decl) fail(404, "not_found", "This image is not part of the procedure's declaration.");
     if (decl->state == "withdrawn") fail(409, "withdrawn", "This procedure was withdrawn.");
 
-    const std::string header = c.req.get_header_value("Repr-Digest");
-    std::string claimed = parse_repr_digest(header);
-    if (claimed.empty()) fail(400, "bad_request", "The upload needs a Repr-Digest: sha-256=:BASE64: header.");
-    const std::string& bytes = c.req.body;
-    if (static_cast<int64_t>(bytes.size()) != decl->size)
-        fail(400, "size_mismatch", "Received " + std::to_string(bytes.size()) + " bytes; the declaration says " +
+    t.claimed_sha256 = parse_repr_digest(repr_digest);
+    if (t.claimed_sha256.empty()) fail(400, "bad_request", "The upload needs a Repr-Digest: sha-256=:BASE64: header.");
+    if (static_cast<int64_t>(length) != decl->size)
+        fail(400, "size_mismatch", "The upload has " + std::to_string(length) + " bytes; the declaration says " +
                                        std::to_string(decl->size) + ".");
+    t.sha256 = decl->sha256;
+    t.size = decl->size;
+    t.received = decl->received;
+    return t;
+}
+
+void PracticeServer::Impl::upload_image(Call& c) {
+    // The same checks the front made from the headers (admit), now on the body received.
+    UploadTarget t = upload_target(c.path_param(1), c.path_param(2), c.req.get_header_value("Repr-Digest"), c.req.body.size());
+    const std::string &proc = t.proc, &img = t.img;
+    const std::string& bytes = c.req.body;
     std::string actual = sha256_hex(bytes);
-    if (actual != claimed || actual != decl->sha256)
+    if (actual != t.claimed_sha256 || actual != t.sha256)
         fail(400, "digest_mismatch", "The image bytes do not match their checksum; nothing was stored.");
 
-    Json answer = {{"uuid", img}, {"sha256", actual}, {"size", decl->size}, {"received", true}};
-    if (decl->received) return send_json(c.res, 200, answer);
+    Json answer = {{"uuid", img}, {"sha256", actual}, {"size", t.size}, {"received", true}};
+    if (t.received) return send_json(c.res, 200, answer);
 
     // Durable before anyone is told it is held.
     fsx::create_dirs_durable(opt.images_dir / proc);

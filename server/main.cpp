@@ -26,6 +26,14 @@ int main(int argc, char** argv) {
     app.add_option("--tls-key", key, "PEM private key for --tls-cert");
     app.add_flag("--allow-fault-admin", opt.allow_fault_admin,
                  "Accept POST/DELETE /api/v1/admin/faults from loopback (tests and demos only)");
+    app.add_option("--max-connections", opt.max_connections,
+                   "Connections served at once; more are refused at once (docs/server-limits.md)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_option("--max-connections-per-address", opt.max_connections_per_address,
+                   "Connections served at once from one client address")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     int64_t ttl = opt.token_ttl.count();
     app.add_option("--token-ttl", ttl, "Seconds a sign-in stays valid")->capture_default_str();
     CLI11_PARSE(app, argc, argv);

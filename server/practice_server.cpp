@@ -74,7 +74,67 @@ const char* default_code(int status) {
 }
 }  // namespace
 
-void PracticeServer::Impl::route(const char* method, const std::string& pattern, Auth auth, Handler h) {
+HttpCore::HttpCore() {
+    // The front bounds bodies per route; httplib's own cap (Content-Length only) is not the one.
+    set_payload_max_length(std::numeric_limits<size_t>::max());
+}
+
+bool HttpCore::serve(httplib::Stream& s, bool close, bool& closed, const SSL* ssl) {
+    return process_request(s, close, closed, [ssl](httplib::Request& r) { r.ssl = ssl; });
+}
+
+namespace {
+const std::string kIdSegment = "([^/]+)";
+
+// The path of a request target as httplib routes it: before any query or
+// fragment, %XX decoded. (Anything decoded differently matches no route,
+// which only makes the front stricter.)
+std::string target_path(const std::string& target) {
+    std::string raw = target.substr(0, target.find_first_of("?#")), out;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+            out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += raw[i];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> split_at_slashes(const std::string& s) {
+    std::vector<std::string> parts;
+    for (size_t b = 0;;) {
+        size_t e = s.find('/', b);
+        parts.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
+        if (e == std::string::npos) return parts;
+        b = e + 1;
+    }
+}
+
+// The values of the pattern's "([^/]+)" segments (marked "*") in `path`, as httplib's
+// regex_match of the same pattern captures them; nullopt when it does not match.
+std::optional<std::vector<std::string>> match_route(const std::vector<std::string>& segments, const std::string& path) {
+    std::vector<std::string> parts = split_at_slashes(path), captures;
+    if (parts.size() != segments.size()) return std::nullopt;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        if (segments[i] == "*") {
+            if (parts[i].empty()) return std::nullopt;
+            captures.push_back(parts[i]);
+        } else if (segments[i] != parts[i]) {
+            return std::nullopt;
+        }
+    }
+    return captures;
+}
+}  // namespace
+
+void PracticeServer::Impl::route(const char* method, const std::string& pattern, Auth auth, Body body, Handler h) {
+    // kIdSegment holds a '/' itself: mark it before splitting.
+    std::string marked = pattern;
+    for (size_t at; (at = marked.find(kIdSegment)) != std::string::npos;) marked.replace(at, kIdSegment.size(), "*");
+    rules.push_back({method, split_at_slashes(marked), auth, body});
     auto fn = [this, auth, h](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, auth, h); };
     std::string m = method;
     if (m == "GET") http->Get(pattern, fn);
@@ -84,24 +144,24 @@ void PracticeServer::Impl::route(const char* method, const std::string& pattern,
 }
 
 void PracticeServer::Impl::install_routes() {
-    const std::string id = "([^/]+)";
+    const std::string& id = kIdSegment;
     const std::string proc = "/api/v1/imaging-procedures/" + id;
-    route("GET", "/api/v1/health", Auth::none, &Impl::health);
-    route("POST", "/api/v1/sessions", Auth::none, &Impl::sign_in);
-    route("DELETE", "/api/v1/sessions", Auth::bearer, &Impl::sign_out);
-    route("GET", "/api/v1/sessions", Auth::bearer, &Impl::current_session);
-    route("GET", "/api/v1/patients", Auth::bearer, &Impl::find_patients);
-    route("GET", "/api/v1/patients/search", Auth::bearer, &Impl::search_patients);
-    route("GET", "/api/v1/patients/" + id, Auth::bearer, &Impl::get_patient);
-    route("GET", "/api/v1/locations/" + id + "/providers", Auth::bearer, &Impl::location_providers);
-    route("GET", "/api/v1/imaging-procedure-types", Auth::bearer, &Impl::procedure_types);
-    route("PUT", proc, Auth::bearer, &Impl::declare_procedure);
-    route("GET", proc, Auth::bearer, &Impl::get_procedure);
-    route("DELETE", proc, Auth::bearer, &Impl::withdraw_procedure);
-    route("POST", proc + "/commit", Auth::bearer, &Impl::commit_procedure);
-    route("PUT", proc + "/images/" + id, Auth::bearer, &Impl::upload_image);
-    route("POST", "/api/v1/admin/faults", Auth::loopback_admin, &Impl::admin_add_fault);
-    route("DELETE", "/api/v1/admin/faults", Auth::loopback_admin, &Impl::admin_clear_faults);
+    route("GET", "/api/v1/health", Auth::none, Body::none, &Impl::health);
+    route("POST", "/api/v1/sessions", Auth::none, Body::sign_in, &Impl::sign_in);
+    route("DELETE", "/api/v1/sessions", Auth::bearer, Body::none, &Impl::sign_out);
+    route("GET", "/api/v1/sessions", Auth::bearer, Body::none, &Impl::current_session);
+    route("GET", "/api/v1/patients", Auth::bearer, Body::none, &Impl::find_patients);
+    route("GET", "/api/v1/patients/search", Auth::bearer, Body::none, &Impl::search_patients);
+    route("GET", "/api/v1/patients/" + id, Auth::bearer, Body::none, &Impl::get_patient);
+    route("GET", "/api/v1/locations/" + id + "/providers", Auth::bearer, Body::none, &Impl::location_providers);
+    route("GET", "/api/v1/imaging-procedure-types", Auth::bearer, Body::none, &Impl::procedure_types);
+    route("PUT", proc, Auth::bearer, Body::json, &Impl::declare_procedure);
+    route("GET", proc, Auth::bearer, Body::none, &Impl::get_procedure);
+    route("DELETE", proc, Auth::bearer, Body::none, &Impl::withdraw_procedure);
+    route("POST", proc + "/commit", Auth::bearer, Body::json, &Impl::commit_procedure);
+    route("PUT", proc + "/images/" + id, Auth::bearer, Body::image, &Impl::upload_image);
+    route("POST", "/api/v1/admin/faults", Auth::loopback_admin, Body::json, &Impl::admin_add_fault);
+    route("DELETE", "/api/v1/admin/faults", Auth::loopback_admin, Body::none, &Impl::admin_clear_faults);
 
     // Answers httplib makes itself (unknown path, body over the limit) get
     // the documented error body too.
@@ -130,14 +190,7 @@ void PracticeServer::Impl::dispatch(const httplib::Request& req, httplib::Respon
             throw ApiError{fault->status, default_code(fault->status), "Injected fault: the server refused this request.",
                            fault->retry_after};
         }
-        Call c{req, res, {}};
-        if (auth == Auth::bearer) c.user_id = authenticate(req);
-        if (auth == Auth::loopback_admin) {
-            bool loopback = req.remote_addr.rfind("127.", 0) == 0 || req.remote_addr == "::1" ||
-                            req.remote_addr == "::ffff:127.0.0.1";
-            if (!opt.allow_fault_admin) fail(403, "forbidden", "Fault injection is not enabled on this server.");
-            if (!loopback) fail(403, "forbidden", "Fault injection is accepted only from this computer.");
-        }
+        Call c{req, res, check_caller(req, auth)};
         (this->*h)(c);
     } catch (const ApiError& e) {
         send_error(res, e);
@@ -173,6 +226,62 @@ void remove_stale_temp_files(const std::filesystem::path& images_dir) {
 }
 }  // namespace
 
+std::string PracticeServer::Impl::check_caller(const httplib::Request& req, Auth auth) {
+    if (auth == Auth::bearer) return authenticate(req);
+    if (auth == Auth::loopback_admin) {
+        bool loopback = req.remote_addr.rfind("127.", 0) == 0 || req.remote_addr == "::1" ||
+                        req.remote_addr == "::ffff:127.0.0.1";
+        if (!opt.allow_fault_admin) fail(403, "forbidden", "Fault injection is not enabled on this server.");
+        if (!loopback) fail(403, "forbidden", "Fault injection is accepted only from this computer.");
+    }
+    return {};
+}
+
+// Decided from the head alone, before any body byte is read: the route, the
+// caller, and how large a body this caller may send there.
+Admission PracticeServer::Impl::admit(const RequestHead& head) {
+    httplib::Request req;
+    req.method = head.method;
+    req.path = target_path(head.target);
+    req.headers = head.headers;
+    req.remote_addr = head.remote_addr;
+    Admission a;
+    try {
+        const Rule* rule = nullptr;
+        std::vector<std::string> params;
+        for (const auto& r : rules) {
+            if (r.method != req.method) continue;
+            if (auto m = match_route(r.segments, req.path)) {
+                rule = &r;
+                params = std::move(*m);
+                break;
+            }
+        }
+        if (!rule) fail(404, "not_found", "There is no such call in this API.");
+        std::string encoding = req.get_header_value("Content-Encoding");
+        if (!encoding.empty() && encoding != "identity")
+            fail(415, "unsupported_encoding", "The server accepts request bodies only uncompressed.");
+        // An injected fault (tests and demos only) answers before the token
+        // is checked, as dispatch applies it first.
+        if (rule->auth == Auth::loopback_admin || !faults.matches(req.method, req.path)) check_caller(req, rule->auth);
+        switch (rule->body) {
+            case Body::none: a.body_limit = 0; break;
+            case Body::sign_in: a.body_limit = kSignInBodyBytes; break;
+            case Body::json: a.body_limit = opt.max_json_bytes; break;
+            case Body::image:
+                if (head.chunked) fail(411, "length_required", "An image upload needs a Content-Length: its size is declared.");
+                a.body_limit = static_cast<uint64_t>(
+                    upload_target(params.at(0), params.at(1), req.get_header_value("Repr-Digest"), head.content_length.value_or(0))
+                        .size);
+                a.stream = true;
+                break;
+        }
+    } catch (const ApiError& e) {
+        a.refusal = e;
+    }
+    return a;
+}
+
 PracticeServer::PracticeServer(ServerOptions opt) : impl_(std::make_unique<Impl>()) { impl_->opt = std::move(opt); }
 
 PracticeServer::~PracticeServer() { stop(); }
@@ -194,38 +303,25 @@ void PracticeServer::start() {
             throw Error("Unknown seed \"" + s.opt.seed + "\"; the only seed is \"demo\".");
     });
 
-    if (s.opt.tls) {
-        auto ssl = std::make_unique<httplib::SSLServer>(s.opt.tls->cert.c_str(), s.opt.tls->key.c_str());
-        if (!ssl->is_valid()) {
-            s.db.close();
-            throw Error("The server's TLS certificate or key could not be loaded.",
-                        "cert " + s.opt.tls->cert.string() + ", key " + s.opt.tls->key.string());
-        }
-        s.http = std::move(ssl);
-    } else {
-        s.http = std::make_unique<httplib::Server>();
-    }
-    s.http->set_payload_max_length(std::max(s.opt.max_image_bytes, s.opt.max_json_bytes));
-    s.http->set_read_timeout(30, 0);
-    s.http->set_write_timeout(30, 0);
-    // Headers and body go out in separate writes; without TCP_NODELAY each
-    // small answer waits ~40 ms for the peer's delayed ACK.
-    s.http->set_tcp_nodelay(true);
+    // cpp-httplib parses, routes and answers; the front (front.h) owns the
+    // sockets and bounds everything before that (docs/server-limits.md).
+    s.http = std::make_unique<HttpCore>();
+    s.http->set_keep_alive_timeout(std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(s.opt.idle_timeout).count()));
     s.install_routes();
-
-    int port = s.opt.port == 0 ? s.http->bind_to_any_port(s.opt.host)
-                               : (s.http->bind_to_port(s.opt.host, s.opt.port) ? s.opt.port : -1);
-    if (port <= 0) {
+    s.front = std::make_unique<Front>(
+        s.opt, [&s](const RequestHead& h) { return s.admit(h); },
+        [&s](httplib::Stream& st, bool close, bool& closed, const SSL* ssl) { return s.http->serve(st, close, closed, ssl); });
+    try {
+        s.port = s.front->bind();
+    } catch (...) {
+        s.front.reset();
         s.http.reset();
         s.db.close();
-        throw Error("The practice server could not listen on " + s.opt.host + ":" + std::to_string(s.opt.port) + ".",
-                    "bind failed");
+        throw;
     }
-    s.port = port;
+    s.http->set_listening(s.front->listen_fd());
     s.sleeper.reset();
-    s.thread = std::thread([&s] { s.http->listen_after_bind(); });
-    // httplib's stop() is a no-op until the loop runs: wait for it.
-    while (!s.http->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    s.front->start();
     s.running = true;
 }
 
@@ -233,8 +329,9 @@ void PracticeServer::stop() {
     Impl& s = *impl_;
     if (!s.running) return;
     s.sleeper.stop();
-    s.http->stop();
-    if (s.thread.joinable()) s.thread.join();
+    s.http->set_listening(-1);  // ends answers still streaming
+    s.front->stop();
+    s.front.reset();
     s.http.reset();
     s.db.close();
     s.running = false;

@@ -28,6 +28,14 @@ struct ServerOptions {
     bool allow_fault_admin = false;        // POST/DELETE /api/v1/admin/faults (from loopback only)
     int pin_hash_iterations = 100000;      // PBKDF2-HMAC-SHA256 rounds for seeded users
     bool access_log = true;                // one spdlog line per request (never tokens or queries)
+    // The front door's bounds (docs/server-limits.md).
+    int max_connections = 128;             // open at once; more are refused at once with 503
+    int max_connections_per_address = 32;  // from one client address
+    std::chrono::milliseconds head_timeout{10000};  // a request head (and a small body) arrives within this
+    std::chrono::milliseconds idle_timeout{5000};   // a kept-alive connection waits this long for its next request
+    std::chrono::milliseconds io_timeout{30000};    // each read of an upload and each write of an answer
+    size_t max_head_bytes = 16 * 1024;     // request line and headers together
+    size_t max_header_lines = 100;
 };
 
 // Faults for tests and demos. Each rule matches requests whose method equals

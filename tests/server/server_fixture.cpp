@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <random>
 
 #include "engine/util/sha256.h"
@@ -117,14 +120,72 @@ Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const s
     return json_of(c);
 }
 
-std::string raw_exchange(int port, const std::string& request, double timeout_seconds) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    std::vector<std::string> args{bin("practice-server").string(), "--db", (dir_ / "p.sqlite").string(), "--images",
+                                  (dir_ / "img").string(), "--listen", "127.0.0.1:0", "--seed", "demo"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+        ::dup2(out[1], 1);
+        ::close(out[0]);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    char ch;
+    while (::read(out[0], &ch, 1) == 1 && ch != '\n') line_ += ch;
+    ::close(out[0]);
+    INFO(line_);
+    const std::string prefix = "listening on http://127.0.0.1:";
+    REQUIRE(line_.rfind(prefix, 0) == 0);
+    port_ = std::stoi(line_.substr(prefix.size()));
+}
+
+ServerProcess::~ServerProcess() {
+    if (pid_ > 0) stop();
+}
+
+long ServerProcess::status_kib(const std::string& field) const {
+    std::ifstream f("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+    FAIL("no " << field << " in /proc/" << pid_ << "/status");
+    return -1;
+}
+
+int ServerProcess::stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int connect_from(const std::string& from, int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd >= 0);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    REQUIRE(::inet_pton(AF_INET, from.c_str(), &local.sin_addr) == 1);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+}
+
+std::string raw_exchange(int port, const std::string& request, double timeout_seconds) {
+    int fd = connect_from("127.0.0.1", port);
     size_t sent = 0;
     while (sent < request.size()) {
         ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);

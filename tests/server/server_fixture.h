@@ -59,6 +59,32 @@ std::string image_path(const std::string& proc, const std::string& img);
 // Declares, uploads every image and commits; returns the commit answer.
 Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const std::vector<TestImage>& images);
 
+// The real `practice-server` command as a child process on a free loopback
+// port (demo seed, in a temporary folder); stopped with SIGTERM.
+class ServerProcess {
+public:
+    explicit ServerProcess(std::vector<std::string> extra_args = {});
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+    int port() const { return port_; }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::string first_line() const { return line_; }
+    // A field of /proc/PID/status in KiB, e.g. "VmHWM" (the peak resident size).
+    long status_kib(const std::string& field) const;
+    int stop();  // SIGTERM, wait; the exit status (-1 when killed by a signal)
+
+private:
+    TempDir dir_;
+    int pid_ = -1;
+    int port_ = 0;
+    std::string line_;
+};
+
+// A connected TCP socket to 127.0.0.1:port from the loopback address `from`
+// (e.g. "127.0.0.2": another client as far as the server can tell).
+int connect_from(const std::string& from, int port);
+
 // A raw request over a plain TCP socket: everything the server sent before
 // closing (empty when it closed without answering).
 std::string raw_exchange(int port, const std::string& request, double timeout_seconds = 10);
