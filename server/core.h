@@ -44,8 +44,7 @@ private:
     std::unique_ptr<sql::Db> db_;
 };
 void create_schema(sql::Db& db);
-void seed_demo(sql::Db& db, int pin_hash_iterations);
-bool database_is_empty(sql::Db& db);
+bool database_is_empty(sql::Db& db);  // no practice in it yet (docs/practice-seed.md)
 // Salted PBKDF2-HMAC-SHA256, stored as "pbkdf2-sha256$ITER$SALTHEX$HASHHEX".
 std::string hash_pin(const std::string& pin, int iterations);
 bool verify_pin(const std::string& pin, const std::string& stored);

@@ -8,9 +8,25 @@
 
 #include "engine/util/core_dumps.h"
 #include "engine/util/error.h"
+#include "server/practice_seed.h"
 #include "server/practice_server.h"
 
 namespace {
+
+// `--import-patients`: every refused row on stderr with its line, the count on stdout.
+int import_patients(const std::string& db, const std::string& csv, bool skip_bad_rows) {
+    try {
+        auto r = cs::server::import_patients_file(db, csv, skip_bad_rows);
+        for (const auto& row : r.skipped) std::fprintf(stderr, "practice-server: skipped %s\n", row.c_str());
+        std::printf("Added %zu patients (%zu new households) from %s%s.\n", r.added, r.households_added, csv.c_str(),
+                    r.rows_skipped == 0 ? "" : (", skipped " + std::to_string(r.rows_skipped) + " rows").c_str());
+        return 0;
+    } catch (const cs::Error& e) {
+        std::fprintf(stderr, "practice-server: %s%s%s\n", e.what(), e.detail().empty() ? "" : " ", e.detail().c_str());
+        return 1;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -19,9 +35,16 @@ int main(int argc, char** argv) {
     cs::server::ServerOptions opt;
     std::string listen = "127.0.0.1:0", cert, key;
     app.add_option("--db", opt.db, "SQLite database file (created if missing)")->required();
-    app.add_option("--images", opt.images_dir, "Folder for image bytes (created if missing)")->required();
+    app.add_option("--images", opt.images_dir, "Folder for image bytes (created if missing); needed to serve");
     app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free one")->capture_default_str();
-    app.add_option("--seed", opt.seed, "Load a practice into an empty database (\"demo\")")->check(CLI::IsMember({"demo"}));
+    auto* seed = app.add_option("--seed", opt.seed,
+                                "Load a practice into an empty database: FILE.json (docs/practice-seed.md), or \"demo\"");
+    std::string import_csv;
+    bool skip_bad_rows = false;
+    app.add_option("--import-patients", import_csv,
+                   "Add the patients of a CSV file (first_name,last_name,birth_date,household) to the database, then exit")
+        ->excludes(seed);
+    app.add_flag("--skip-bad-rows", skip_bad_rows, "With --import-patients: add the good rows even when some are refused");
     app.add_option("--tls-cert", cert, "PEM certificate: serve HTTPS");
     app.add_option("--tls-key", key, "PEM private key for --tls-cert");
     app.add_flag("--allow-fault-admin", opt.allow_fault_admin,
@@ -39,6 +62,16 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     // stdout carries only the "listening on" line scripts read; the log goes to stderr.
     spdlog::set_default_logger(spdlog::stderr_color_mt("practice-server"));
+
+    if (!import_csv.empty()) return import_patients(opt.db, import_csv, skip_bad_rows);
+    if (skip_bad_rows) {
+        std::fprintf(stderr, "practice-server: --skip-bad-rows goes with --import-patients\n");
+        return 2;
+    }
+    if (opt.images_dir.empty()) {
+        std::fprintf(stderr, "practice-server: --images is required to serve (the folder for image bytes)\n");
+        return 2;
+    }
 
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) {

@@ -7,6 +7,7 @@
 #include "engine/util/fsutil.h"
 #include "engine/util/sha256.h"
 #include "server/core.h"
+#include "server/practice_seed.h"
 
 namespace cs::server {
 
@@ -295,12 +296,24 @@ void PracticeServer::start() {
     fsx::create_dirs_durable(s.opt.images_dir);
     remove_stale_temp_files(s.opt.images_dir);
     if (s.opt.db.has_parent_path()) fsx::create_dirs_durable(s.opt.db.parent_path());
+    // A practice file is read before the database is opened: a missing file creates no database.
+    std::string seed_text;
+    if (!s.opt.seed.empty() && s.opt.seed != "demo") {
+        const auto bytes = fsx::read_file(s.opt.seed, 256ull << 20);
+        seed_text.assign(bytes.begin(), bytes.end());
+    }
     s.db.open(s.opt.db);
     s.db.with([&](sql::Db& db) {
         create_schema(db);
-        if (s.opt.seed == "demo" && database_is_empty(db)) seed_demo(db, s.opt.pin_hash_iterations);
-        else if (!s.opt.seed.empty() && s.opt.seed != "demo")
-            throw Error("Unknown seed \"" + s.opt.seed + "\"; the only seed is \"demo\".");
+        // The demo goes into an empty database and is left alone in one that
+        // has it already (restarts); a file is refused by a non-empty one
+        // (docs/practice-seed.md).
+        if (s.opt.seed == "demo") {
+            if (database_is_empty(db))
+                seed_practice(db, demo_seed_json(), "the demo practice (server/seed/demo.json)", s.opt.pin_hash_iterations);
+        } else if (!s.opt.seed.empty()) {
+            seed_practice(db, seed_text, s.opt.seed, s.opt.pin_hash_iterations);
+        }
     });
 
     // cpp-httplib parses, routes and answers; the front (front.h) owns the

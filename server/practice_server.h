@@ -20,7 +20,7 @@ struct ServerOptions {
     std::filesystem::path images_dir;  // where image bytes live
     std::string host = "127.0.0.1";
     int port = 0;                      // 0: pick a free port
-    std::string seed;                  // "demo" loads the demo practice if the db is empty
+    std::string seed;                  // "demo": the demo practice if the db is empty; else a practice file (docs/practice-seed.md)
     std::optional<TlsFiles> tls;
     std::chrono::seconds token_ttl{12 * 3600};  // 0: tokens expire at once (tests)
     uint64_t max_image_bytes = 512ull << 20;

@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS charges (
 
 bool database_is_empty(sql::Db& db) {
     auto st = db.prepare(
-        "SELECT (SELECT count(*) FROM locations) + (SELECT count(*) FROM users) + (SELECT count(*) FROM patients)");
+        "SELECT (SELECT count(*) FROM locations) + (SELECT count(*) FROM providers) + (SELECT count(*) FROM users) + "
+        "(SELECT count(*) FROM procedure_types) + (SELECT count(*) FROM households) + (SELECT count(*) FROM patients)");
     st.step();
     return st.i64(0) == 0;
 }

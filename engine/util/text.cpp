@@ -66,7 +66,11 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
-std::string escape_invalid_utf8(std::string_view s) {
+namespace {
+// Valid sequences copied as they are; each byte that starts no valid sequence
+// handed to `bad` (one byte at a time: what follows may be valid again).
+template <typename F>
+std::string map_invalid_utf8(std::string_view s, F&& bad) {
     std::string out;
     const auto* p = reinterpret_cast<const uint8_t*>(s.data());
     size_t i = 0;
@@ -75,16 +79,27 @@ std::string escape_invalid_utf8(std::string_view s) {
         UChar32 c;
         U8_NEXT(p + i, at, len, c);
         if (c < 0) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(p[i]));
-            out += buf;
-            ++i;  // one byte at a time: what follows may be valid again
+            bad(out, p[i]);
+            ++i;
         } else {
             out.append(s.substr(i, static_cast<size_t>(at)));
             i += static_cast<size_t>(at);
         }
     }
     return out;
+}
+}  // namespace
+
+std::string escape_invalid_utf8(std::string_view s) {
+    return map_invalid_utf8(s, [](std::string& out, uint8_t byte) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(byte));
+        out += buf;
+    });
+}
+
+std::string replace_invalid_utf8(std::string_view s) {
+    return map_invalid_utf8(s, [](std::string& out, uint8_t) { out += kReplacementCharacter; });
 }
 
 size_t utf8_chars(std::string_view s) {

@@ -39,6 +39,10 @@ bool is_valid_utf8(std::string_view s);
 // For showing text that may not be UTF-8: valid sequences as they are, every
 // other byte as \xHH. Always valid UTF-8, so any JSON writer accepts it.
 std::string escape_invalid_utf8(std::string_view s);
+// The same with each such byte as U+FFFD, for a parser that takes only UTF-8
+// and a caller that reports where the damage is (docs/practice-seed.md).
+inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+std::string replace_invalid_utf8(std::string_view s);
 
 // A date of birth as entered offline may be empty or odd; this returns
 // "YYYY-MM-DD" only for a real calendar date, else nullopt.
