@@ -9,11 +9,12 @@ p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
 p.add_argument("--out", default=None, help="JSON results (default BUILD/bench-results.json)")
 p.add_argument("--repeats", type=int, default=3)
-p.add_argument("--only", default="thumbs,warm,upload,frames,store")
+p.add_argument("--only", default="thumbs,warm,upload,frames,store,import")
 p.add_argument("--upload-procedures", type=int, default=5)
 p.add_argument("--upload-images", type=int, default=4)
 p.add_argument("--upload-mb", type=int, default=26)  # 5 × 4 × 26 MB = 520 MB per side per round
 p.add_argument("--store-images", type=int, default=10000)
+p.add_argument("--import-patients", type=int, default=10000, help="rows of the CSV that --import-patients reads")
 p.add_argument("--warm-baseline", default=None,
                help="another bench_store binary (e.g. of an older commit) timed against ours, interleaved, on the same store")
 p.add_argument("--testdata", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "testdata", "dental"))
@@ -148,9 +149,13 @@ def upload():
 
 
 class PracticeServer:
-    """The demo practice server (users demo/1234) on a free loopback port, in a temporary folder."""
+    """The demo practice server (users demo/1234) on a free loopback port, in a temporary folder
+    (or in keep_dir, which is then left as it is: the seeded database stays)."""
+    def __init__(self, keep_dir=None):
+        self.keep_dir = keep_dir
+
     def __enter__(self):
-        self.dir = tempfile.mkdtemp(prefix="bench-server-", dir=CACHE)
+        self.dir = self.keep_dir or tempfile.mkdtemp(prefix="bench-server-", dir=CACHE)
         self.proc = subprocess.Popen([os.path.join(BIN, "practice-server"), "--db", os.path.join(self.dir, "practice.db"),
                                       "--images", os.path.join(self.dir, "images"), "--seed", "demo",
                                       "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -165,7 +170,8 @@ class PracticeServer:
     def __exit__(self, *_):
         self.proc.terminate()
         self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.keep_dir:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def frames():
@@ -219,6 +225,40 @@ def store():
     row("Capture rate (1 image 1500x1000 16-bit, durable)", spread(caps), "captures/s")
 
 
+def patients_csv(path, n):
+    """A CSV as an old system exports it (docs/practice-seed.md): BOM, CRLF, quoted fields, accents."""
+    first = ["José", "María", "Zoë", "Liam", "Thị Hương", "Anne-Marie", "Seán", "Mary \"Molly\""]
+    last = ["García", "O'Brien", "Nguyễn", "Smith, Jr", "Müller", "Dupont", "Kowalski", "Lee"]
+    def q(v):
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\r\n') else v
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        f.write("first_name,last_name,birth_date,household\r\n")
+        for i in range(n):
+            f.write(f"{q(first[i % 8])},{q(last[(i // 8) % 8])},{1940 + i % 80}-{1 + i % 12:02d}-{1 + i % 28:02d},"
+                    f"{'h-imp-%d' % (i // 3) if i % 2 else ''}\r\n")
+
+
+def patient_import():
+    server = os.path.join(BIN, "practice-server")
+    d = tempfile.mkdtemp(prefix="bench-import-", dir=CACHE)
+    csv = os.path.join(d, "patients.csv")
+    patients_csv(csv, a.import_patients)
+    walls, cpus = [], []
+    for i in range(max(3, a.repeats)):
+        db_dir = os.path.join(d, f"db{i}")
+        with PracticeServer(keep_dir=db_dir):  # a demo practice's database, then stopped
+            pass
+        walls.append(run([server, "--db", os.path.join(db_dir, "practice.db"), "--import-patients", csv])[0])
+        cpus.append(CPU[0])
+        log(f"import round {i + 1}: {walls[-1]:.2f} s")
+    shutil.rmtree(d, ignore_errors=True)
+    raw["import_patients"] = {"rows": a.import_patients, "wall_s": walls, "cpu_s": cpus}
+    w = spread(walls)
+    row(f"practice-server --import-patients, {a.import_patients} patients (CSV)", w, "s")
+    row("  patients/s", a.import_patients / w["median"], "patients/s")
+    row("  CPU time (user+sys), same runs", spread(cpus), "s")
+
+
 def cpu_pressure():
     """Share of time some task waited for a CPU (Linux PSI), the load other builds put on this run."""
     try:
@@ -229,7 +269,8 @@ def cpu_pressure():
 
 t_start = time.time()
 pressure_before = cpu_pressure()
-for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("frames", frames), ("store", store)):
+for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("frames", frames), ("store", store),
+                 ("import", patient_import)):
     section(name, fn)
 
 
