@@ -154,6 +154,13 @@ void text_seeds() {
     seed("text", "urls", "http://127.0.0.1:8080\nhttps://user@host/x?q#f\nftp://x");
 }
 
+void csv_seeds() {
+    seed("csv", "patients",
+         "\xEF\xBB\xBF" "first_name,last_name,birth_date,household\r\nJos\xC3\xA9,\"Garc\xC3\xAD" "a, Jr\",1990-02-11,h-6\r\n"
+         "\"Mary \"\"Molly\"\"\",Smith,1975-06-02,\r\n\"two\r\nlines\",x,,\n");
+    seed("csv", "broken", "a,b\n\"open,1\nno\"quote,2\n\"x\"y,3\n\r\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -169,5 +176,6 @@ int main(int argc, char** argv) {
     script_seeds();
     config_seeds();
     text_seeds();
+    csv_seeds();
     return 0;
 }
