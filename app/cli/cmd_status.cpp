@@ -42,7 +42,9 @@ nlohmann::json status_json(OfflineStore& store) {
                             {"birth_date", p.birth_date},
                             {"procedures", std::move(procedures)}});
     }
-    return {{"store", store.root().string()}, {"patients", std::move(patients)}};
+    return {{"store", store.root().string()},
+            {"patients", std::move(patients)},
+            {"quarantined_files", store.quarantined_files()}};
 }
 
 void print_status(OfflineStore& store) {
@@ -52,6 +54,9 @@ void print_status(OfflineStore& store) {
     std::cout << "Offline store: " << store.root().string() << "\n";
     std::cout << waiting.size() << " patient(s) with " << procedures << " procedure(s) and " << images
               << " image(s) waiting to sync.\n";
+    if (auto q = store.quarantined_files(); !q.empty())
+        std::cout << q.size() << " image file(s) that no procedure names are kept in " << store.quarantine_dir().string()
+                  << " (see `verify`).\n";
     for (const auto& p : store.patients()) {
         std::cout << "\n" << p.last_name << ", " << p.first_name << "  (born "
                   << (p.birth_date.empty() ? "not entered" : p.birth_date) << ")\n";

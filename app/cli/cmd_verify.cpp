@@ -1,5 +1,6 @@
 // chairsync-cli verify: every image row against its file and checksum.
-// Exit 1 with one line per problem.
+// Exit 1 with one line per problem (an image missing or altered); harmless
+// leftovers (temporary, unreferenced or quarantined files) are notes.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -14,6 +15,8 @@ CommandRun add_verify_command(CLI::App& app, const Globals& g) {
         auto store = open_store(g, false);
         auto report = store.verify();
         for (const auto& p : report.problems) std::cout << to_string(p.kind) << ": " << p.message << "\n";
+        // Leftovers put no image at risk: told, but the store is still intact.
+        for (const auto& p : report.leftovers) std::cout << "note: " << to_string(p.kind) << ": " << p.message << "\n";
         if (!report.orphans_checked)
             std::cout << "Offline imaging is open, so files of a capture under way were not counted as orphans.\n";
         if (!report.ok()) {

@@ -51,6 +51,9 @@ OfflineStore::OfflineStore(std::filesystem::path root, const std::function<void(
     : root_(std::move(root)), db_(prepare_root(root_)) {
     migrate_store(db_);
     if (on_open) on_open(*this);
+    // After on_open: the entry point's journal repair settles a move's files first
+    // (docs/offline-store.md, "Start-up check").
+    sweep_on_open();
 }
 
 void OfflineStore::hold_lock() {

@@ -50,7 +50,10 @@ struct CaptureRequest {
 
 // A problem found in the store, with a sentence for the person reading it.
 struct StoreProblem {
-    enum class Kind { missing_file, size_mismatch, checksum_mismatch, orphan_file, unreadable_file };
+    enum class Kind {
+        missing_file, size_mismatch, checksum_mismatch, unreadable_file,  // problems: an image is lost or altered
+        orphan_file, temp_file, quarantined_file,                         // leftovers: no image is at risk
+    };
     Kind kind;
     std::string file_name;   // relative to images/
     std::string image_uuid;  // empty for orphans
@@ -60,9 +63,11 @@ const char* to_string(StoreProblem::Kind k);
 
 struct StartupReport {
     int removed_temp_files = 0;
-    std::vector<std::string> removed_orphans;  // image files of captures killed before commit
-    std::vector<StoreProblem> missing;         // rows whose file is gone: reported, never deleted
-    bool clean() const { return removed_temp_files == 0 && removed_orphans.empty() && missing.empty(); }
+    // Image files no row names (a capture killed before its commit, or a
+    // database restored from an older backup), moved to quarantine/ under these names.
+    std::vector<std::string> quarantined;
+    std::vector<StoreProblem> missing;  // rows whose file is gone: reported, never deleted
+    bool clean() const { return removed_temp_files == 0 && quarantined.empty() && missing.empty(); }
 };
 
 struct VerifyReport {
@@ -71,7 +76,8 @@ struct VerifyReport {
     // writing files it has not committed yet, so unreferenced files were not
     // counted as orphans.
     bool orphans_checked = true;
-    std::vector<StoreProblem> problems;
+    std::vector<StoreProblem> problems;   // an image missing, altered or unreadable
+    std::vector<StoreProblem> leftovers;  // harmless: temporary, unreferenced or quarantined files
     bool ok() const { return problems.empty(); }
 };
 
@@ -85,6 +91,9 @@ public:
 
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path images_dir() const { return root_ / "images"; }
+    // Where image files that no row names are kept (never deleted).
+    std::filesystem::path quarantine_dir() const { return root_ / "quarantine"; }
+    std::vector<std::string> quarantined_files() const;  // names, sorted
     std::filesystem::path image_path(const ImageRecord& image) const { return images_dir() / image.file_name; }
     sql::Db& db() { return db_; }  // for later migrations and tests; prefer the calls below
 
@@ -123,13 +132,18 @@ public:
     std::string workstation_id();  // made once (a uuid) and kept
 
     // --- checks ---
-    // Run at start-up under the offline-mode lock: removes temporary files and
-    // unreferenced image files, reports rows whose file is missing.
+    // Run at start-up under the offline-mode lock: removes temporary files,
+    // moves image files no row names to quarantine/, reports rows whose file
+    // is missing. Opening the store does the same sweep when the lock is free.
     StartupReport startup_check();
     // Every image row against its file (exists, size, sha-256), and orphan files.
     VerifyReport verify();
 
 private:
+    void sweep_on_open();
+    void sweep_leftovers(StartupReport& report);
+    std::string quarantine(const std::filesystem::path& file);
+
     std::filesystem::path root_;
     sql::Db db_;
     std::optional<OfflineModeLock> lock_;

@@ -1,5 +1,12 @@
-// The store against its files: the start-up check (repairs what a killed
-// capture left) and verify (reports, changes nothing).
+// The store against its files: the sweep on open and the start-up check
+// (temporary files removed, files no row names moved to quarantine/, never
+// deleted) and verify (reports, changes nothing).
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <set>
 
 #include "engine/store/offline_store.h"
@@ -18,6 +25,8 @@ const char* to_string(StoreProblem::Kind k) {
         case StoreProblem::Kind::checksum_mismatch: return "checksum_mismatch";
         case StoreProblem::Kind::orphan_file: return "orphan_file";
         case StoreProblem::Kind::unreadable_file: return "unreadable_file";
+        case StoreProblem::Kind::temp_file: return "temp_file";
+        case StoreProblem::Kind::quarantined_file: return "quarantined_file";
     }
     return "unknown";
 }
@@ -36,9 +45,27 @@ std::vector<FileRow> all_image_rows(sql::Db& db) {
     return rows;
 }
 
-std::set<std::string> referenced_names(const std::vector<FileRow>& rows) {
+// Names in images/ that are not leftovers: every image row's file, and the
+// files a journalled move in flight owns (docs/sync-workflow.md, "Repair"):
+// a hide's originals until it deletes them, and the new files a Put Back or
+// attach named before copying, which its roll-back removes by uuid. Those are
+// the journal's to settle, never the sweep's.
+std::set<std::string> kept_names(sql::Db& db) {
     std::set<std::string> names;
-    for (const auto& r : rows) names.insert(r.file_name);
+    auto images = db.prepare("SELECT file_name FROM images");
+    while (images.step()) names.insert(images.text(0));
+    auto hides = db.prepare(
+        "SELECT i.store_file FROM recovery_images i JOIN moves m ON m.procedure_uuid = i.procedure_uuid "
+        "WHERE m.kind = 'hide'");
+    while (hides.step()) names.insert(hides.text(0));
+    auto restores = db.prepare("SELECT new_image_uuids FROM moves");
+    while (restores.step()) {
+        auto ids = nlohmann::json::parse(restores.text(0), nullptr, false);
+        if (!ids.is_array()) continue;
+        for (const auto& id : ids)
+            if (id.is_string())
+                for (const char* ext : {".png", ".jpg"}) names.insert(id.get<std::string>() + ext);
+    }
     return names;
 }
 
@@ -86,21 +113,14 @@ std::optional<StoreProblem> check_file(const fs::path& dir, const FileRow& r) {
 
 }  // namespace
 
-StartupReport OfflineStore::startup_check() {
-    // Only under the offline-mode lock: a capture running in another process
-    // has copied files whose rows are not committed yet; without the lock we
-    // would delete them as orphans and its commit would point at nothing.
-    std::optional<OfflineModeLock> own_lock;
-    if (!holds_lock()) own_lock = OfflineModeLock::acquire_or_throw(root_);
-
-    StartupReport report;
-    auto rows = all_image_rows(db_);
-    for (const auto& f : unreferenced_files(images_dir(), referenced_names(rows))) {
-        fsx::remove_durable(f);
-        if (fsx::is_temp_name(f))
+void OfflineStore::sweep_leftovers(StartupReport& report) {
+    for (const auto& f : unreferenced_files(images_dir(), kept_names(db_))) {
+        if (fsx::is_temp_name(f)) {  // half a copy: never an image anyone can use
+            fsx::remove_durable(f);
             ++report.removed_temp_files;
-        else
-            report.removed_orphans.push_back(f.filename().string());
+        } else {
+            report.quarantined.push_back(quarantine(f));
+        }
     }
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(root_, ec))  // temporaries of durable writes beside store.db
@@ -108,7 +128,56 @@ StartupReport OfflineStore::startup_check() {
             fsx::remove_durable(e.path());
             ++report.removed_temp_files;
         }
-    for (const auto& r : rows) {
+}
+
+// Image bytes are never deleted (docs/offline-store.md): a file no row names
+// may be a capture killed before its commit, or the newer images of a
+// database restored from an older backup. It goes aside, under its own name.
+std::string OfflineStore::quarantine(const fs::path& file) {
+    fsx::create_dirs_durable(quarantine_dir());
+    std::string name = file.filename().string();
+    for (int n = 1; fs::exists(quarantine_dir() / name); ++n) name = file.filename().string() + "." + std::to_string(n);
+    if (::rename(file.c_str(), (quarantine_dir() / name).c_str()) != 0)
+        throw_io_error("move aside", file.string(), errno);
+    fsx::fsync_dir(quarantine_dir());
+    fsx::fsync_dir(file.parent_path());
+    return name;
+}
+
+std::vector<std::string> OfflineStore::quarantined_files() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(quarantine_dir(), ec))
+        if (e.is_regular_file(ec)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void OfflineStore::sweep_on_open() {
+    StartupReport report;
+    try {
+        // Only when nobody holds the lock: a capture under way owns its files.
+        auto lock = OfflineModeLock::try_acquire(root_);
+        if (!lock) return;
+        sweep_leftovers(report);
+    } catch (const Error& e) {  // e.g. a read-only store: verify still reports what is left
+        spdlog::warn("offline store: leftovers not swept: {} ({})", e.what(), e.detail());
+    }
+    for (const auto& name : report.quarantined)
+        spdlog::warn("offline store: {} names no procedure; kept in {}", name, quarantine_dir().string());
+}
+
+StartupReport OfflineStore::startup_check() {
+    // Only under the offline-mode lock: a capture running in another process
+    // has copied files whose rows are not committed yet; without the lock we
+    // would take them for leftovers and its commit would point at nothing.
+    std::optional<OfflineModeLock> own_lock;
+    if (!holds_lock()) own_lock = OfflineModeLock::acquire_or_throw(root_);
+
+    StartupReport report;
+    sweep_leftovers(report);
+    std::error_code ec;
+    for (const auto& r : all_image_rows(db_)) {
         if (!fs::exists(images_dir() / r.file_name, ec)) report.missing.push_back(missing_problem(r));
     }
     return report;
@@ -116,7 +185,7 @@ StartupReport OfflineStore::startup_check() {
 
 VerifyReport OfflineStore::verify() {
     VerifyReport report;
-    // Files without rows are only orphans when no capture can be under way.
+    // Files without rows are only leftovers when no capture can be under way.
     std::optional<OfflineModeLock> own_lock;
     if (!holds_lock()) {
         own_lock = OfflineModeLock::try_acquire(root_);
@@ -128,12 +197,23 @@ VerifyReport OfflineStore::verify() {
         if (auto problem = check_file(images_dir(), r)) report.problems.push_back(*problem);
     }
     if (report.orphans_checked) {
-        for (const auto& f : unreferenced_files(images_dir(), referenced_names(rows))) {
+        for (const auto& f : unreferenced_files(images_dir(), kept_names(db_))) {
             std::string name = f.filename().string();
-            report.problems.push_back({StoreProblem::Kind::orphan_file, name, "",
-                                       "The file " + name + " in the offline store's images folder belongs to no procedure."});
+            if (fsx::is_temp_name(f))
+                report.leftovers.push_back({StoreProblem::Kind::temp_file, name, "",
+                                            "The temporary file " + name + " is left from an interrupted write; it "
+                                            "is removed the next time the store is opened."});
+            else
+                report.leftovers.push_back({StoreProblem::Kind::orphan_file, name, "",
+                                            "The file " + name + " in the images folder belongs to no procedure; "
+                                            "it is moved to quarantine/ the next time the store is opened."});
         }
     }
+    for (const auto& name : quarantined_files())
+        report.leftovers.push_back({StoreProblem::Kind::quarantined_file, name, "",
+                                    "The file " + name + " in quarantine/ belongs to no procedure (a capture that "
+                                    "was interrupted, or a database restored from an older backup). It was kept, "
+                                    "not deleted: your IT person can look at it."});
     return report;
 }
 

@@ -8,6 +8,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/store/offline_store.h"
 #include "tests/cli/cli_fixtures.h"
 #include "tests/store/store_fixtures.h"
@@ -19,10 +21,11 @@ TEST_CASE("cli: capture killed at any step leaves the procedure whole or absent,
     struct Point {
         const char* name;
         bool committed;
+        size_t set_aside;  // whole image files left without a row: moved to quarantine/, never deleted
     };
-    const Point points[] = {{"fsx:before-rename", false},   {"fsx:after-rename", false},
-                            {"capture:after-copy", false},  {"capture:before-commit", false},
-                            {"capture:after-commit", true}};
+    const Point points[] = {{"fsx:before-rename", false, 0},  {"fsx:after-rename", false, 1},
+                            {"capture:after-copy", false, 1}, {"capture:before-commit", false, 3},
+                            {"capture:after-commit", true, 0}};
     for (const auto& point : points) {
         DYNAMIC_SECTION(point.name) {
             test::TempDir dir;
@@ -36,6 +39,17 @@ TEST_CASE("cli: capture killed at any step leaves the procedure whole or absent,
             auto killed = test::cli(test::capture_args(store, "Bo", "Lee", "1990-01-01", files),
                                     {std::string("CHAIRSYNC_CRASH_AT=") + point.name});
             REQUIRE(killed.signal == SIGKILL);
+            // Before any sync: verify opens the store, which sweeps the leftovers; nothing is lost or altered.
+            auto verified = test::cli({"--store", store, "verify"});
+            INFO(verified.out);
+            CHECK(verified.exit_code == 0);
+            // status counts what was set aside, so nobody has to look in the folder to know.
+            auto status = test::cli({"--store", store, "status", "--json"});
+            REQUIRE(status.exit_code == 0);
+            CHECK(nlohmann::json::parse(status.out)["quarantined_files"].size() == point.set_aside);
+            if (point.set_aside > 0)
+                CHECK_THAT(test::cli({"--store", store, "status"}).out,
+                           Catch::Contains(std::to_string(point.set_aside) + " image file(s) that no procedure names"));
 
             OfflineStore s(store);
             s.hold_lock();  // what ChairSync does before its start-up check

@@ -108,6 +108,7 @@ TEST_CASE("demo store: verify is clean and every image decodes with real content
     OfflineStore store(built.info.store);
     const auto report = store.verify();
     CHECK(report.ok());
+    CHECK(report.leftovers.empty());
     CHECK(report.images_checked == built.info.images);
     CHECK(store.startup_check().clean());
 

@@ -140,6 +140,8 @@ TEST_CASE("a hide killed at any step: one place at once, repaired by every entry
             CHECK(w.server->total_charges() == 0);
             CHECK(restarted.verify().ok());
             CHECK(test::files_in(restarted.images_dir()).empty());
+            // The originals were the journal's to delete, never the sweep's to set aside.
+            CHECK(restarted.quarantined_files().empty());
         }
     }
 }
@@ -200,6 +202,7 @@ TEST_CASE("a Put Back or attach killed at any step: one place at once, repaired 
                 check_one_place(restarted, w, images);
                 CHECK(restarted.verify().ok());
                 CHECK(test::files_in(restarted.images_dir()).size() == images.size());
+                CHECK(restarted.quarantined_files().empty());  // the copies a roll-back owns stay its own
             }
         }
     }
