@@ -1,5 +1,5 @@
-// chairsync: the touchscreen kiosk. Everything lives in app/kiosk/.
-#include "app/kiosk/app.h"
+// chairsync: the touchscreen kiosk. Everything lives in app/kiosk/ (docs/architecture.md).
+#include "app/kiosk/shell/app.h"
 #include "engine/util/core_dumps.h"
 
 int main(int argc, char** argv) {

@@ -198,7 +198,7 @@ def frames():
         log(f"frames round {i + 1}: {res[-1]['frames']} frames, p50 {res[-1]['p50_ms']:.2f} ms, "
             f"p99 {res[-1]['p99_ms']:.2f} ms")
     raw["frames"] = res
-    # Percentiles as the kiosk computed them (nearest rank, app/kiosk/frame_bench.cpp).
+    # Percentiles as the kiosk computed them (nearest rank, app/kiosk/automation/frame_bench.cpp).
     row(f"Frame build p50 (CPU, {a.store_images} images, scrolling, {res[0]['frames']} frames)", spread([r["p50_ms"] for r in res]), "ms")
     p99 = spread([r["p99_ms"] for r in res])
     row("Frame build p99 (CPU, scrolling)", p99, "ms", 4, "target", p99["median"] / 4, "< 4 ms")

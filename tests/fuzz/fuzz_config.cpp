@@ -1,4 +1,4 @@
-// The kiosk's settings: config.json (app/kiosk/config.h) and the command
+// The kiosk's settings: config.json (app/kiosk/shell/config.h) and the command
 // line on top of it. The input is the file, then a NUL, then one argument a
 // line. A damaged file or bad flags give a cs::Error or an exit code, never
 // a crash or another exception.
@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/kiosk/config.h"
+#include "app/kiosk/shell/config.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace cs;

@@ -1,7 +1,7 @@
-// The kiosk's --script language (app/kiosk/script.h): any text is either
+// The kiosk's --script language (app/kiosk/automation/script.h): any text is either
 // steps or a cs::Error naming the line; steps then run for a few dozen
 // frames against a pretend screen without crashing or hanging.
-#include "app/kiosk/script.h"
+#include "app/kiosk/automation/script.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace cs;

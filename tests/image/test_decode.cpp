@@ -8,7 +8,7 @@
 #include "engine/image/encode.h"
 #include "engine/image/png_stream.h"
 #include "engine/image/resample.h"
-#include "app/kiosk/frame_bench.h"
+#include "app/kiosk/automation/frame_bench.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "tests/support/image_test_helpers.h"

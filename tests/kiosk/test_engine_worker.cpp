@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "app/kiosk/engine_worker.h"
+#include "app/kiosk/worker/engine_worker.h"
 #include "engine/demo/synthetic_images.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/fsutil.h"

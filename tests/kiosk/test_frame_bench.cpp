@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/kiosk/config.h"
-#include "app/kiosk/frame_bench.h"
+#include "app/kiosk/shell/config.h"
+#include "app/kiosk/automation/frame_bench.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "engine/util/sha256.h"

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "app/kiosk/script.h"
+#include "app/kiosk/automation/script.h"
 #include "engine/util/error.h"
 
 using namespace cs;

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <thread>
 
-#include "app/kiosk/config.h"
-#include "app/kiosk/main_thread_queue.h"
-#include "app/kiosk/screenshot.h"
-#include "app/kiosk/texture_lru.h"
+#include "app/kiosk/shell/config.h"
+#include "app/kiosk/shell/main_thread_queue.h"
+#include "app/kiosk/automation/screenshot.h"
+#include "app/kiosk/shell/texture_lru.h"
 #include "engine/util/error.h"
 #include "tests/support/test_support.h"
 

@@ -1,8 +1,8 @@
 // The kiosk's inactivity sign-out and which screen the workflow's state shows.
 #include <catch2/catch.hpp>
 
-#include "app/kiosk/inactivity.h"
-#include "app/kiosk/wizard.h"
+#include "app/kiosk/shell/inactivity.h"
+#include "app/kiosk/screens/wizard.h"
 
 using namespace cs;
 using namespace cs::kiosk;

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <mutex>
 
-#include "app/kiosk/demo_workspace.h"
-#include "app/kiosk/engine_worker.h"
-#include "app/kiosk/sync_engine.h"
+#include "app/kiosk/worker/demo_workspace.h"
+#include "app/kiosk/worker/engine_worker.h"
+#include "app/kiosk/worker/sync_engine.h"
 #include "engine/store/offline_lock.h"
 #include "engine/store/offline_store.h"
 #include "server/practice_server.h"

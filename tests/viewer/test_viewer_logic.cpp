@@ -8,8 +8,8 @@
 #include <mutex>
 #include <set>
 
-#include "app/kiosk/preview_model.h"
-#include "app/kiosk/viewer_render.h"
+#include "app/kiosk/worker/preview_model.h"
+#include "app/kiosk/worker/viewer_render.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "engine/image/encode.h"

@@ -7,7 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "app/kiosk/engine_worker.h"
+#include "app/kiosk/worker/engine_worker.h"
 #include "engine/demo/synthetic_images.h"
 #include "engine/util/fsutil.h"
 #include "tests/kiosk/worker_fixture.h"

@@ -11,8 +11,8 @@
 #include <functional>
 #include <set>
 
-#include "app/kiosk/chrome.h"
-#include "app/kiosk/screen.h"
+#include "app/kiosk/screens/chrome.h"
+#include "app/kiosk/screens/screen.h"
 #include "tests/widgets/harness.h"
 #include "widgets/registry.h"
 

@@ -1,0 +1,144 @@
+#include "app/kiosk/shell/config.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/util/error.h"
+
+namespace cs::kiosk {
+
+namespace {
+
+fs::path xdg_dir(const char* var, const char* home_fallback) {
+    if (const char* v = std::getenv(var); v && *v) return fs::path(v) / "chairsync";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / home_fallback / "chairsync";
+    return fs::temp_directory_path() / "chairsync";
+}
+
+template <typename T>
+void take(const nlohmann::json& j, const char* key, T& out, const fs::path& file) {
+    if (!j.contains(key) || j[key].is_null()) return;
+    try {
+        out = j[key].get<T>();
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("The setting \"" + std::string(key) + "\" in " + file.string() +
+                        " has the wrong kind of value. Correct it, then start ChairSync again.",
+                    e.what());
+    }
+}
+
+}  // namespace
+
+fs::path default_config_path() { return xdg_dir("XDG_CONFIG_HOME", ".config") / "config.json"; }
+fs::path default_data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
+
+void load_config_file(const fs::path& file, Config& cfg) {
+    std::ifstream in(file);
+    if (!in) return;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(ss.str());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("The settings file " + file.string() +
+                        " is damaged. Correct it or remove it, then start ChairSync again.",
+                    e.what());
+    }
+    if (!j.is_object())
+        throw Error("The settings file " + file.string() + " must hold one JSON object.", "not an object");
+    std::string store = cfg.store.string(), recovery = cfg.recovery.string();
+    take(j, "server", cfg.server, file);
+    take(j, "location", cfg.location, file);
+    take(j, "store", store, file);
+    take(j, "recovery", recovery, file);
+    take(j, "workstation", cfg.workstation, file);
+    take(j, "proceed_command", cfg.proceed_command, file);
+    take(j, "signout_minutes", cfg.signout_minutes, file);
+    take(j, "fullscreen", cfg.fullscreen, file);
+    take(j, "scale", cfg.scale, file);
+    cfg.store = store;
+    cfg.recovery = recovery;
+    cfg.config_file = file;
+}
+
+std::optional<std::pair<int, int>> parse_size(const std::string& s) {
+    auto x = s.find('x');
+    if (x == std::string::npos || x == 0 || x + 1 >= s.size()) return std::nullopt;
+    auto number = [](std::string_view v) -> std::optional<int> {
+        if (v.empty() || v.size() > 5) return std::nullopt;
+        int n = 0;
+        for (char c : v) {
+            if (c < '0' || c > '9') return std::nullopt;
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    };
+    auto w = number(std::string_view(s).substr(0, x)), h = number(std::string_view(s).substr(x + 1));
+    if (!w || !h || *w < 320 || *h < 240) return std::nullopt;
+    return std::pair{*w, *h};
+}
+
+ParseResult parse_command_line(int argc, const char* const* argv) {
+    ParseResult r;
+    Config& cfg = r.config;
+
+    // The file comes first so that flags override it; find --config by hand.
+    fs::path file = default_config_path();
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string_view(argv[i]) == "--config") file = argv[i + 1];
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]).starts_with("--config=")) file = std::string(argv[i]).substr(9);
+    load_config_file(file, cfg);
+
+    CLI::App app{"ChairSync: bring X-rays taken offline into the practice's online system."};
+    std::string config_flag, store = cfg.store.string(), recovery = cfg.recovery.string();
+    std::string screenshot, script, bench_frames, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
+    app.add_option("--config", config_flag, "Settings file (default " + default_config_path().string() + ")");
+    app.add_option("--server", cfg.server, "Practice server address, e.g. https://practice.example:8443");
+    app.add_option("--location", cfg.location, "Location id of this computer, e.g. loc-1");
+    app.add_option("--store", store, "Offline store folder");
+    app.add_option("--recovery", recovery, "Recovery folder for hidden procedures");
+    app.add_option("--workstation", cfg.workstation, "Name of this workstation, e.g. OP-1");
+    app.add_option("--proceed-command", cfg.proceed_command, "Command run by Finish & Proceed");
+    app.add_option("--patient", cfg.patient, "Gate mode: the online patient id the user came from");
+    app.add_option("--signout-minutes", cfg.signout_minutes, "Sign out after this many minutes without a touch (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("--fullscreen", cfg.fullscreen, "Cover the whole monitor");
+    app.add_option("--scale", cfg.scale, "Extra size factor on top of the monitor's scale")->check(CLI::Range(0.5, 4.0));
+    app.add_flag("--demo", cfg.demo, "Open on a demo workspace with an embedded practice server");
+    app.add_option("--demo-server-delay", cfg.demo_server_delay,
+                   "With --demo: the embedded server answers every request this many seconds late (a slow network)")
+        ->check(CLI::Range(0.0, 30.0));
+    app.add_option("--screenshot", screenshot, "Render, save a PNG to this file, and exit");
+    app.add_option("--script", script, "Run an automation script against the window, then exit");
+    app.add_option("--size", size, "Window size WIDTHxHEIGHT");
+    app.add_option("--bench-frames", bench_frames,
+                   "Measure each frame's CPU time from the first drag on; write JSON here at exit");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        r.exit_code = app.exit(e);
+        return r;
+    }
+    auto wh = parse_size(size);
+    if (!wh) {
+        std::cerr << "--size must look like 1280x800 (at least 320x240), not \"" << size << "\"\n";
+        r.exit_code = 2;
+        return r;
+    }
+    cfg.width = wh->first;
+    cfg.height = wh->second;
+    cfg.store = store;
+    cfg.recovery = recovery;
+    cfg.screenshot = screenshot;
+    cfg.script = script;
+    cfg.bench_frames = bench_frames;
+    return r;
+}
+
+}  // namespace cs::kiosk

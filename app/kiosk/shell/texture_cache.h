@@ -1,0 +1,77 @@
+#pragma once
+// Thumbnails as GL textures, on the main thread only: a miss asks (once) for
+// the pixels, which come back from a worker through deliver(); at most a few
+// uploads happen per frame; an LRU with a memory budget (TextureLru) decides
+// what to free, and frees it here, on the main thread.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "app/kiosk/shell/texture_lru.h"
+#include "engine/image/image.h"
+
+namespace cs::kiosk {
+
+struct GlTexture {
+    unsigned id = 0;
+    int width = 0, height = 0;
+};
+
+// RGBA8 pixels -> a new GL texture (linear filtering, clamped). Main thread.
+GlTexture upload_texture(const Rgba8Image& px);
+void delete_texture(GlTexture& t);
+
+class TextureCache {
+public:
+    TextureCache(uint64_t budget_bytes, int uploads_per_frame);
+    ~TextureCache();  // frees every texture: call with the GL context current
+    TextureCache(const TextureCache&) = delete;
+    TextureCache& operator=(const TextureCache&) = delete;
+
+    void begin_frame() { lru_.begin_frame(); }
+
+    // The texture for key, or nullptr. On a miss that was not asked for yet
+    // (and did not fail, see failed()), calls ask() once, e.g. to send
+    // cmd::LoadThumbnail; the answer comes back through deliver().
+    template <typename Ask>
+    const GlTexture* get(const std::string& key, Ask&& ask) {
+        if (lru_.touch(key)) return &textures_.at(key);
+        if (!failures_.count(key) && requested_.insert(key).second) ask();
+        return nullptr;
+    }
+
+    // The pixels for key arrived (main thread, usually via MainThreadQueue).
+    void deliver(const std::string& key, Rgba8Image px);
+    // The pixels for key cannot be made (e.g. a corrupt file); not asked again.
+    void deliver_failure(const std::string& key, std::string message);
+    // The message for a key that failed, or nullptr.
+    const std::string* failed(const std::string& key) const;
+    // Frees key's texture now and forgets its failure (e.g. a viewer picture
+    // replaced by a re-render at new levels); a later get() asks again.
+    void forget(const std::string& key);
+
+    // Uploads up to uploads_per_frame waiting pixel buffers; returns how many.
+    int upload_pending();
+
+    // Nothing asked for and not yet arrived, nothing waiting to upload.
+    bool idle() const { return requested_.empty() && pending_.empty(); }
+    const TextureLru& lru() const { return lru_; }
+
+private:
+    struct Pending {
+        std::string key;
+        Rgba8Image px;
+    };
+    TextureLru lru_;
+    int uploads_per_frame_;
+    std::unordered_map<std::string, GlTexture> textures_;
+    std::unordered_set<std::string> requested_;  // asked, not yet delivered
+    std::deque<Pending> pending_;                // delivered, not yet uploaded
+    std::unordered_map<std::string, std::string> failures_;
+};
+
+}  // namespace cs::kiosk

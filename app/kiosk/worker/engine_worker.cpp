@@ -1,0 +1,184 @@
+#include "app/kiosk/worker/engine_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <tuple>
+
+#include "app/kiosk/worker/sync_engine.h"
+#include "app/kiosk/worker/thumbnails.h"
+#include "engine/store/offline_store.h"
+#include "engine/sync/sync_pipeline.h"
+#include "engine/util/error.h"
+
+namespace cs::kiosk {
+
+const char* to_string(ServerStatus s) {
+    switch (s) {
+    case ServerStatus::not_configured: return "not configured";
+    case ServerStatus::checking: return "checking";
+    case ServerStatus::online: return "online";
+    case ServerStatus::offline: return "offline";
+    }
+    return "?";
+}
+
+EngineWorker::EngineWorker(EngineOptions options, Wake wake, ThumbnailDone thumbnail_done)
+    : opt_(std::move(options)),
+      wake_(std::move(wake)),
+      thumbnail_done_(std::move(thumbnail_done)),
+      snap_(std::make_shared<Snapshot>()) {
+    thread_ = std::jthread([this](std::stop_token st) { run(st); });
+}
+
+EngineWorker::~EngineWorker() {
+    thread_.request_stop();
+    queue_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void EngineWorker::send(Command command) {
+    {
+        std::lock_guard lock(queue_mu_);
+        queue_.push_back(std::move(command));
+    }
+    queue_cv_.notify_one();
+}
+
+std::shared_ptr<const Snapshot> EngineWorker::snapshot() const {
+    std::lock_guard lock(snap_mu_);
+    return snap_;
+}
+
+namespace {
+// The workflow's place, as route() reads it to pick the screen.
+auto place_of(const Snapshot& s) {
+    return std::tuple(s.signed_in, s.lock_refused, s.in_session, s.should_prompt, s.session.step);
+}
+}  // namespace
+
+void EngineWorker::publish(const std::function<void(Snapshot&)>& change) {
+    std::shared_ptr<const Snapshot> before = snapshot();
+    auto next = std::make_shared<Snapshot>(*before);
+    change(*next);
+    ++next->version;
+    if (place_of(*next) != place_of(*before)) ++next->visit;
+    {
+        std::lock_guard lock(snap_mu_);
+        snap_ = std::move(next);
+    }
+    if (wake_) wake_();
+}
+
+void EngineWorker::open_store() {
+    store_ = std::make_unique<OfflineStore>(opt_.store);
+    // The kiosk's start repairs the move journal before anything is listed
+    // (docs/sync-workflow.md, "Repair"); with offline imaging open, later.
+    if (auto report = repair_on_open(*store_, opt_.recovery); report && !report->clean())
+        spdlog::info("repaired {} hide(s) and {} restore(s) left half-done",
+                     report->hides_rolled_back + report->hides_completed,
+                     report->restores_rolled_back + report->restores_completed);
+    std::string workstation = opt_.workstation.empty() ? store_->workstation_id() : opt_.workstation;
+    std::filesystem::path cache = opt_.thumbnail_cache.empty() ? opt_.store / "thumbnails" : opt_.thumbnail_cache;
+    ThumbnailPool::Make make = opt_.make_thumbnail ? opt_.make_thumbnail : thumbnail_maker(cache);
+    thumbnails_ = std::make_unique<ThumbnailPool>(opt_.thumbnail_threads, std::move(make), thumbnail_done_);
+    publish([&](Snapshot& s) {
+        s.store_dir = opt_.store.string();
+        s.workstation = workstation;
+        s.server_url = opt_.server_url;
+        s.server = opt_.server_url.empty() ? ServerStatus::not_configured : ServerStatus::checking;
+    });
+}
+
+void EngineWorker::run(std::stop_token st) {
+    try {
+        if (opt_.prepare) {
+            publish([](Snapshot& s) { s.busy = "Preparing the demo practice…"; });
+            prepared_ = opt_.prepare(opt_);
+            publish([](Snapshot& s) { s.busy.clear(); });
+        }
+        if (opt_.store.empty()) {  // not configured: nothing to read (the first-run screen shows)
+            publish([](Snapshot& s) { s.store_loaded = true; });
+        } else {
+            open_store();
+            start_sync_engine();  // known users first: Sign-in shows once store_loaded is set
+            handle(cmd::Refresh{});
+            sync_->start();       // then the network: health check, the demo's sign-in
+        }
+    } catch (const Error& e) {
+        spdlog::error("engine start: {} ({})", e.what(), e.detail());
+        publish([&](Snapshot& s) {
+            s.store_loaded = true;
+            s.busy.clear();
+            s.error = e.what();
+        });
+    }
+
+    for (;;) {
+        Command c;
+        {
+            std::unique_lock lock(queue_mu_);
+            if (!queue_cv_.wait(lock, st, [&] { return !queue_.empty(); })) break;
+            c = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        try {
+            std::visit([&](const auto& command) { handle(command); }, c);
+        } catch (const Error& e) {
+            spdlog::error("engine: {} ({})", e.what(), e.detail());
+            publish([&](Snapshot& s) { s.error = e.what(); });
+        }
+    }
+    // Pool first (its threads may still call back), then the store, on this thread.
+    thumbnails_.reset();
+    viewer_.reset();
+    sync_.reset();  // before the store it uses
+    store_.reset();
+    prepared_.reset();
+}
+
+void EngineWorker::handle(const cmd::Refresh&) {
+    if (!store_) return;
+    auto patients = store_->patients_with_pending();
+    publish([&](Snapshot& s) {
+        s.patients = std::move(patients);
+        s.store_loaded = true;
+        s.error.clear();
+    });
+}
+
+void EngineWorker::start_sync_engine() {
+    SyncEngineOptions o{opt_.server_url, opt_.location,        opt_.workstation, opt_.recovery,
+                        opt_.proceed_command, opt_.patient, opt_.auto_user,   opt_.auto_pin};
+    sync_ = std::make_unique<SyncEngine>(*store_, std::move(o), [this](const auto& change) { publish(change); });
+    sync_->publish_known_users();
+}
+
+void EngineWorker::handle(const cmd::SyncCommand& c) {
+    if (!sync_) throw Error("The offline store is not open.", "sync command before the store opened");
+    sync_->handle(c);
+    if (std::holds_alternative<cmd::Finish>(c) || std::holds_alternative<cmd::SyncAnother>(c) ||
+        std::holds_alternative<cmd::RemindLater>(c) || std::holds_alternative<cmd::SignIn>(c)) {
+        if (snapshot()->error.empty()) handle(cmd::Refresh{});  // Home's counts (Refresh clears the error)
+    }  // Home's counts
+}
+
+void EngineWorker::handle(const cmd::ForScreen& c) {
+    // Tapped on a screen the workflow has left (a double tap, or a second tap
+    // while the engine was still busy with the first): it was meant for that
+    // screen, so it is dropped, not applied to the one showing now.
+    if (c.visit != snapshot()->visit) {
+        spdlog::info("a tap meant for an earlier screen was ignored");
+        return;
+    }
+    handle(c.command);
+}
+
+void EngineWorker::handle(const cmd::LoadThumbnail& c) {
+    if (!store_ || !thumbnails_) {
+        thumbnail_done_(c.image.uuid, {}, "The offline store is not open.");
+        return;
+    }
+    thumbnails_->request(c.file.empty() ? store_->image_path(c.image) : c.file, c.image);
+}
+
+}  // namespace cs::kiosk

@@ -1,0 +1,251 @@
+#include "app/kiosk/worker/sync_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "engine/api/api_error.h"
+#include "engine/api/practice_client.h"
+#include "engine/store/offline_lock.h"
+#include "engine/store/offline_store.h"
+#include "engine/sync/audit_log.h"
+#include "engine/sync/sync_session.h"
+#include "engine/util/error.h"
+
+namespace cs::kiosk {
+
+namespace {
+
+constexpr const char* kSettingKnownUsers = "kiosk_known_users";  // comma-separated, latest first
+constexpr size_t kMaxKnownUsers = 6;
+constexpr auto kProgressEvery = std::chrono::milliseconds(100);  // at most this often while bytes go out
+
+std::vector<std::string> split_users(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string u;
+    while (std::getline(in, u, ','))
+        if (!u.empty()) out.push_back(u);
+    return out;
+}
+
+bool is_unreachable(const api::ApiError& e) {
+    return e.kind() == api::ApiErrorKind::network || e.kind() == api::ApiErrorKind::timeout ||
+           e.kind() == api::ApiErrorKind::tls;
+}
+
+}  // namespace
+
+SyncEngine::SyncEngine(OfflineStore& store, SyncEngineOptions opt, Publish publish)
+    : store_(store), opt_(std::move(opt)), publish_(std::move(publish)) {
+    if (opt_.location.empty()) opt_.location = store_.setting(kSettingLocationId).value_or("");
+    if (opt_.workstation.empty()) opt_.workstation = store_.workstation_id();
+    audit_ = std::make_unique<AuditLog>(store_.db(), opt_.workstation);
+    if (!opt_.server_url.empty()) {
+        api::ClientConfig cfg;
+        cfg.base_url = opt_.server_url;
+        cfg.location_id = opt_.location;
+        cfg.workstation = opt_.workstation;
+        client_ = std::make_unique<api::PracticeClient>(cfg);
+    }
+}
+
+SyncEngine::~SyncEngine() {
+    session_.reset();  // releases the lock while the store is still open
+    if (client_ && client_->signed_in()) {
+        try {
+            client_->sign_out();
+        } catch (const Error& e) {
+            spdlog::warn("sign-out at exit: {}", e.detail());
+        }
+    }
+}
+
+void SyncEngine::publish_known_users() {
+    auto users = split_users(store_.setting(kSettingKnownUsers).value_or(""));
+    publish_([&](Snapshot& s) { s.known_users = users; });
+}
+
+void SyncEngine::start() {
+    run(cmd::CheckServer{});
+    if (!opt_.auto_user.empty()) handle(cmd::SignIn{opt_.auto_user, opt_.auto_pin});
+}
+
+void SyncEngine::handle(const cmd::SyncCommand& c) {
+    try {
+        std::visit([&](const auto& command) { run(command); }, c);
+    } catch (const api::ApiError& e) {
+        spdlog::error("sync: {} ({})", e.what(), e.detail());
+        bool down = is_unreachable(e);
+        publish_view([&](Snapshot& s) {
+            s.error = e.what();
+            if (down) s.server = ServerStatus::offline;
+        });
+    } catch (const Error& e) {
+        spdlog::error("sync: {} ({})", e.what(), e.detail());
+        bool refused = std::string(e.what()) == kOfflineModeOpenMessage;
+        publish_view([&](Snapshot& s) {
+            s.error = e.what();
+            if (refused) s.lock_refused = true;
+        });
+    }
+}
+
+SyncSession& SyncEngine::session() {
+    if (!signed_in_ || !session_) throw Error("Sign in first.", "sync command without a signed-in user");
+    return *session_;
+}
+
+void SyncEngine::new_session() {
+    session_.reset();
+    SessionConfig cfg;
+    cfg.location_id = opt_.location;
+    cfg.started_for_patient_id = opt_.patient;
+    cfg.acquisition_command = opt_.proceed_command;
+    cfg.recovery_dir = opt_.recovery_dir;
+    session_ = std::make_unique<SyncSession>(store_, *client_, *audit_, cfg);
+    session_->set_progress_callback([this](const std::string&, uint64_t done, uint64_t total) {
+        if (progress_due(done, total)) publish_view();
+    });
+}
+
+bool SyncEngine::progress_due(uint64_t done, uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (done < total && now - last_progress_ < kProgressEvery) return false;
+    last_progress_ = now;
+    return true;
+}
+
+void SyncEngine::publish_view(const std::function<void(Snapshot&)>& change) {
+    SessionView v = session_ ? session_->view() : SessionView{};
+    publish_([&](Snapshot& s) {
+        s.session = v;
+        if (change) change(s);
+    });
+}
+
+void SyncEngine::remember_user(const std::string& user) {
+    auto users = split_users(store_.setting(kSettingKnownUsers).value_or(""));
+    users.erase(std::remove(users.begin(), users.end(), user), users.end());
+    users.insert(users.begin(), user);
+    if (users.size() > kMaxKnownUsers) users.resize(kMaxKnownUsers);
+    std::string joined;
+    for (const auto& u : users) joined += (joined.empty() ? "" : ",") + u;
+    store_.set_setting(kSettingKnownUsers, joined);
+    publish_([&](Snapshot& s) { s.known_users = users; });
+}
+
+void SyncEngine::run(const cmd::SignIn& c) {
+    if (!client_)
+        throw Error("No practice server is set up on this computer. Ask your administrator to set its address.",
+                    "sign-in without a server URL");
+    if (c.user.empty() || c.pin.empty()) throw Error("Enter your user name and PIN, then tap Sign In.");
+    api::Session who = sign_in_audited(*client_, *audit_, c.user, c.pin);
+    audit_->set_user(c.user);
+    signed_in_ = true;
+    new_session();
+    bool prompt = session_->should_prompt();
+    remember_user(c.user);
+    publish_view([&](Snapshot& s) {
+        s.signed_in = true;
+        s.user_name = who.user_name.empty() ? c.user : who.user_name;
+        s.should_prompt = prompt;
+        s.in_session = false;
+        s.lock_refused = false;
+        s.server = ServerStatus::online;
+        s.error.clear();
+    });
+}
+
+void SyncEngine::run(const cmd::SignOut&) {
+    session_.reset();  // releases the lock; nothing of the patient stays in the snapshot
+    signed_in_ = false;
+    if (client_ && client_->signed_in()) client_->sign_out();
+    audit_->set_user({});
+    publish_view([](Snapshot& s) {
+        s.signed_in = false;
+        s.user_name.clear();
+        s.should_prompt = s.in_session = s.lock_refused = false;
+        s.attach = AttachView{};
+        s.error.clear();
+    });
+}
+
+void SyncEngine::run(const cmd::CheckServer&) {
+    if (!client_) return;
+    publish_([](Snapshot& s) { s.server = ServerStatus::checking; });
+    ServerStatus st = ServerStatus::offline;
+    try {
+        client_->health();
+        st = ServerStatus::online;
+    } catch (const Error& e) {
+        spdlog::warn("server health: {}", e.detail());
+    }
+    publish_([&](Snapshot& s) { s.server = st; });
+}
+
+void SyncEngine::run(const cmd::StartSync&) {
+    session().begin();
+    publish_view([](Snapshot& s) {
+        s.in_session = true;
+        s.should_prompt = s.lock_refused = false;
+        s.error.clear();
+    });
+}
+
+void SyncEngine::run(const cmd::RemindLater&) {
+    session().remind_me_later();
+    new_session();  // the next Synchronize Procedures starts afresh
+    publish_view([](Snapshot& s) {
+        s.in_session = s.should_prompt = s.lock_refused = false;
+        s.error.clear();
+    });
+}
+
+// The wizard's steps: call, then show the new view (errors cleared on success).
+#define CS_SESSION_STEP(Cmd, call)                          \
+    void SyncEngine::run(const cmd::Cmd& c) {               \
+        (void)c;                                            \
+        session().call;                                     \
+        publish_view([](Snapshot& s) { s.error.clear(); }); \
+    }
+CS_SESSION_STEP(SelectPatient, select_patient(c.offline_patient_id))
+CS_SESSION_STEP(EditMatch, edit_match())
+CS_SESSION_STEP(Search, search(c.query))
+CS_SESSION_STEP(ChoosePatient, choose_patient(c.online_patient_id))
+CS_SESSION_STEP(AcceptMatch, accept_match())
+CS_SESSION_STEP(SelectProcedure, select_procedure(c.uuid))
+CS_SESSION_STEP(SetApplyCharges, set_apply_charges(c.uuid, c.on))
+CS_SESSION_STEP(SetBillInsurance, set_bill_insurance(c.uuid, c.on))
+CS_SESSION_STEP(SetProvider, set_provider(c.uuid, c.provider_id))
+CS_SESSION_STEP(ApplyToAll, apply_selected_to_all())
+CS_SESSION_STEP(Back, back())
+CS_SESSION_STEP(SyncAgain, sync_again(c.uuid))
+CS_SESSION_STEP(Hide, hide(c.uuid))
+CS_SESSION_STEP(SyncAnother, sync_another_patient())
+#undef CS_SESSION_STEP
+
+void SyncEngine::run(const cmd::StartSyncRun&) {
+    publish_view([](Snapshot& s) { s.error.clear(); });
+    session().start_sync();  // progress publishes as it goes
+    publish_view();
+}
+
+void SyncEngine::run(const cmd::Finish&) {
+    session().finish_and_proceed(false);
+    new_session();
+    publish_view([](Snapshot& s) {
+        s.in_session = s.should_prompt = false;
+        s.error.clear();
+    });
+}
+
+void SyncEngine::run(const cmd::DismissError&) {
+    publish_([](Snapshot& s) {
+        s.error.clear();
+        s.lock_refused = false;
+    });
+}
+
+}  // namespace cs::kiosk

@@ -1,0 +1,102 @@
+#pragma once
+// The sync side of the engine worker: the PracticeClient, the AuditLog and
+// the SyncSession, made and used on the worker thread only. Each command
+// calls the session and publishes a snapshot holding a copy of its view();
+// upload progress publishes too. A cs::Error becomes the snapshot's error
+// (a banner), never an exception out of here.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/kiosk/worker/snapshot.h"
+#include "app/kiosk/worker/sync_commands.h"
+
+namespace cs {
+class OfflineStore;
+class AuditLog;
+class SyncSession;
+namespace api {
+class PracticeClient;
+}
+}  // namespace cs
+
+namespace cs::kiosk {
+
+struct SyncEngineOptions {
+    std::string server_url;       // empty: no server (sign-in explains)
+    std::string location;         // empty: the store's location_id setting
+    std::string workstation;
+    std::string recovery_dir;     // empty: the store's default recovery folder
+    std::string proceed_command;  // Finish & Proceed runs it for `patient`
+    std::string patient;          // the online patient the user came from (gate mode)
+    std::string auto_user, auto_pin;  // --demo: sign in at once
+};
+
+class SyncEngine {
+public:
+    using Publish = std::function<void(const std::function<void(Snapshot&)>&)>;
+
+    SyncEngine(OfflineStore& store, SyncEngineOptions opt, Publish publish);
+    ~SyncEngine();  // ends the session (releases the offline-mode lock) before the client goes
+    SyncEngine(const SyncEngine&) = delete;
+    SyncEngine& operator=(const SyncEngine&) = delete;
+
+    // Who signed in here before (a store read, no network): published before
+    // the Sign-in screen first shows, so its buttons do not move under a finger.
+    void publish_known_users();
+    // Health check and the demo's automatic sign-in.
+    void start();
+    void handle(const cmd::SyncCommand& c);
+    // The signed-in client (Put Back confirms a withdrawal with it), else nullptr.
+    api::PracticeClient* client_if_signed_in() { return signed_in_ ? client_.get() : nullptr; }
+
+private:
+    void run(const cmd::SignIn&);
+    void run(const cmd::SignOut&);
+    void run(const cmd::CheckServer&);
+    void run(const cmd::StartSync&);
+    void run(const cmd::RemindLater&);
+    void run(const cmd::SelectPatient&);
+    void run(const cmd::EditMatch&);
+    void run(const cmd::Search&);
+    void run(const cmd::ChoosePatient&);
+    void run(const cmd::AcceptMatch&);
+    void run(const cmd::SelectProcedure&);
+    void run(const cmd::SetApplyCharges&);
+    void run(const cmd::SetBillInsurance&);
+    void run(const cmd::SetProvider&);
+    void run(const cmd::ApplyToAll&);
+    void run(const cmd::Back&);
+    void run(const cmd::StartSyncRun&);
+    void run(const cmd::SyncAgain&);
+    void run(const cmd::Hide&);
+    void run(const cmd::SyncAnother&);
+    void run(const cmd::Finish&);
+    void run(const cmd::DismissError&);
+    // Attach to Patient (sync_engine_attach.cpp).
+    void run(const cmd::AttachSearch&);
+    void run(const cmd::AttachChoose&);
+    void run(const cmd::AttachRun&);
+    api::PracticeClient& signed_in_client();  // throws when not signed in
+
+    SyncSession& session();  // throws when not signed in
+    void new_session();
+    void remember_user(const std::string& user);
+    // Publishes the session's view plus `change`.
+    void publish_view(const std::function<void(Snapshot&)>& change = {});
+    // Upload progress publishes at most every 100 ms, and always at the end.
+    bool progress_due(uint64_t done, uint64_t total);
+
+    OfflineStore& store_;
+    SyncEngineOptions opt_;
+    Publish publish_;
+    std::unique_ptr<api::PracticeClient> client_;
+    std::unique_ptr<AuditLog> audit_;
+    std::unique_ptr<SyncSession> session_;
+    bool signed_in_ = false;
+    std::chrono::steady_clock::time_point last_progress_{};
+};
+
+}  // namespace cs::kiosk
