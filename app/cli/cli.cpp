@@ -23,6 +23,7 @@ const CommandAdder kCommands[] = {
     add_recovery_command,
     add_audit_command,
     add_demo_data_command,
+    add_store_command,
 };
 
 }  // namespace

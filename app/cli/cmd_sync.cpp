@@ -71,14 +71,20 @@ int run_sync(const Globals& g, const SyncArgs& a) {
     auto patient = store.patient(patient_id);
     if (!patient) throw CliExit(kExitBadArgs, "There is no offline patient " + a.patient + ".");
     std::vector<ProcedureRecord> todo;
+    size_t asked_found = 0;
     for (const auto& p : store.procedures_of(patient_id)) {
         bool open = p.state == ProcedureState::pending || p.state == ProcedureState::failed;
         bool asked = a.procedures.empty() || std::find(a.procedures.begin(), a.procedures.end(), p.uuid) != a.procedures.end();
+        if (asked && !a.procedures.empty()) ++asked_found;
         if (open && asked) todo.push_back(p);
     }
-    if (todo.size() < a.procedures.size() || todo.empty())
-        throw CliExit(kExitBadArgs, a.procedures.empty() ? "This patient has no procedures waiting to sync."
-                                                         : "A --procedure given is not waiting to sync for this patient.");
+    if (asked_found < a.procedures.size())
+        throw CliExit(kExitBadArgs, "A --procedure given is not a procedure of this patient.");
+    if (todo.empty()) {
+        // A script that repeats the command until it succeeds stops here (docs/sync-workflow.md).
+        std::cout << "Nothing left to sync for this patient.\n";
+        return kExitOk;
+    }
 
     auto conn = connect(store, a.server);
     recover_after_crash(store, a.recovery_dir);
@@ -103,6 +109,10 @@ int run_sync(const Globals& g, const SyncArgs& a) {
         if (p.state == ProcedureState::failed)
             conn.audit->record(AuditAction::retry, {patient_id, online, p.uuid}, "command line");
         auto out = sync_procedure(store, *conn.client, *conn.audit, p.uuid, choice, fee);
+        if (out.sign_in_needed)  // stop before the others fail the same way; nothing was counted
+            throw CliExit(kExitSignIn, out.message + " Nothing was counted against the procedures; run the "
+                                                     "command again after signing in.",
+                          out.detail);
         if (out.synced) {
             std::cout << "synced  " << p.code << "  " << p.uuid << "  to " << online << "\n";
             if (out.adopted_server_options)
@@ -114,6 +124,13 @@ int run_sync(const Globals& g, const SyncArgs& a) {
                       << "): " << out.message << "\n";
             if (g.verbose && !out.detail.empty()) std::cerr << "detail: " << out.detail << "\n";
         }
+    }
+    // Retention after the sync (docs/sync-workflow.md): only procedures synced
+    // long ago whose images the server confirms go; a failure keeps them.
+    try {
+        purge_synced(store, *conn.client, std::chrono::system_clock::now());
+    } catch (const Error& e) {
+        std::cerr << "Old synced images were kept: " << e.what() << "\n";
     }
     if (failed > 0) {
         std::cerr << failed << " procedure(s) failed to sync. Run the same command again, or after the second "

@@ -116,6 +116,13 @@ Connection connect(OfflineStore& store, const ServerArgs& a) {
                       "Sign in with --user NAME and the PIN on standard input with --pin-stdin (or $CHAIRSYNC_USER "
                       "and $CHAIRSYNC_PIN, or a token in $CHAIRSYNC_TOKEN).");
     sign_in_audited(*c.client, *c.audit, user, pin);
+    // A sign-in that expires during a long sync is renewed once per call with
+    // the PIN read above, kept in memory for the process's life: standard
+    // input or the fd cannot be read twice, and it never goes on a command
+    // line (docs/sync-workflow.md). The client repeats the call.
+    c.client->set_reauth([client = c.client.get(), audit = c.audit.get(), user, pin] {
+        sign_in_audited(*client, *audit, user, pin);
+    });
     return c;
 }
 

@@ -19,7 +19,7 @@ class App;
 namespace cs::cli {
 
 enum ExitCode {
-    kExitOk = 0,          // everything asked for is done (all synced)
+    kExitOk = 0,          // everything asked for is done (all synced, or nothing was left)
     kExitError = 1,       // any other problem (message on stderr)
     kExitBadArgs = 2,     // missing or wrong arguments
     kExitNoMatch = 3,     // no online patient matches (or --match names nobody)
@@ -31,7 +31,7 @@ enum ExitCode {
 };
 
 inline constexpr const char* kExitCodesHelp =
-    "Exit codes: 0 all synced; 1 other error; 2 bad arguments; 3 no matching online patient; "
+    "Exit codes: 0 all synced (or nothing left to sync); 1 other error; 2 bad arguments; 3 no matching online patient; "
     "4 ambiguous match (use --match); 5 offline imaging has the store open; 6 server unreachable; "
     "7 some procedure failed; 8 sign-in refused.";
 

@@ -54,9 +54,12 @@ bool server_holds(const api::ProcedureStatus& s, const ImageRecord& img) {
                 "verify " + uuid + ": " + what);
 }
 
-// Step 6: the committed procedure is exactly what was asked for.
+// Step 6: the committed procedure is exactly what was asked for. `fee_cents`
+// is empty when the procedure was committed by an earlier attempt: its one
+// charge was then posted at the fee in force at that moment, which a fee
+// changed since cannot confirm or deny (docs/sync-workflow.md).
 void verify_committed(const api::ProcedureStatus& s, const std::string& uuid, const SyncChoice& c,
-                      const std::vector<ImageRecord>& images, int64_t fee_cents) {
+                      const std::vector<ImageRecord>& images, std::optional<int64_t> fee_cents) {
     if (s.uuid != uuid) answer_mismatch(uuid, "uuid " + s.uuid);
     if (s.state != api::RemoteState::committed) answer_mismatch(uuid, std::string("state ") + api::to_string(s.state));
     if (s.patient_id != c.online_patient_id) answer_mismatch(uuid, "patient " + s.patient_id);
@@ -65,7 +68,9 @@ void verify_committed(const api::ProcedureStatus& s, const std::string& uuid, co
     for (const auto& img : images)
         if (!server_holds(s, img)) answer_mismatch(uuid, "image " + img.uuid + " not held with its sha-256");
     if (!s.charge) answer_mismatch(uuid, "no charge");
-    int64_t expected = c.apply_charges ? fee_cents : 0;
+    if (s.charge->amount_cents < 0) answer_mismatch(uuid, "negative charge");
+    if (!c.apply_charges && s.charge->amount_cents != 0) answer_mismatch(uuid, "charge without apply_charges");
+    int64_t expected = c.apply_charges ? fee_cents.value_or(s.charge->amount_cents) : 0;
     if (s.charge->amount_cents != expected)
         answer_mismatch(uuid, "charge " + std::to_string(s.charge->amount_cents) + " != " + std::to_string(expected));
     if (s.charge->provider_id != c.provider_id || s.charge->bill_insurance != c.bill_insurance)
@@ -156,6 +161,12 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
         return out;
     }
     auto images = store.images_of(uuid);
+    auto fail = [&](const Error& e) {
+        out.message = e.what();
+        out.detail = e.detail();
+        store.record_failure(uuid, out.message);
+        audit.record(AuditAction::sync_result, ids, kFailedPrefix + out.message);
+    };
     try {
         // Resume: a stored choice means a declaration may already exist.
         std::optional<api::ProcedureStatus> remote;
@@ -181,8 +192,10 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
         store.save_choice(uuid, send);
         fsx::crash_point("sync:after-choice");
         api::ProcedureStatus status;
+        std::optional<int64_t> fee = fee_cents;
         if (remote && remote->state == api::RemoteState::committed) {
             status = *remote;
+            fee.reset();  // settled by reading the committed procedure
         } else {
             status = client.declare(uuid, declaration(*proc, send, images));
             fsx::crash_point("sync:after-declare");
@@ -190,16 +203,25 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
             status = client.commit(uuid);
             fsx::crash_point("sync:after-commit");
         }
-        verify_committed(status, uuid, send, images, fee_cents);
+        verify_committed(status, uuid, send, images, fee);
         store.mark_synced(uuid, now_utc_iso());
         fsx::crash_point("sync:after-mark");
         out.synced = true;
-        audit.record(AuditAction::sync_result, ids, "synced");
+        audit.record(AuditAction::sync_result, ids,
+                     fee ? "synced" : "synced; committed earlier, charge " + std::to_string(status.charge->amount_cents));
+    } catch (const api::ApiError& e) {
+        if (e.kind() != api::ApiErrorKind::auth && e.kind() != api::ApiErrorKind::cancelled) {
+            fail(e);
+        } else {
+            // The sign-in ran out, or ChairSync is closing: not the procedure's
+            // failure. No attempt is counted, so nobody is pushed towards hiding it.
+            out.message = e.what();
+            out.detail = e.detail();
+            out.sign_in_needed = e.kind() == api::ApiErrorKind::auth;
+            audit.record(AuditAction::sync_result, ids, "stopped: " + out.message);
+        }
     } catch (const Error& e) {
-        out.message = e.what();
-        out.detail = e.detail();
-        store.record_failure(uuid, out.message);
-        audit.record(AuditAction::sync_result, ids, kFailedPrefix + out.message);
+        fail(e);
     }
     return out;
 }
@@ -319,6 +341,11 @@ int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::
         bool confirmed = remote->images.size() == images.size();
         for (const auto& img : images) confirmed = confirmed && server_holds(*remote, img);
         if (!confirmed) continue;
+        // Rows then files under the offline-mode lock, so no other opening's
+        // sweep takes the files in between for leftovers (docs/offline-store.md).
+        // Held elsewhere (offline imaging open): kept until a later run.
+        std::optional<OfflineModeLock> lock;
+        if (!store.holds_lock() && !(lock = OfflineModeLock::try_acquire(store.root()))) continue;
         {
             sql::Transaction tx(store.db());
             store.db().prepare("DELETE FROM images WHERE procedure_uuid = ?1").bind_all(uuid).run();

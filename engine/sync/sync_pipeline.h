@@ -32,6 +32,9 @@ struct SyncOutcome {
     // asked for: they were kept (a declared uuid cannot change its body).
     bool adopted_server_options = false;
     SyncChoice choice;  // what was actually sent
+    // The server refused the sign-in (expired and not renewed): nothing was
+    // counted against the procedure; sign in again and go on.
+    bool sign_in_needed = false;
 };
 
 // (bytes done, bytes total) over all images of the procedure.
@@ -43,7 +46,8 @@ int64_t fee_for(api::PracticeClient& client, const std::string& location_id, con
 
 // Syncs one pending or failed procedure with `choice`. Never throws for a
 // server or file problem: a failure is recorded in the store (attempts+1)
-// and in the audit log, and returned. `expected_fee_cents` is the fee of its
+// and in the audit log, and returned; a refused sign-in is returned with
+// `sign_in_needed` and counts no attempt. `expected_fee_cents` is the fee of its
 // type at its location (fee_for). Throws only for a store (SQLite) failure.
 SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
                            const std::string& procedure_uuid, const SyncChoice& choice, int64_t expected_fee_cents,

@@ -35,9 +35,15 @@ struct SessionConfig {
     std::function<std::string()> today;  // "YYYY-MM-DD" local; empty: today_local() (tests inject one)
 };
 
+// What a person reads when something failed that ChairSync has no sentence
+// for (an exception other than cs::Error): the step is not done, nothing else.
+inline constexpr const char* kUnexpectedProblemMessage =
+    "ChairSync met an unexpected problem, so this was not finished. Try again; if it happens again, call your IT "
+    "person.";
+
 struct FinishResult {
     bool ran_command = false;
-    int pid = -1;
+    int pid = -1;  // the child forked; when not waited for it is already reaped (the program runs on, detached)
     int exit_code = -1;  // only when waited for
 };
 
@@ -95,6 +101,7 @@ public:
     void sync_another_patient();
     // Ends the session (lock released) and runs the acquisition command for
     // started_for_patient_id, if both are set. wait: until the command exits.
+    // A program that cannot be started throws cs::Error (the session is ended anyway).
     FinishResult finish_and_proceed(bool wait = false);
 
 private:
@@ -124,7 +131,9 @@ api::Session sign_in_audited(api::PracticeClient& client, AuditLog& audit, const
                              const std::string& pin);
 
 // Runs a command line (split on spaces, {patient_id} substituted) without a
-// shell. Returns the child's pid, and its exit code when waited for.
+// shell. Returns the child's pid, and its exit code when waited for; not
+// waited for, it runs detached and leaves no zombie. Throws cs::Error when
+// the program cannot be started (not found, not executable).
 FinishResult run_acquisition_command(const std::string& command, const std::string& patient_id, bool wait);
 
 }  // namespace cs

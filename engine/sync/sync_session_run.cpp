@@ -1,10 +1,13 @@
 // SyncSession, step 6 and 7: syncing, retry, hide, another patient, finish.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+
+#include <spdlog/spdlog.h>
 
 #include "engine/sync/sync_session.h"
 #include "engine/util/error.h"
@@ -71,13 +74,26 @@ void SyncSession::sync_item(const std::string& uuid) {
         }
         if (progress_) progress_(uuid, done, total);
     };
-    SyncOutcome out = sync_procedure(store_, client_, audit_, uuid, choice, o.fee_cents, progress);
-    auto rec = store_.procedure(uuid);
+    // Whatever goes wrong, the item ends failed with a sentence, never left
+    // `running` with every button disabled: sync_procedure throws for a store
+    // failure, and a bug (any other exception) must not end the kiosk.
+    SyncOutcome out;
+    std::optional<ProcedureRecord> rec;
+    try {
+        out = sync_procedure(store_, client_, audit_, uuid, choice, o.fee_cents, progress);
+        rec = store_.procedure(uuid);
+    } catch (const Error& e) {
+        spdlog::error("sync {}: {} ({})", uuid, e.what(), e.detail());
+        out.message = e.what();
+    } catch (const std::exception& e) {
+        spdlog::error("sync {}: unexpected: {}", uuid, e.what());
+        out.message = kUnexpectedProblemMessage;
+    }
     std::lock_guard<std::mutex> g(mu_);
     auto* item = find_item(v_, uuid);
     item->state = out.synced ? ItemState::synced : ItemState::failed;
     item->message = out.message;
-    item->attempts = rec ? rec->attempts : item->attempts + 1;
+    if (rec) item->attempts = rec->attempts;  // else the store could not say: unchanged
     item->can_retry = !out.synced;
     item->can_hide = !out.synced && item->attempts >= 2;
     if (out.adopted_server_options)
@@ -165,17 +181,54 @@ FinishResult run_acquisition_command(const std::string& command, const std::stri
     std::vector<char*> argv;
     for (auto& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);
+    // A pipe closed by a successful exec (O_CLOEXEC) tells a started program
+    // (end of file) from a failed launch (the child writes its errno).
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw Error("The acquisition program could not be started.", std::strerror(errno));
     pid_t pid = ::fork();
-    if (pid < 0) throw Error("The acquisition program could not be started.", std::strerror(errno));
+    if (pid < 0) {
+        int err = errno;
+        ::close(fds[0]), ::close(fds[1]);
+        throw Error("The acquisition program could not be started.", std::strerror(err));
+    }
     if (pid == 0) {
+        ::close(fds[0]);
+        // Not waited for: a grandchild runs the program and this child ends at
+        // once, so it is reaped below and the program is never our zombie.
+        if (!wait) {
+            pid_t grandchild = ::fork();
+            if (grandchild != 0) {
+                if (grandchild < 0) {
+                    int err = errno;
+                    (void)!::write(fds[1], &err, sizeof err);
+                }
+                ::_exit(grandchild < 0 ? 127 : 0);
+            }
+        }
         ::execvp(argv[0], argv.data());
+        int err = errno;
+        (void)!::write(fds[1], &err, sizeof err);
         ::_exit(127);
     }
+    ::close(fds[1]);
+    int launch_error = 0;
+    ssize_t got;
+    while ((got = ::read(fds[0], &launch_error, sizeof launch_error)) < 0 && errno == EINTR) {
+    }
+    ::close(fds[0]);
     FinishResult r;
-    r.ran_command = true;
     r.pid = pid;
+    int status = 0;
+    if (!wait || got > 0) {
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    if (got > 0)
+        throw Error("The acquisition program " + words[0] + " could not be started (" + std::strerror(launch_error) +
+                        "). Ask your IT person to check the acquisition command.",
+                    command);
+    r.ran_command = true;
     if (wait) {
-        int status = 0;
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
         r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

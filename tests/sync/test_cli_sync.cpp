@@ -75,6 +75,14 @@ TEST_CASE("chairsync-cli sync: exit codes say what happened") {
     CHECK(w.store.procedure(maria)->state == ProcedureState::synced);
     CHECK(w.server->charge_amount_cents(maria) == 6500);
     CHECK(server_holds_all(*w.server, maria, w.store.images_of(maria)));
+    // Run again, as a retry-until-success script does: nothing is left, and that is success.
+    r = w.run(w.sync_args(w.offline_id(maria), {"--auto"}));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Nothing left to sync") != std::string::npos);
+    r = w.run(w.sync_args(w.offline_id(maria), {"--auto", "--procedure", maria}));
+    CHECK(r.exit_code == 0);
+    CHECK(w.run(w.sync_args(w.offline_id(maria), {"--auto", "--procedure", liam})).exit_code == 2);  // not hers
+    CHECK(w.server->total_charges() == 1);
 
     auto status = nlohmann::json::parse(cli({"--store", w.store.root().string(), "status", "--json"}).out);
     bool synced_shown = false;
@@ -229,4 +237,83 @@ TEST_CASE("chairsync-cli runs without core dumps and with no PIN in its command 
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(w.server->total_charges() == 1);
+}
+
+TEST_CASE("chairsync-cli sync signs in again once when its sign-in expires mid-sync; with a token it stops uncounted") {
+    CliWorld w;
+    auto first = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 1);
+    auto second = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0272", 1);
+    auto expired = [&] {  // the next upload meets an expired sign-in
+        auto f = server::FaultRule::on(server::FaultRule::Action::fail, "PUT", "/images/", 1);
+        f.status = 401;
+        w.server->add_fault(f);
+    };
+    // With a user and PIN: signs in again, repeats the call, and both sync.
+    expired();
+    auto r = w.run(w.sync_args(w.offline_id(first), {"--auto"}));  // the PIN once, on standard input
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(w.store.procedure(first)->state == ProcedureState::synced);
+    CHECK(w.store.procedure(second)->state == ProcedureState::synced);
+    CHECK(w.store.procedure(first)->attempts == 0);
+    int sign_ins = 0;
+    for (const auto& e : w.audit.entries()) sign_ins += e.action == "sign_in";
+    CHECK(sign_ins == 3);  // the world's own, the command's, and the renewal
+
+    // With a token from a script, nothing can renew it: stop, count nothing, exit 8.
+    auto third = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 1);
+    auto fourth = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0272", 1);
+    httplib::Client http(w.server->base_url());
+    auto res = http.Post("/api/v1/sessions", R"({"user":"demo","pin":"1234","workstation":"script"})", "application/json");
+    REQUIRE(res);
+    std::string token = nlohmann::json::parse(res->body)["token"];
+    std::vector<std::string> args = w.base();
+    for (auto s : {"sync", "--server"}) args.push_back(s);
+    args.push_back(w.server->base_url());
+    for (auto s : {"--charges", "no", "--insurance", "no", "--auto", "--patient"}) args.push_back(s);
+    args.push_back(std::to_string(w.offline_id(third)));
+    expired();
+    r = cli(args, {"CHAIRSYNC_TOKEN=" + token});
+    CHECK(r.exit_code == 8);
+    CHECK(r.err.find("Sign in again") != std::string::npos);
+    CHECK(w.store.procedure(third)->attempts == 0);
+    CHECK(w.store.procedure(fourth)->attempts == 0);
+    CHECK(w.store.procedure(fourth)->state == ProcedureState::pending);  // never tried with a dead sign-in
+    CHECK(cli(args, {"CHAIRSYNC_TOKEN=" + token}).exit_code == 0);
+}
+
+TEST_CASE("chairsync-cli store purge, and every sync, remove images synced long ago once the server confirms them") {
+    CliWorld w;
+    auto synced_long_ago = [&](const std::string& uuid) {
+        REQUIRE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", false, false, "prov-1"}, 0).synced);
+        w.store.db().prepare("UPDATE procedures SET synced_at = '2026-01-01T00:00:00Z' WHERE uuid = ?1").bind_all(uuid).run();
+    };
+    auto first = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 2);
+    auto first_images = w.store.images_of(first);
+    synced_long_ago(first);
+
+    std::vector<std::string> purge = w.base();
+    for (auto s : {"store", "purge", "--server"}) purge.push_back(s);
+    purge.push_back(w.server->base_url());
+    for (auto s : {"--user", "demo", "--pin-stdin"}) purge.push_back(s);
+    w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "GET", first, -1));
+    auto r = w.run(purge);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);  // not confirmed: kept
+    CHECK(std::filesystem::exists(w.store.image_path(first_images[0])));
+    w.server->clear_faults();
+    r = w.run(purge);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("of 1 procedure(s)") != std::string::npos);
+    for (const auto& i : first_images) CHECK_FALSE(std::filesystem::exists(w.store.image_path(i)));
+
+    auto second = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0272", 1);
+    auto second_images = w.store.images_of(second);
+    synced_long_ago(second);
+    auto third = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 1);
+    r = w.run(w.sync_args(w.offline_id(third), {"--auto"}));
+    CHECK(r.exit_code == 0);
+    CHECK_FALSE(std::filesystem::exists(w.store.image_path(second_images[0])));  // swept after the sync
+    CHECK(std::filesystem::exists(w.store.image_path(w.store.images_of(third).at(0))));  // just synced: kept
+    CHECK(w.store.verify().ok());
 }

@@ -3,8 +3,12 @@
 // Finish & Proceed, retention.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/sync/sync_fixtures.h"
 
@@ -271,8 +275,108 @@ TEST_CASE("retention: synced images stay for the retention, then go only once th
     CHECK(purge_synced(w.store, w.client, now + std::chrono::hours(24 * 8)) == 0);
     CHECK(fs::exists(w.store.image_path(images[0])));
     w.server->clear_faults();
+    {  // offline imaging is open: it may write the store now, so nothing is removed under it
+        OfflineStore imaging(w.store.root());
+        imaging.hold_lock();
+        CHECK(purge_synced(w.store, w.client, now + std::chrono::hours(24 * 8)) == 0);
+        CHECK(fs::exists(w.store.image_path(images[0])));
+    }
     CHECK(purge_synced(w.store, w.client, now + std::chrono::hours(24 * 8)) == 1);
     for (const auto& img : images) CHECK_FALSE(fs::exists(w.store.image_path(img)));
     CHECK(w.store.procedure(uuid)->state == ProcedureState::synced);
     CHECK(w.store.verify().ok());
+}
+
+TEST_CASE("a uuid withdrawn before it was ever declared fails with the withdrawn sentence, not a bad answer") {
+    SyncWorld w;
+    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    w.store.record_failure(uuid, "The practice server has a problem (error 500).");  // an earlier attempt
+    w.client.withdraw(uuid);  // e.g. a hide killed after its withdrawal, before it moved anything
+    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500);
+    CHECK_FALSE(out.synced);
+    CHECK(out.message.find("withdrawn") != std::string::npos);
+    CHECK(out.message.find("recovery folder") != std::string::npos);
+    CHECK(w.server->total_charges() == 0);
+}
+
+TEST_CASE("a commit whose answer was lost is settled by reading it, even after the fee changed on the server") {
+    SyncWorld w;
+    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::drop_after_commit, "POST", uuid + "/commit", -1));
+    w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "GET", uuid, -1));  // cannot be settled now
+    CHECK_FALSE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500).synced);
+    REQUIRE(w.server->charge_amount_cents(uuid) == 6500);  // committed at the fee of that moment
+    w.server->clear_faults();
+    {  // the practice raises the fee before the person taps Sync the Procedure Again
+        sql::Db db(w.tmp / "server.db");
+        db.exec("UPDATE procedure_fees SET fee_cents = 7000 WHERE code = 'D0274' AND location_id = 'loc-1'");
+    }
+    int64_t fee = fee_for(w.client, "loc-1", "D0274");
+    REQUIRE(fee == 7000);
+    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, fee);
+    INFO(out.message);
+    CHECK(out.synced);
+    CHECK(w.store.procedure(uuid)->state == ProcedureState::synced);
+    CHECK(w.server->charge_count(uuid) == 1);
+    CHECK(w.server->charge_amount_cents(uuid) == 6500);
+    // A procedure this attempt commits is still held to the fee asked for.
+    auto other = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    CHECK_FALSE(sync_procedure(w.store, w.client, w.audit, other, {"p-1001", true, true, "prov-1"}, 6500).synced);
+}
+
+TEST_CASE("a store failure or an unexpected exception during a sync fails the item with a sentence, never leaves it running") {
+    SyncWorld w;
+    auto a = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
+    SyncSession s(w.store, w.client, w.audit, w.config());
+    to_options(s);
+    // The store refuses every change to a procedure (as a failing disk would).
+    w.store.db().exec("CREATE TRIGGER refuse BEFORE UPDATE ON procedures BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    try {
+        s.start_sync();
+    } catch (const Error&) {
+    }
+    auto v = s.view();
+    CHECK(item(v, a).state == ItemState::failed);
+    CHECK_FALSE(item(v, a).message.empty());
+    CHECK(item(v, a).can_retry);
+    CHECK(v.can_finish);
+    w.store.db().exec("DROP TRIGGER refuse");
+
+    // Anything that is not a cs::Error (here thrown from the progress callback) fails the item the same way.
+    s.set_progress_callback([](const std::string&, uint64_t, uint64_t) { throw std::runtime_error("a bug"); });
+    try {
+        s.sync_again(a);
+    } catch (const std::exception&) {
+    }
+    v = s.view();
+    CHECK(item(v, a).state == ItemState::failed);
+    CHECK(item(v, a).message == kUnexpectedProblemMessage);
+    CHECK(v.can_finish);
+    s.set_progress_callback({});
+    s.sync_again(a);
+    CHECK(item(s.view(), a).state == ItemState::synced);
+    CHECK(w.server->charge_count(a) == 1);
+}
+
+TEST_CASE("Finish & Proceed leaves no zombie, and a program that cannot start is said in a sentence") {
+    SyncWorld w;
+    auto out_file = w.tmp / "acquire.txt";
+    auto script = w.tmp / "acquire.sh";
+    make_file(script, "#!/bin/sh\necho \"$1\" > \"$2.part\" && mv \"$2.part\" \"$2\"\n");
+    fs::permissions(script, fs::perms::owner_all);
+    auto r = run_acquisition_command(script.string() + " {patient_id} " + out_file.string(), "p-1001", false);
+    CHECK(r.ran_command);
+    int status = 0;
+    CHECK(::waitpid(r.pid, &status, WNOHANG) == -1);  // already reaped: no zombie left to the kiosk
+    CHECK(errno == ECHILD);
+    for (int i = 0; i < 1200 && !fs::exists(out_file); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(slurp(out_file) == "p-1001\n");  // and the program did run
+
+    try {
+        run_acquisition_command((w.tmp / "no-such-program").string() + " {patient_id}", "p-1001", false);
+        FAIL("a missing program was reported as started");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("could not be started"));
+    }
+    CHECK_THROWS_AS(run_acquisition_command((w.tmp / "no-such-program").string(), "p-1001", true), Error);
 }
