@@ -16,8 +16,11 @@
 #include "engine/demo/synthetic_images.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/fsutil.h"
+#include "engine/sync/audit_log.h"
+#include "engine/sync/sync_session.h"
 #include "tests/kiosk/worker_fixture.h"
 #include "tests/support/test_support.h"
+#include "tests/sync/sync_fixtures.h"
 
 using namespace cs;
 using namespace cs::kiosk;
@@ -204,4 +207,67 @@ TEST_CASE("the first snapshot that shows the store already knows who signed in h
     REQUIRE(w.wait_until([&] { return worker.snapshot()->store_loaded; }));
     CHECK_FALSE(loaded_without_users);
     CHECK(worker.snapshot()->known_users == std::vector<std::string>{"hygienist", "demo"});
+}
+
+TEST_CASE("an exception that is not a cs::Error becomes a sentence on the worker, never the kiosk's end") {
+    test::TempDir dir;
+    Waker w;
+    EngineOptions opt;
+    opt.prepare = [](EngineOptions&) -> std::shared_ptr<void> { throw std::runtime_error("a bug"); };
+    {
+        EngineWorker worker(opt, [&] { w.wake(); }, nullptr);
+        REQUIRE(w.wait_until([&] { return worker.snapshot()->store_loaded; }));
+        CHECK(worker.snapshot()->error == kUnexpectedProblemMessage);
+        CHECK(worker.snapshot()->busy.empty());
+        worker.send(cmd::Refresh{});  // still taking commands
+    }
+    SUCCEED("worker stopped");
+}
+
+TEST_CASE("closing the kiosk during an upload cancels it, drops queued commands and counts no attempt") {
+    test::TempDir dir;
+    fs::path store = dir / "store";
+    capture(store, "Maria", "Lopez", 1);
+    {
+        OfflineStore s(store);
+        s.set_setting(kSettingLocationId, "loc-1");
+    }
+    auto server = test::start_demo_server(dir.path());
+    // The server holds every upload for longer than anyone waits for a window to close.
+    server::FaultRule stall = server::FaultRule::on(server::FaultRule::Action::stall, "PUT", "/images/", -1);
+    stall.seconds = 120;
+    server->add_fault(stall);
+
+    Waker w;
+    EngineOptions opt;
+    opt.store = store;
+    opt.workstation = "OP-1";
+    opt.thumbnail_cache = dir / "thumbs";
+    opt.server_url = server->base_url();
+    opt.auto_user = "demo";
+    opt.auto_pin = "1234";
+    std::string uuid;
+    {
+        EngineWorker worker(opt, [&] { w.wake(); }, nullptr);
+        REQUIRE(w.wait_until([&] { return worker.snapshot()->signed_in; }));
+        worker.send(cmd::SyncCommand{cmd::StartSync{}});
+        REQUIRE(w.wait_until([&] { return worker.snapshot()->session.patients.size() == 1; }));
+        worker.send(cmd::SyncCommand{cmd::SelectPatient{worker.snapshot()->session.patients[0].patient.id}});
+        worker.send(cmd::SyncCommand{cmd::AcceptMatch{}});
+        worker.send(cmd::SyncCommand{cmd::StartSyncRun{}});
+        REQUIRE(w.wait_until([&] {
+            auto s = worker.snapshot();
+            return !s->session.items.empty() && s->session.items[0].state == ItemState::running &&
+                   s->session.items[0].bytes_total > 0;
+        }));
+        uuid = worker.snapshot()->session.items[0].uuid;
+        worker.send(cmd::SyncCommand{cmd::SignIn{"demo", "0000"}});  // queued behind the upload: never run
+    }  // closes now, not when the server answers
+    server->stop();
+    OfflineStore s(store);
+    CHECK(s.procedure(uuid)->state != ProcedureState::synced);
+    CHECK(s.procedure(uuid)->attempts == 0);  // closing is not the procedure's failure
+    int sign_ins = 0;
+    for (const auto& e : AuditLog(s.db(), "OP-1").entries()) sign_ins += e.action == "sign_in";
+    CHECK(sign_ins == 1);  // the wrong PIN queued after the upload was dropped
 }

@@ -29,7 +29,7 @@ struct Rig {
     Snapshot snap;
     std::unique_ptr<SyncEngine> engine;
 
-    Rig() {
+    explicit Rig(const std::function<void(SyncEngineOptions&)>& more = {}) {
         build_demo_offline_store(dir / "store");
         server = test::start_demo_server(dir.path());
         store = std::make_unique<OfflineStore>(dir / "store");
@@ -37,6 +37,7 @@ struct Rig {
         o.server_url = server->base_url();
         o.workstation = "OP-1";
         o.recovery_dir = (dir / "recovery").string();
+        if (more) more(o);
         engine = std::make_unique<SyncEngine>(*store, o, [this](const auto& change) { change(snap); });
     }
     ~Rig() {
@@ -270,4 +271,42 @@ TEST_CASE("engine worker: a tap meant for a screen the workflow has left is drop
     CHECK(snap()->session.step == SyncStep::options);
     worker.reset();
     server->stop();
+}
+
+TEST_CASE("sync engine: the kiosk's first sign-in runs retention, only for images the server confirms") {
+    Rig r;
+    // Maria's bitewings were synced long ago (by another computer's client, as far as the kiosk knows).
+    api::PracticeClient client(test::client_config(r.server->base_url()));
+    AuditLog audit(r.store->db(), "OP-2");
+    client.sign_in("demo", "1234");
+    std::string old;
+    for (const auto& p : r.store->patients_with_pending())
+        if (p.patient.first_name == "Maria") old = r.store->procedures_of(p.patient.id).at(0).uuid;
+    REQUIRE_FALSE(old.empty());
+    auto images = r.store->images_of(old);
+    REQUIRE(sync_procedure(*r.store, client, audit, old, {"p-1001", false, false, "prov-1"}, 0).synced);
+    r.store->db().prepare("UPDATE procedures SET synced_at = '2026-01-01T00:00:00Z' WHERE uuid = ?1").bind_all(old).run();
+    REQUIRE(std::filesystem::exists(r.store->image_path(images.at(0))));
+
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    REQUIRE(r.snap.signed_in);
+    for (const auto& i : images) CHECK_FALSE(std::filesystem::exists(r.store->image_path(i)));
+    CHECK(r.store->images_of(old).empty());
+    CHECK(r.store->procedure(old)->state == ProcedureState::synced);
+    CHECK(r.store->verify().ok());
+}
+
+TEST_CASE("sync engine: Finish & Proceed whose acquisition program cannot start says so on Home") {
+    Rig r([](SyncEngineOptions& o) {
+        o.proceed_command = "/nonexistent/chairsync-acquire {patient_id}";
+        o.patient = "p-1001";
+    });
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    r.engine->handle(cmd::StartSync{});
+    REQUIRE(r.snap.in_session);
+    r.engine->handle(cmd::Finish{});
+    CHECK_FALSE(r.snap.in_session);  // the session ended all the same (Home)
+    CHECK_THAT(r.snap.error, Catch::Contains("could not be started"));
+    CHECK_THAT(r.snap.error, Catch::Contains("/nonexistent/chairsync-acquire"));
+    CHECK_FALSE(OfflineModeLock::held_by_other(r.dir / "store"));
 }

@@ -8,6 +8,7 @@
 #include "app/kiosk/worker/thumbnails.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/sync_pipeline.h"
+#include "engine/sync/sync_session.h"
 #include "engine/util/error.h"
 
 namespace cs::kiosk {
@@ -31,9 +32,28 @@ EngineWorker::EngineWorker(EngineOptions options, Wake wake, ThumbnailDone thumb
 }
 
 EngineWorker::~EngineWorker() {
+    // Closing the window must not wait for an upload (up to 30 minutes): the
+    // call under way ends as cancelled, and queued commands are dropped.
     thread_.request_stop();
+    {
+        std::lock_guard lock(cancel_mu_);
+        if (cancel_) cancel_();
+    }
     queue_cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+}
+
+void EngineWorker::report(const char* where, const std::exception& e, bool starting) {
+    const auto* known = dynamic_cast<const Error*>(&e);
+    if (known)
+        spdlog::error("{}: {} ({})", where, known->what(), known->detail());
+    else
+        spdlog::error("{}: unexpected: {}", where, e.what());
+    std::string sentence = known ? known->what() : kUnexpectedProblemMessage;
+    publish([&](Snapshot& s) {
+        s.error = sentence;
+        if (starting) s.store_loaded = true, s.busy.clear();
+    });
 }
 
 void EngineWorker::send(Command command) {
@@ -100,17 +120,14 @@ void EngineWorker::run(std::stop_token st) {
             publish([](Snapshot& s) { s.store_loaded = true; });
         } else {
             open_store();
-            start_sync_engine();  // known users first: Sign-in shows once store_loaded is set
+            start_sync_engine(st);  // known users first: Sign-in shows once store_loaded is set
             handle(cmd::Refresh{});
             sync_->start();       // then the network: health check, the demo's sign-in
         }
-    } catch (const Error& e) {
-        spdlog::error("engine start: {} ({})", e.what(), e.detail());
-        publish([&](Snapshot& s) {
-            s.store_loaded = true;
-            s.busy.clear();
-            s.error = e.what();
-        });
+    } catch (const std::exception& e) {  // any kind: the kiosk stays up and says it
+        report("engine start", e, true);
+    } catch (...) {
+        report("engine start", std::runtime_error("not a std::exception"), true);
     }
 
     for (;;) {
@@ -118,19 +135,25 @@ void EngineWorker::run(std::stop_token st) {
         {
             std::unique_lock lock(queue_mu_);
             if (!queue_cv_.wait(lock, st, [&] { return !queue_.empty(); })) break;
+            if (st.stop_requested()) break;  // shutting down: queued commands are not taken
             c = std::move(queue_.front());
             queue_.pop_front();
         }
         try {
             std::visit([&](const auto& command) { handle(command); }, c);
-        } catch (const Error& e) {
-            spdlog::error("engine: {} ({})", e.what(), e.detail());
-            publish([&](Snapshot& s) { s.error = e.what(); });
+        } catch (const std::exception& e) {
+            report("engine", e, false);
+        } catch (...) {
+            report("engine", std::runtime_error("not a std::exception"), false);
         }
     }
     // Pool first (its threads may still call back), then the store, on this thread.
     thumbnails_.reset();
     viewer_.reset();
+    {
+        std::lock_guard lock(cancel_mu_);
+        cancel_ = nullptr;
+    }
     sync_.reset();  // before the store it uses
     store_.reset();
     prepared_.reset();
@@ -146,10 +169,17 @@ void EngineWorker::handle(const cmd::Refresh&) {
     });
 }
 
-void EngineWorker::start_sync_engine() {
+void EngineWorker::start_sync_engine(const std::stop_token& st) {
     SyncEngineOptions o{opt_.server_url, opt_.location,        opt_.workstation, opt_.recovery,
                         opt_.proceed_command, opt_.patient, opt_.auto_user,   opt_.auto_pin};
     sync_ = std::make_unique<SyncEngine>(*store_, std::move(o), [this](const auto& change) { publish(change); });
+    {
+        // Under the lock the destructor takes after request_stop(): either it
+        // sees this canceller, or this sees the stop.
+        std::lock_guard lock(cancel_mu_);
+        cancel_ = sync_->canceller();
+        if (st.stop_requested()) cancel_();
+    }
     sync_->publish_known_users();
 }
 

@@ -9,6 +9,7 @@
 //   snapshot() ◀──shared_ptr swap──   wake()  (glfwPostEmptyEvent)
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -83,7 +84,9 @@ private:
     // Copies the current snapshot, applies `change`, publishes it, wakes the UI.
     void publish(const std::function<void(Snapshot&)>& change);
     void open_store();
-    void start_sync_engine();
+    void start_sync_engine(const std::stop_token& st);
+    // A failure of any kind becomes the snapshot's sentence (logged with its detail).
+    void report(const char* where, const std::exception& e, bool starting);
 
     EngineOptions opt_;
     Wake wake_;
@@ -98,6 +101,10 @@ private:
 
     mutable std::mutex snap_mu_;
     std::shared_ptr<const Snapshot> snap_;
+
+    // Cancels the practice client's call under way; set by the worker, called by the destructor.
+    std::mutex cancel_mu_;
+    std::function<void()> cancel_;
 
     std::mutex queue_mu_;
     std::condition_variable_any queue_cv_;

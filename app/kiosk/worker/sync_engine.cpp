@@ -10,6 +10,7 @@
 #include "engine/store/offline_lock.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/audit_log.h"
+#include "engine/sync/sync_pipeline.h"
 #include "engine/sync/sync_session.h"
 #include "engine/util/error.h"
 
@@ -62,6 +63,12 @@ SyncEngine::~SyncEngine() {
     }
 }
 
+std::function<void()> SyncEngine::canceller() {
+    return [client = client_.get()] {
+        if (client) client->cancel();
+    };
+}
+
 void SyncEngine::publish_known_users() {
     auto users = split_users(store_.setting(kSettingKnownUsers).value_or(""));
     publish_([&](Snapshot& s) { s.known_users = users; });
@@ -89,6 +96,9 @@ void SyncEngine::handle(const cmd::SyncCommand& c) {
             s.error = e.what();
             if (refused) s.lock_refused = true;
         });
+    } catch (const std::exception& e) {  // a bug must not end the kiosk: say so, keep going
+        spdlog::error("sync: unexpected: {}", e.what());
+        publish_view([](Snapshot& s) { s.error = kUnexpectedProblemMessage; });
     }
 }
 
@@ -147,6 +157,10 @@ void SyncEngine::run(const cmd::SignIn& c) {
     new_session();
     bool prompt = session_->should_prompt();
     remember_user(c.user);
+    if (!purged_at_start_) {  // the kiosk's start: the first time a client can ask the server
+        purged_at_start_ = true;
+        purge_old_images();
+    }
     publish_view([&](Snapshot& s) {
         s.signed_in = true;
         s.user_name = who.user_name.empty() ? c.user : who.user_name;
@@ -230,14 +244,31 @@ void SyncEngine::run(const cmd::StartSyncRun&) {
     publish_view([](Snapshot& s) { s.error.clear(); });
     session().start_sync();  // progress publishes as it goes
     publish_view();
+    purge_old_images();
+}
+
+void SyncEngine::purge_old_images() {
+    try {
+        int n = purge_synced(store_, *client_, std::chrono::system_clock::now());
+        if (n > 0) spdlog::info("retention: removed the local images of {} procedure(s) the server confirmed", n);
+    } catch (const Error& e) {
+        spdlog::warn("retention: images kept: {} ({})", e.what(), e.detail());
+    }
 }
 
 void SyncEngine::run(const cmd::Finish&) {
-    session().finish_and_proceed(false);
+    SyncSession& ending = session();
+    std::string launch_error;  // the session ends either way; a program that did not start is said on Home
+    try {
+        ending.finish_and_proceed(false);
+    } catch (const Error& e) {
+        spdlog::error("finish and proceed: {} ({})", e.what(), e.detail());
+        launch_error = e.what();
+    }
     new_session();
-    publish_view([](Snapshot& s) {
+    publish_view([&](Snapshot& s) {
         s.in_session = s.should_prompt = false;
-        s.error.clear();
+        s.error = launch_error;
     });
 }
 

@@ -51,6 +51,9 @@ public:
     void handle(const cmd::SyncCommand& c);
     // The signed-in client (Put Back confirms a withdrawal with it), else nullptr.
     api::PracticeClient* client_if_signed_in() { return signed_in_ ? client_.get() : nullptr; }
+    // Safe from any thread while this engine lives: ends the client's call
+    // under way (and every later one) as cancelled. For shutting down.
+    std::function<void()> canceller();
 
 private:
     void run(const cmd::SignIn&);
@@ -79,6 +82,9 @@ private:
     void run(const cmd::AttachSearch&);
     void run(const cmd::AttachChoose&);
     void run(const cmd::AttachRun&);
+    // Retention (docs/sync-workflow.md): at the first sign-in of this run and
+    // after each sync. Best effort: a failure keeps the images and is logged.
+    void purge_old_images();
     api::PracticeClient& signed_in_client();  // throws when not signed in
 
     SyncSession& session();  // throws when not signed in
@@ -96,6 +102,7 @@ private:
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<SyncSession> session_;
     bool signed_in_ = false;
+    bool purged_at_start_ = false;
     std::chrono::steady_clock::time_point last_progress_{};
 };
 
