@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "app/kiosk/screens/wizard.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
 #include "widgets/theme.h"
@@ -120,6 +121,15 @@ void bottom_bar(Frame& f, Screen& screen, float h) {
 
 }  // namespace
 
+void Screen::body(Frame& f) {
+    if (!was_shown_) {
+        was_shown_ = true;
+        shown(f);
+    }
+    if (band_ == ErrorBand::shown) error_banner(f);
+    content(f);
+}
+
 void draw_screen(Frame& f, Screen& screen) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
@@ -138,7 +148,7 @@ void draw_screen(Frame& f, Screen& screen) {
     ImGui::BeginChild("##content", ImVec2(0, vp->Size.y - top_h - bottom_h), false,
                       ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar |
                           ImGuiWindowFlags_NoScrollWithMouse);
-    screen.content(f);
+    screen.body(f);
     ImGui::EndChild();
     ImGui::PopStyleVar();
 

@@ -56,16 +56,36 @@ struct Frame {
     void act(cmd::SyncCommand c) { engine.send(cmd::ForScreen{visit, std::move(c)}); }
 };
 
+// The one skeleton every screen shares: draw_screen() (chrome.cpp) draws the
+// top bar with title(), then body() between the bars, then actions() in the
+// bottom bar. A screen says only what is its own; its title and whether it
+// shows the error band are in make_screen()'s table (screens.cpp).
 class Screen {
 public:
+    // Whether the snapshot's error shows in a red band above the content
+    // (error_banner); a screen that places it itself has none.
+    enum class ErrorBand { shown, none };
     virtual ~Screen() = default;
     // Where you are, for the top bar ("Patients").
-    virtual const char* title() const = 0;
-    // The area between the bars (an ImGui child region is current).
-    virtual void content(Frame& f) = 0;
+    const char* title() const { return title_; }
+    // The area between the bars (an ImGui child region is current): shown()
+    // on the first frame, the error band, then content().
+    void body(Frame& f);
     // The bottom bar: Back and quiet actions on the left, the primary action
     // right-aligned (see bottom_bar_right()).
     virtual void actions(Frame&) {}
+
+protected:
+    // Once, before the first content(): what the screen asks the engine for
+    // each time it shows (a new Screen is made for every visit).
+    virtual void shown(Frame&) {}
+    virtual void content(Frame& f) = 0;
+
+private:
+    friend std::unique_ptr<Screen> make_screen(ScreenId id);
+    const char* title_ = "";
+    ErrorBand band_ = ErrorBand::none;
+    bool was_shown_ = false;
 };
 
 std::unique_ptr<Screen> make_screen(ScreenId id);
@@ -91,6 +111,11 @@ void thumbnail(Frame& f, const ImageRecord& image, float size);
 void thumbnails_wrapped(Frame& f, const std::vector<ImageRecord>& images, float size);
 // The day of an ISO timestamp as the office reads dates: "11/30/2026".
 std::string day_of(const std::string& iso_timestamp);
+// A screen's heading in the title font ("Who is signing in?").
+void page_title(Frame& f, const std::string& text);
+// While a list is read or when it is empty, a status line that says so
+// ("Reading…", "Nothing waits"); true when there is something to show.
+bool list_ready(bool loaded, bool empty, const char* reading, const char* nothing);
 // A drawn status icon with a sentence beside it ("Reading…", "Nothing waits").
 void status_line(ui::IconKind icon, const char* text, float progress = 0.0f);
 

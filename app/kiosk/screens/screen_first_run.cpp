@@ -8,14 +8,9 @@ namespace cs::kiosk {
 
 namespace {
 
-class FirstRunScreen : public Screen {
-public:
-    const char* title() const override { return "Set-up"; }
-
+struct FirstRunScreen final : Screen {
     void content(Frame& f) override {
-        ImGui::PushFont(f.fonts.title);
-        ui::Text("ChairSync is not set up on this computer yet");
-        ImGui::PopFont();
+        page_title(f, "ChairSync is not set up on this computer yet");
         ImGui::Spacing();
         ui::TextWrapped(
             "ChairSync needs to know where this computer keeps its offline images and how to reach the "

@@ -11,6 +11,24 @@
 
 namespace cs::kiosk {
 
+void page_title(Frame& f, const std::string& text) {
+    ImGui::PushFont(f.fonts.title);
+    ui::Text("%s", text.c_str());
+    ImGui::PopFont();
+}
+
+bool list_ready(bool loaded, bool empty, const char* reading, const char* nothing) {
+    if (!loaded) {
+        status_line(ui::IconKind::in_progress, reading, 0.3f);
+        return false;
+    }
+    if (empty) {
+        status_line(ui::IconKind::synced, nothing);
+        return false;
+    }
+    return true;
+}
+
 void status_line(ui::IconKind icon, const char* text, float progress) {
     ui::StatusIcon(icon, 0, progress);
     ImGui::SameLine();

@@ -18,28 +18,18 @@ namespace cs::kiosk {
 
 namespace {
 
-class PreviewScreen : public Screen {
-public:
-    const char* title() const override { return "Preview"; }
+struct PreviewScreen final : Screen {
+    void shown(Frame& f) override { f.engine.send(cmd::LoadPreview{}); }
 
     void content(Frame& f) override {
-        if (!asked_) {
-            f.engine.send(cmd::LoadPreview{});
-            asked_ = true;
-        }
         if (viewer_.is_open()) {
             viewer_.draw(f);
             return;
         }
         const Snapshot& s = f.snap;
-        if (!s.preview_loaded) {
-            status_line(ui::IconKind::in_progress, "Reading the offline images…", 0.3f);
+        if (!list_ready(s.preview_loaded, s.preview.empty(), "Reading the offline images…",
+                        "No offline images are waiting. Everything on this computer is synced."))
             return;
-        }
-        if (s.preview.empty()) {
-            status_line(ui::IconKind::synced, "No offline images are waiting. Everything on this computer is synced.");
-            return;
-        }
         if (selected_ < 0 || selected_ >= int(s.preview.size())) selected_ = 0;
         std::string today = today_local();
 
@@ -86,7 +76,6 @@ public:
     }
 
 private:
-    bool asked_ = false;
     int selected_ = -1;
     ViewerPane viewer_;
 };

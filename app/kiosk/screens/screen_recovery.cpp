@@ -29,16 +29,13 @@ std::string readable_error(const std::string& e) {
     return entry.at.empty() ? entry.message : entry.message + " (" + day_of(entry.at) + ")";
 }
 
-class RecoveryScreen : public Screen {
-public:
-    const char* title() const override { return "Recovery folder"; }
+struct RecoveryScreen final : Screen {
+    void shown(Frame& f) override {
+        f.engine.send(cmd::LoadRecovery{});
+        seen_result_ = f.snap.recovery_result.id;
+    }
 
     void content(Frame& f) override {
-        if (!asked_) {
-            f.engine.send(cmd::LoadRecovery{});
-            asked_ = true;
-            seen_result_ = f.snap.recovery_result.id;
-        }
         if (viewer_.is_open()) {
             viewer_.draw(f);
             return;
@@ -53,14 +50,9 @@ public:
             }
         }
         result_line(s);
-        if (!s.recovery_loaded) {
-            status_line(ui::IconKind::in_progress, "Reading the recovery folder…", 0.3f);
+        if (!list_ready(s.recovery_loaded, s.recovery.empty(), "Reading the recovery folder…",
+                        "The recovery folder is empty: no hidden procedures."))
             return;
-        }
-        if (s.recovery.empty()) {
-            status_line(ui::IconKind::synced, "The recovery folder is empty: no hidden procedures.");
-            return;
-        }
         const RecoveredProcedure* chosen = nullptr;
         for (const auto& r : s.recovery)
             if (r.procedure_uuid == selected_) chosen = &r;
@@ -143,9 +135,7 @@ private:
 
     void detail(Frame& f, const RecoveredProcedure& r, const std::string& today) {
         std::string name = person_name(r.first_name, r.last_name);
-        ImGui::PushFont(f.fonts.title);
-        ui::Text("%s", name.c_str());
-        ImGui::PopFont();
+        page_title(f, name);
         ui::Text("Born %s (as entered offline)", format_birth_date(r.birth_date, today).c_str());
         ui::Text("%s \xC2\xB7 %s", r.code.c_str(), r.name.c_str());
         ui::TextMuted("Taken %s \xC2\xB7 hidden %s", day_of(r.acquired_at).c_str(), day_of(r.hidden_at).c_str());
@@ -163,7 +153,6 @@ private:
         if (tapped >= 0) viewer_.open(std::move(images), tapped, name);
     }
 
-    bool asked_ = false;
     uint64_t seen_result_ = 0;
     std::string selected_;
     std::string confirm_put_back_;

@@ -11,10 +11,7 @@ namespace cs::kiosk {
 
 namespace {
 
-class SignInScreen : public Screen {
-public:
-    const char* title() const override { return "Sign In"; }
-
+struct SignInScreen final : Screen {
     void content(Frame& f) override {
         const Snapshot& s = f.snap;
         if (!s.busy.empty() || !s.store_loaded) {
@@ -22,9 +19,7 @@ public:
             return;
         }
         error_banner(f);
-        ImGui::PushFont(f.fonts.title);
-        ui::Text("Who is signing in?");
-        ImGui::PopFont();
+        page_title(f, "Who is signing in?");
         ui::TextMuted("Tap your name, or tap Another User to type it. Then enter your PIN.");
         ImGui::Spacing();
         for (const auto& u : s.known_users) {

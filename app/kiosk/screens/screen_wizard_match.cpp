@@ -19,13 +19,9 @@ struct Fields {
     std::string name, birth, household;
 };
 
-class WizardMatchScreen : public Screen {
-public:
-    const char* title() const override { return "Patient Match"; }
-
+struct WizardMatchScreen final : Screen {
     void content(Frame& f) override {
         const SessionView& v = f.snap.session;
-        error_banner(f);
         if (!v.offline_patient) return;
         today_ = today_local();
         const OfflinePatient& op = *v.offline_patient;

@@ -12,13 +12,9 @@ namespace cs::kiosk {
 
 namespace {
 
-class WizardOptionsScreen : public Screen {
-public:
-    const char* title() const override { return "Imaging Options"; }
-
+struct WizardOptionsScreen final : Screen {
     void content(Frame& f) override {
         const SessionView& v = f.snap.session;
-        error_banner(f);
         if (v.options.empty()) return;
         int sel = std::clamp(v.selected_option, 0, int(v.options.size()) - 1);
         float list_w = ImGui::GetContentRegionAvail().x * 0.42f;
@@ -46,9 +42,7 @@ public:
 
 private:
     void details(Frame& f, const SessionView& v, const ProcedureOptions& o) {
-        ImGui::PushFont(f.fonts.title);
-        ui::Text("%s", o.code.c_str());
-        ImGui::PopFont();
+        page_title(f, o.code);
         ui::TextWrapped("%s", o.name.c_str());
         if (o.locked) ui::TextMuted("Already sent to the server with these options.");
         ImGui::Spacing();

@@ -120,6 +120,10 @@ void back_and_remind(Frame& f) {
         f.act(cmd::RemindLater{});
 }
 
+void start_sync_button(Frame& f, const char* label) {
+    if (bar_button(label, BarPlace::outer, ui::ButtonKind::primary)) f.act(cmd::StartSync{});
+}
+
 OptionChange option_controls(Frame& f, ProcedureOptions& o, const std::vector<api::Provider>& providers) {
     OptionChange change = OptionChange::none;
     if (ui::Toggle("Apply charges", &o.apply_charges)) change = OptionChange::charges;

@@ -12,13 +12,9 @@ namespace cs::kiosk {
 
 namespace {
 
-class WizardPatientScreen : public Screen {
-public:
-    const char* title() const override { return "Patient"; }
-
+struct WizardPatientScreen final : Screen {
     void content(Frame& f) override {
         const SessionView& v = f.snap.session;
-        error_banner(f);
         if (v.patients.empty()) {
             ui::Text("No offline images are waiting. Tap Finish & Proceed.");
             return;

@@ -34,13 +34,9 @@ ui::IconKind icon_for(ItemState s) {
     return ui::IconKind::none;
 }
 
-class WizardSyncScreen : public Screen {
-public:
-    const char* title() const override { return "Sync"; }
-
+struct WizardSyncScreen final : Screen {
     void content(Frame& f) override {
         const SessionView& v = f.snap.session;
-        error_banner(f);
         if (v.offline_patient) {
             ImGui::PushFont(f.fonts.heading);
             ui::Text("%s", offline_name(*v.offline_patient).c_str());

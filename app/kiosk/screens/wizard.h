@@ -24,6 +24,10 @@ void error_banner(Frame& f);
 void busy_line(const char* what);
 // Back (when allowed) and Remind Me Later on the left of the bottom bar.
 void back_and_remind(Frame& f);
+// The action that starts a sync (Synchronize Procedures, or Try Again after
+// a refusal), always in the outer place: a second tap there only asks again
+// (docs/touch.md).
+void start_sync_button(Frame& f, const char* label = "Synchronize Procedures");
 // Apply charges (showing the fee or $0.00), Bill to insurance and the
 // provider rows for `o`, edited in place; says what the person changed.
 enum class OptionChange { none, charges, insurance, provider };
