@@ -1,6 +1,6 @@
 #!/bin/sh
 # Takes every screen's screenshot by running the kiosk's scripted walks of the
-# demo (tests/screens, tests/viewer) under Xvfb, at 1280x800 into
+# demo (tests/kiosk/screens) under Xvfb, at 1280x800 into
 # docs/screenshots/ and at 1920x1080 into docs/screenshots/1920x1080/.
 # Usage: docs/screenshots/take.sh [BIN_DIR]   (./dev screenshots runs it)
 set -eu
@@ -11,15 +11,15 @@ for size in 1280x800 1920x1080; do
     [ "$size" = 1280x800 ] || out=$out/$size
     mkdir -p "$out"
     work=$(mktemp -d)
-    for script in tests/screens/exact_match tests/screens/twins tests/screens/edit_search \
-                  tests/screens/failure_hide tests/screens/remind_sign_in tests/viewer/preview; do
+    for script in tests/kiosk/screens/exact_match tests/kiosk/screens/twins tests/kiosk/screens/edit_search \
+                  tests/kiosk/screens/failure_hide tests/kiosk/screens/remind_sign_in tests/kiosk/screens/preview; do
         echo "screenshots: $size $script"
         (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" "$bin/chairsync" --demo \
             --config /nonexistent/config.json --size "$size" --script "$root/$script.script" > "$work/log" 2>&1) ||
             { tail -20 "$work/log"; exit 1; }
     done
-    (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/screens/with_offline_mode.sh" "$bin" \
-        "$root/tests/screens/offline_open.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
+    (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/kiosk/screens/with_offline_mode.sh" "$bin" \
+        "$root/tests/kiosk/screens/offline_open.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

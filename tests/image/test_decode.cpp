@@ -8,7 +8,7 @@
 #include "engine/image/encode.h"
 #include "engine/image/png_stream.h"
 #include "engine/image/resample.h"
-#include "app/kiosk/automation/frame_bench.h"
+#include "engine/util/peak_rss.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "tests/support/image_test_helpers.h"
@@ -320,7 +320,7 @@ TEST_CASE("a second IHDR, however large, is an error before anything is allocate
     chunks.insert(chunks.begin() + 1, {"IHDR", test::ihdr_data(60000, 57000, 8, 0, 0)});
     const auto png = test::png_from_chunks(chunks);
     CHECK(png.size() < 120);
-    const uint64_t hwm = kiosk::peak_rss_kb();
+    const uint64_t hwm = peak_rss_kb();
     check_every_decoder_refuses(png, "more than one IHDR");
     // Widths that do not fit an int, in the first and in a second IHDR.
     for (uint32_t width : {0x80000000u, 0xFFFFFFFFu}) {
@@ -332,7 +332,7 @@ TEST_CASE("a second IHDR, however large, is an error before anything is allocate
         first.front().data = test::ihdr_data(width, 1, 8, 0, 0);
         check_every_decoder_refuses(test::png_from_chunks(first), "IHDR");
     }
-    CHECK(kiosk::peak_rss_kb() < hwm + 64 * 1024);
+    CHECK(peak_rss_kb() < hwm + 64 * 1024);
 }
 
 TEST_CASE("chunks out of order, invalid IHDR fields and unknown critical chunks are errors") {
@@ -358,7 +358,7 @@ TEST_CASE("chunks out of order, invalid IHDR fields and unknown critical chunks 
 }
 
 TEST_CASE("decompression bombs are refused within the decode memory cap") {
-    const uint64_t hwm = kiosk::peak_rss_kb();
+    const uint64_t hwm = peak_rss_kb();
     SECTION("image data that inflates far past the size in IHDR") {
         // 16×16 gray: 272 bytes expected, 256 MiB of zeros given (~260 KB).
         const auto png = test::png_from_chunks(
@@ -403,7 +403,7 @@ TEST_CASE("decompression bombs are refused within the decode memory cap") {
         jpg[sof + 8] = 12000 & 0xFF;
         CHECK_THROWS_WITH(decode_for_size(jpg, "big.jpg", 256, 256), Catch::Contains("big.jpg") && Catch::Contains("to decode"));
     }
-    CHECK(kiosk::peak_rss_kb() < hwm + 128 * 1024);
+    CHECK(peak_rss_kb() < hwm + 128 * 1024);
 }
 
 TEST_CASE("the decode memory estimate covers what decoding the real radiographs and PngSuite takes") {

@@ -17,25 +17,6 @@ double thread_cpu_ms() {
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
-uint64_t peak_rss_kb_from_status(const std::string& text) {
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.starts_with("VmHWM:")) continue;
-        std::istringstream fields(line.substr(6));
-        uint64_t kb = 0;
-        return fields >> kb ? kb : 0;
-    }
-    return 0;
-}
-
-uint64_t peak_rss_kb() {
-    std::ifstream in("/proc/self/status");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return peak_rss_kb_from_status(ss.str());
-}
-
 double percentile(std::vector<double> samples, double q) {
     if (samples.empty()) return 0;
     std::sort(samples.begin(), samples.end());

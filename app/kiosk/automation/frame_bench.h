@@ -8,15 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/util/peak_rss.h"
+
 namespace cs::kiosk {
 
 // CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), in milliseconds.
 double thread_cpu_ms();
-
-// VmHWM (peak resident set) in kB from the text of /proc/self/status; 0 when
-// the line is missing.
-uint64_t peak_rss_kb_from_status(const std::string& proc_status_text);
-uint64_t peak_rss_kb();  // of this process
 
 // Percentile q (0..1) of the samples by the nearest-rank rule; 0 when empty.
 double percentile(std::vector<double> samples, double q);

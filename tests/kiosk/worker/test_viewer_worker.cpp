@@ -10,10 +10,10 @@
 #include "app/kiosk/worker/engine_worker.h"
 #include "engine/demo/synthetic_images.h"
 #include "engine/util/fsutil.h"
-#include "tests/kiosk/worker_fixture.h"
+#include "tests/kiosk/worker/worker_fixture.h"
 #include "tests/support/test_support.h"
 #include "tests/store/store_fixtures.h"
-#include "tests/viewer/recovery_fixture.h"
+#include "tests/kiosk/worker/recovery_fixture.h"
 
 using namespace cs;
 using namespace cs::kiosk;

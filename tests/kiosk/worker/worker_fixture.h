@@ -1,5 +1,5 @@
 #pragma once
-// What the engine-worker tests share (tests/kiosk, tests/viewer): waiting
+// What the engine-worker tests share (tests/kiosk/worker): waiting
 // for the worker's wake-ups, and offline procedures of small generated
 // radiographs captured through the real store.
 #include <chrono>

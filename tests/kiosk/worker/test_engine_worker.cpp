@@ -18,7 +18,7 @@
 #include "engine/util/fsutil.h"
 #include "engine/sync/audit_log.h"
 #include "engine/sync/sync_session.h"
-#include "tests/kiosk/worker_fixture.h"
+#include "tests/kiosk/worker/worker_fixture.h"
 #include "tests/support/test_support.h"
 #include "tests/sync/sync_fixtures.h"
 

@@ -6,16 +6,16 @@
 #include <algorithm>
 #include <mutex>
 
-#include "app/kiosk/worker/demo_workspace.h"
+#include "engine/demo/demo_store.h"
 #include "app/kiosk/worker/engine_worker.h"
 #include "app/kiosk/worker/sync_engine.h"
 #include "engine/store/offline_lock.h"
 #include "engine/store/offline_store.h"
 #include "server/practice_server.h"
-#include "tests/kiosk/worker_fixture.h"
+#include "tests/kiosk/worker/worker_fixture.h"
 #include "tests/support/test_support.h"
 #include "tests/sync/sync_fixtures.h"
-#include "tests/viewer/recovery_fixture.h"
+#include "tests/kiosk/worker/recovery_fixture.h"
 
 using namespace cs;
 using namespace cs::kiosk;
@@ -30,7 +30,7 @@ struct Rig {
     std::unique_ptr<SyncEngine> engine;
 
     explicit Rig(const std::function<void(SyncEngineOptions&)>& more = {}) {
-        build_demo_offline_store(dir / "store");
+        demo::build_demo_store(dir / "store");
         server = test::start_demo_server(dir.path());
         store = std::make_unique<OfflineStore>(dir / "store");
         SyncEngineOptions o;
@@ -208,7 +208,7 @@ TEST_CASE("sync engine: Attach to Patient signed out, or of what is gone, is a s
 
 TEST_CASE("engine worker: a tap meant for a screen the workflow has left is dropped, not applied to the next") {
     test::TempDir dir;
-    build_demo_offline_store(dir / "store");
+    demo::build_demo_store(dir / "store");
     auto server = test::start_demo_server(dir.path());
     test::Waker waker;
     EngineOptions o;

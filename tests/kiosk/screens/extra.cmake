@@ -1,0 +1,55 @@
+# The screens' logic drawn headless, with the widgets' test harness
+# (tests/widgets/harness.h).
+target_sources(test_kiosk_screens PRIVATE ${CMAKE_SOURCE_DIR}/tests/widgets/harness.cpp)
+
+# The workflow through the real kiosk window under Xvfb at 1280x800, one demo
+# branch per script (docs/demo-practice.md). Each starts a fresh demo
+# workspace. `xvfb-run -a` picks a free display by looking for lock files, so
+# two runs starting at once can pick the same one: they take turns (RESOURCE_LOCK).
+find_program(XVFB_RUN xvfb-run)
+if(XVFB_RUN)
+  set(_screens_out ${CMAKE_BINARY_DIR}/screens-test-output)
+  file(MAKE_DIRECTORY ${_screens_out})
+  set(_xvfb ${XVFB_RUN} -a -s "-screen 0 1280x800x24")
+  set(_kiosk ${CMAKE_BINARY_DIR}/bin/chairsync --demo --config /nonexistent/config.json)
+  set(_screens_tests)
+  foreach(name exact_match twins edit_search failure_hide remind_sign_in double_tap)
+    add_test(NAME screens_${name}
+             COMMAND ${_xvfb} ${_kiosk} --script ${CMAKE_CURRENT_LIST_DIR}/${name}.script)
+    list(APPEND _screens_tests screens_${name})
+  endforeach()
+  # A slow network (docs/touch.md): the second tap of a double tap reaches the same screen again.
+  add_test(NAME screens_double_tap_slow
+           COMMAND ${_xvfb} ${_kiosk} --demo-server-delay 0.6 --script ${CMAKE_CURRENT_LIST_DIR}/double_tap_slow.script)
+  list(APPEND _screens_tests screens_double_tap_slow)
+  add_test(NAME screens_inactivity
+           COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.25 --script ${CMAKE_CURRENT_LIST_DIR}/inactivity.script)
+  list(APPEND _screens_tests screens_inactivity)
+  add_test(NAME screens_offline_open
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_offline_mode.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/offline_open.script)
+  list(APPEND _screens_tests screens_offline_open)
+  set_tests_properties(${_screens_tests} PROPERTIES TIMEOUT 300 WORKING_DIRECTORY ${_screens_out}
+                       RESOURCE_LOCK xvfb)
+
+  # Preview and the recovery folder. The recovery script starts from a demo
+  # store with one hidden procedure, made by make_recovery_fixture.
+  add_executable(make_recovery_fixture ${CMAKE_CURRENT_LIST_DIR}/fixtures/make_recovery_fixture.cpp)
+  target_link_libraries(make_recovery_fixture PRIVATE cs_engine)
+  set_target_properties(make_recovery_fixture PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+
+  set(_viewer_out ${CMAKE_BINARY_DIR}/viewer-test-output)
+  file(MAKE_DIRECTORY ${_viewer_out})
+  set(_xvfb ${XVFB_RUN} -a -s "-screen 0 1280x800x24")
+  set(_kiosk ${CMAKE_BINARY_DIR}/bin/chairsync --config /nonexistent/config.json --demo)
+
+  add_test(NAME kiosk_preview_script
+           COMMAND ${_xvfb} ${_kiosk} --script ${CMAKE_CURRENT_LIST_DIR}/preview.script)
+  add_test(NAME kiosk_recovery_script
+           COMMAND sh -c "\"$0\" \"$1\" && shift && exec \"$@\""
+                   ${CMAKE_BINARY_DIR}/bin/make_recovery_fixture ${_viewer_out}/recovery-fixture
+                   ${_xvfb} ${_kiosk} --store ${_viewer_out}/recovery-fixture/store
+                   --script ${CMAKE_CURRENT_LIST_DIR}/recovery.script)
+  set_tests_properties(kiosk_preview_script kiosk_recovery_script PROPERTIES
+                       TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
+endif()
