@@ -24,7 +24,6 @@ public:
     // Returns the query to search when Done is tapped with one, else "".
     std::string keyboard();
     void open();  // an empty draft and the keyboard up
-    bool typing() const { return keyboard_; }
 
 private:
     std::string draft_;

@@ -34,7 +34,6 @@ void take(const nlohmann::json& j, const char* key, T& out, const fs::path& file
 }  // namespace
 
 fs::path default_config_path() { return xdg_dir("XDG_CONFIG_HOME", ".config") / "config.json"; }
-fs::path default_data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
 
 void load_config_file(const fs::path& file, Config& cfg) {
     std::ifstream in(file);

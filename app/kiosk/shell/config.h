@@ -38,8 +38,6 @@ struct Config {
 
 // $XDG_CONFIG_HOME/chairsync/config.json (or ~/.config/...).
 fs::path default_config_path();
-// $XDG_DATA_HOME/chairsync (or ~/.local/share/chairsync).
-fs::path default_data_dir();
 
 // Reads the JSON file into cfg; unknown keys are ignored, a missing file
 // changes nothing. Throws cs::Error when the file is not valid JSON or a

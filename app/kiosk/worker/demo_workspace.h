@@ -15,7 +15,4 @@ namespace cs::kiosk {
 // folder when it goes. Throws cs::Error.
 std::shared_ptr<void> prepare_demo_workspace(EngineOptions& opt);
 
-// The offline side alone: the demo patients captured into `store_dir`.
-void build_demo_offline_store(const std::filesystem::path& store_dir);
-
 }  // namespace cs::kiosk
