@@ -70,7 +70,8 @@ std::string run_capture(const std::string& cmd) {
 }
 
 cs::api::Declaration declaration(const std::vector<SourceFile>& files, std::vector<std::string>& image_uuids) {
-    cs::api::Declaration d{"p-1001", "loc-1", "D0274", "2026-11-30T14:02:00Z", true, false, "prov-1", {}};
+    cs::api::Declaration d{"p-1001", "loc-1", "D0274", "2026-11-30T14:02:00Z", true, false, "prov-1", {},
+                           {"María", "Lopez", "1984-03-09"}};
     image_uuids.clear();
     for (size_t i = 0; i < files.size(); ++i) {
         image_uuids.push_back(cs::new_uuid());

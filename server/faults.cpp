@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <spdlog/spdlog.h>
 
+#include "engine/util/json_text.h"
 #include "server/core.h"
 
 namespace cs::server {
@@ -199,7 +200,7 @@ void PracticeServer::Impl::apply_fault_after(const FaultRule& rule, const httpli
             Json j = Json::parse(res.body, nullptr, false);
             if (j.is_discarded()) return;
             swap_patients(j, [this](const std::string& id) { return other_patient_id(id); });
-            res.body = j.dump();
+            res.body = dump_json(j);
             return;
         }
         case A::trickle: {

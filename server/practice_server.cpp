@@ -5,6 +5,7 @@
 
 #include "engine/util/disk_full.h"
 #include "engine/util/fsutil.h"
+#include "engine/util/json_text.h"
 #include "engine/util/sha256.h"
 #include "server/core.h"
 #include "server/practice_seed.h"
@@ -17,7 +18,7 @@ void fail(int status, std::string code, std::string message) {
 
 void send_json(httplib::Response& res, int status, const Json& body) {
     res.status = status;
-    res.set_content(body.dump(), "application/json");
+    res.set_content(dump_json(body), "application/json");
 }
 
 void send_error(httplib::Response& res, const ApiError& e) {

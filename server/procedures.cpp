@@ -93,6 +93,39 @@ Declaration parse_declaration(const Json& j, uint64_t max_image_bytes) {
     return d;
 }
 
+// Whom the client's user was shown for patient_id. A precondition, not part
+// of the procedure: not stored, and not part of "the same body".
+struct ExpectedPatient {
+    std::string first_name, last_name, birth_date;
+};
+
+ExpectedPatient parse_expected(const Json& j) {
+    auto it = j.find("expected_patient");
+    if (it == j.end() || !it->is_object())
+        fail(400, "bad_request",
+             "\"expected_patient\" must say whom the user was shown: first_name, last_name and birth_date.");
+    ExpectedPatient e{field_text(*it, "first_name"), field_text(*it, "last_name"), field_text(*it, "birth_date")};
+    auto birth = parse_iso_date(e.birth_date);
+    if (!birth) fail(400, "bad_request", "\"expected_patient.birth_date\" must be a date like 1984-03-09.");
+    e.birth_date = *birth;
+    return e;
+}
+
+// The declared patient has the name and birth date the user was shown, by
+// the rule of docs/name-matching.md; else 409 patient_mismatch.
+void check_expected_patient(sql::Db& db, const std::string& patient_id, const ExpectedPatient& e) {
+    auto st = db.prepare("SELECT first_name, last_name, birth_date FROM patients WHERE id = ?1");
+    st.bind_all(patient_id);
+    if (!st.step()) return;  // unknown_patient (422) is said by check_references
+    bool same = normalize_name(st.text(0)) == normalize_name(e.first_name) &&
+                normalize_name(st.text(1)) == normalize_name(e.last_name) &&
+                parse_iso_date(st.text(2)) == e.birth_date;
+    if (!same)
+        fail(409, "patient_mismatch",
+             "Patient " + patient_id + " does not have the name and date of birth the workstation showed; nothing "
+             "was declared. Choose the patient again.");
+}
+
 // The declaration and state stored for a uuid, if any.
 struct Stored {
     std::string state;
@@ -197,16 +230,20 @@ std::optional<Json> load_procedure(sql::Db& db, const std::string& uuid) {
 
 void PracticeServer::Impl::declare_procedure(Call& c) {
     std::string uuid = require_uuid(c.path_param(1), "procedure uuid");
-    Declaration d = parse_declaration(parse_json_body(c.req, opt.max_json_bytes), opt.max_image_bytes);
+    Json j = parse_json_body(c.req, opt.max_json_bytes);
+    Declaration d = parse_declaration(j, opt.max_image_bytes);
+    ExpectedPatient expected = parse_expected(j);
     auto [status, body] = db.with([&](sql::Db& db) -> std::pair<int, Json> {
         sql::Transaction tx(db);
         if (auto stored = read_stored(db, uuid)) {
             if (stored->state == "withdrawn") fail(409, "withdrawn", "This procedure was withdrawn; its uuid cannot be used again.");
             if (!(stored->decl == d))
                 fail(409, "conflict", "A different procedure was already declared with this uuid.");
+            check_expected_patient(db, d.patient_id, expected);
             return {200, *load_procedure(db, uuid)};
         }
         check_references(db, d);
+        check_expected_patient(db, d.patient_id, expected);
         insert_declaration(db, uuid, d, c.user_id);
         Json p = *load_procedure(db, uuid);
         tx.commit();

@@ -7,6 +7,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/store_access.h"
 #include "engine/sync/audit_log.h"
+#include "engine/util/json_text.h"
 
 namespace cs::cli {
 
@@ -34,7 +35,7 @@ int print_audit(const Globals& g, const AuditArgs& a) {
                            {"online_patient_id", e.online_patient_id},
                            {"procedure_uuid", e.procedure_uuid},
                            {"outcome", e.outcome}});
-        std::cout << arr.dump(2) << "\n";
+        std::cout << dump_json(arr, 2) << "\n";
         return 0;
     }
     for (const auto& e : entries) {

@@ -9,6 +9,7 @@
 #include "app/cli/store_access.h"
 #include "app/cli/sync_access.h"
 #include "engine/sync/manifest.h"
+#include "engine/util/json_text.h"
 
 namespace cs::cli {
 
@@ -34,7 +35,7 @@ int list(OfflineStore& store, const RecoveryArgs& a) {
     if (a.json) {
         auto arr = nlohmann::json::array();
         for (const auto& r : entries) arr.push_back(nlohmann::json::parse(manifest_json(r)));
-        std::cout << nlohmann::json{{"recovery_folder", rf.dir().string()}, {"procedures", arr}}.dump(2) << "\n";
+        std::cout << dump_json({{"recovery_folder", rf.dir().string()}, {"procedures", arr}}, 2) << "\n";
         return kExitOk;
     }
     std::cout << "Recovery folder: " << rf.dir().string() << "\n" << entries.size() << " hidden procedure(s).\n";
@@ -87,14 +88,11 @@ int attach(OfflineStore& store, const RecoveryArgs& a) {
     auto r = RecoveryFolder::find(store, a.uuid);
     if (!r || r->state != "complete") throw CliExit(kExitBadArgs, not_hidden(a.uuid));
     auto conn = connect(store, a.server);
-    try {
-        conn.client->patient(a.choice.match);
-    } catch (const api::ApiError& e) {
-        if (e.kind() == api::ApiErrorKind::not_found) throw CliExit(kExitNoMatch, "There is no online patient " + a.choice.match + ".");
-        throw;
-    }
+    OfflinePatient offline{0, r->first_name, r->last_name, r->birth_date};
+    api::Patient online = checked_match(*conn.client, *conn.audit, a.choice.match, offline,
+                                        a.choice.accept_differences, {std::nullopt, "", a.uuid});
     int64_t fee = 0;
-    auto choice = choice_for(*conn.client, r->location_id, r->code, a.choice.match, a.choice, fee);
+    auto choice = choice_for(*conn.client, r->location_id, r->code, online, a.choice, fee);
     conn.audit->record(AuditAction::match_decision, {std::nullopt, a.choice.match, a.uuid}, "command line: attach --match");
     std::string fresh;
     auto out = attach_recovered(store, *conn.client, *conn.audit, a.uuid, choice, fresh);

@@ -7,6 +7,8 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/store_access.h"
+#include "engine/util/json_text.h"
+#include "engine/util/text.h"
 
 namespace cs::cli {
 
@@ -37,9 +39,9 @@ nlohmann::json status_json(OfflineStore& store) {
                                   {"images", std::move(images)}});
         }
         patients.push_back({{"id", p.id},
-                            {"first_name", p.first_name},
-                            {"last_name", p.last_name},
-                            {"birth_date", p.birth_date},
+                            {"first_name", escape_invalid_utf8(p.first_name)},
+                            {"last_name", escape_invalid_utf8(p.last_name)},
+                            {"birth_date", escape_invalid_utf8(p.birth_date)},
                             {"procedures", std::move(procedures)}});
     }
     return {{"store", store.root().string()},
@@ -58,8 +60,8 @@ void print_status(OfflineStore& store) {
         std::cout << q.size() << " image file(s) that no procedure names are kept in " << store.quarantine_dir().string()
                   << " (see `verify`).\n";
     for (const auto& p : store.patients()) {
-        std::cout << "\n" << p.last_name << ", " << p.first_name << "  (born "
-                  << (p.birth_date.empty() ? "not entered" : p.birth_date) << ")\n";
+        std::cout << "\n" << escape_invalid_utf8(p.last_name) << ", " << escape_invalid_utf8(p.first_name) << "  (born "
+                  << (p.birth_date.empty() ? "not entered" : escape_invalid_utf8(p.birth_date)) << ")\n";
         for (const auto& pr : store.procedures_of(p.id)) {
             std::cout << "  " << pr.code << "  " << pr.name << "  " << pr.acquired_at << "  " << to_string(pr.state)
                       << "  " << pr.image_count << " image(s)  " << pr.uuid << "\n";
@@ -78,7 +80,7 @@ CommandRun add_status_command(CLI::App& app, const Globals& g) {
     return [&g, json] {
         auto store = open_store(g, false);
         if (*json)
-            std::cout << status_json(store).dump(2) << "\n";
+            std::cout << dump_json(status_json(store), 2) << "\n";
         else
             print_status(store);
         return 0;

@@ -7,6 +7,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/store_access.h"
 #include "app/cli/sync_access.h"
+#include "engine/sync/auto_match.h"
 #include "engine/sync/session_view.h"
 #include "engine/util/text.h"
 
@@ -32,31 +33,28 @@ int64_t patient_id_arg(const std::string& s) {
     throw CliExit(kExitBadArgs, "--patient takes the offline patient's id, as `status` shows it.");
 }
 
-// The online patient: --match as given, or --auto only with exactly one candidate and a real birth date.
-std::string online_patient(api::PracticeClient& client, const OfflinePatient& p, const SyncArgs& a) {
-    if (!a.auto_match) {
-        try {
-            return client.patient(a.choice.match).id;
-        } catch (const api::ApiError& e) {
-            if (e.kind() == api::ApiErrorKind::not_found)
-                throw CliExit(kExitNoMatch, "There is no online patient " + a.choice.match + ".");
-            throw;
-        }
-    }
-    if (!parse_iso_date(p.birth_date))
+// The online patient: --match as given (its differences printed, refused
+// unless accepted), or --auto only with exactly one candidate, a real birth
+// date and names that may be matched automatically (docs/name-matching.md).
+// Every refusal is audited.
+api::Patient online_patient(api::PracticeClient& client, AuditLog& audit, const OfflinePatient& p, const SyncArgs& a) {
+    AuditIds ids{p.id, "", ""};
+    if (!a.auto_match) return checked_match(client, audit, a.choice.match, p, a.choice.accept_differences, ids);
+    AutoMatchQuery q = auto_match_query(p);
+    std::vector<api::Patient> candidates;
+    if (q.may_ask()) candidates = client.exact_candidates(p.first_name, p.last_name, *q.birth_date);
+    std::string why = no_match_reason(q, candidates);
+    if (why.empty()) return candidates.front();
+    audit.record(AuditAction::match_decision, ids, "command line: --auto refused; " + why);
+    if (!q.birth_date)
         throw CliExit(kExitNoMatch, "This offline patient has no valid date of birth, so no match is made "
                                     "automatically: give --match ONLINE_ID.");
-    auto candidates = client.exact_candidates(p.first_name, p.last_name, p.birth_date);
+    if (!q.name_refusal.empty()) throw CliExit(kExitNoMatch, q.name_refusal + " Give --match ONLINE_ID.");
     if (candidates.empty())
         throw CliExit(kExitNoMatch, "No online patient has this name and date of birth. " +
                                         std::string(kNewPatientNote));
-    if (candidates.size() > 1) {
-        std::string ids;
-        for (const auto& c : candidates) ids += (ids.empty() ? "" : ", ") + c.id;
-        throw CliExit(kExitAmbiguous, "Several online patients have this name and date of birth (" + ids +
-                                          "): choose one with --match.");
-    }
-    return candidates.front().id;
+    throw CliExit(kExitAmbiguous, "Several online patients have this name and date of birth (" +
+                                      patient_ids(candidates) + "): choose one with --match.");
 }
 
 int run_sync(const Globals& g, const SyncArgs& a) {
@@ -88,14 +86,15 @@ int run_sync(const Globals& g, const SyncArgs& a) {
 
     auto conn = connect(store, a.server);
     recover_after_crash(store, a.recovery_dir);
-    std::string online = online_patient(*conn.client, *patient, a);
+    api::Patient chosen = online_patient(*conn.client, *conn.audit, *patient, a);
+    const std::string& online = chosen.id;
     conn.audit->record(AuditAction::match_decision, {patient_id, online, ""},
                        a.auto_match ? "command line: exact match" : "command line: --match");
     // Every choice is checked before anything is sent.
     std::vector<std::pair<SyncChoice, int64_t>> choices;
     for (const auto& p : todo) {
         int64_t fee = 0;
-        auto c = choice_for(*conn.client, conn.location, p.code, online, a.choice, fee);
+        auto c = choice_for(*conn.client, conn.location, p.code, chosen, a.choice, fee);
         choices.emplace_back(c, fee);
     }
     int failed = 0;

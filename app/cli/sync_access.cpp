@@ -8,8 +8,10 @@
 #include <cstring>
 #include <iostream>
 
+#include "engine/api/person_compare.h"
 #include "engine/sync/offered_options.h"
 #include "engine/sync/sync_session.h"
+#include "engine/util/text.h"
 
 namespace cs::cli {
 
@@ -50,7 +52,11 @@ void add_server_options(CLI::App* cmd, ServerArgs& a) {
 }
 
 void add_choice_options(CLI::App* cmd, ChoiceArgs& a, bool with_match) {
-    if (with_match) cmd->add_option("--match", a.match, "The online patient id to sync to");
+    if (with_match) {
+        cmd->add_option("--match", a.match, "The online patient id to sync to");
+        cmd->add_flag("--accept-differences", a.accept_differences,
+                      "Use the --match patient even though its name or date of birth differ (they are printed)");
+    }
     cmd->add_option("--provider", a.provider,
                     "The provider id (default: the procedure type's default, if it is a charting provider here)");
     cmd->add_option("--charges", a.charges, "yes: post the procedure's fee; no: post a zero amount");
@@ -147,8 +153,45 @@ std::string read_pin(int fd, const std::string& from) {
     return pin;
 }
 
+api::Patient checked_match(api::PracticeClient& client, AuditLog& audit, const std::string& online_id,
+                           const OfflinePatient& offline, bool accept, const AuditIds& ids) {
+    api::Patient p;
+    try {
+        p = client.patient(online_id);
+    } catch (const api::ApiError& e) {
+        if (e.kind() == api::ApiErrorKind::not_found) {
+            audit.record(AuditAction::match_decision, ids, "command line: --match refused; no such online patient");
+            throw CliExit(kExitNoMatch, "There is no online patient " + online_id + ".");
+        }
+        throw;
+    }
+    auto diff = api::compare_person(p, offline.first_name, offline.last_name, offline.birth_date);
+    if (!diff.any()) return p;
+    auto& out = accept ? std::cout : std::cerr;
+    auto shown_date = [](const std::string& d) { return d.empty() ? std::string("(none)") : escape_invalid_utf8(d); };
+    out << "The online patient " << online_id << " differs from the offline patient in "
+        << api::differences_text(diff) << ":\n";
+    if (diff.name)
+        out << "  name           offline: " << escape_invalid_utf8(offline.first_name + " " + offline.last_name)
+            << "\n                 online:  " << p.first_name << " " << p.last_name << "\n";
+    if (diff.birth_date)
+        out << "  date of birth  offline: " << shown_date(offline.birth_date)
+            << "\n                 online:  " << shown_date(p.birth_date) << "\n";
+    AuditIds with_online = ids;
+    with_online.online_patient_id = online_id;
+    if (!accept) {
+        audit.record(AuditAction::match_decision, with_online,
+                     std::string("command line: --match refused; differs in ") + api::differences_text(diff));
+        throw CliExit(kExitDiffers, "Nothing was sent. If this is the right patient, run the command again with "
+                                    "--accept-differences.");
+    }
+    audit.record(AuditAction::match_decision, with_online,
+                 std::string("command line: differences accepted: ") + api::differences_text(diff));
+    return p;
+}
+
 SyncChoice choice_for(api::PracticeClient& client, const std::string& location, const std::string& code,
-                      const std::string& online_patient_id, const ChoiceArgs& a, int64_t& fee_out) {
+                      const api::Patient& online, const ChoiceArgs& a, int64_t& fee_out) {
     OfferedOptions offered = load_offered_options(client, location);
     ProcedureOptions defaults;
     defaults.code = code;
@@ -156,7 +199,8 @@ SyncChoice choice_for(api::PracticeClient& client, const std::string& location, 
         throw CliExit(kExitError, "The practice server does not know the procedure " + code + " at " + location + ".");
     fee_out = defaults.fee_cents;
     SyncChoice c;
-    c.online_patient_id = online_patient_id;
+    c.online_patient_id = online.id;
+    c.shown = {online.first_name, online.last_name, online.birth_date};
     c.apply_charges = yes_no(a.charges, "--charges");
     c.bill_insurance = yes_no(a.insurance, "--insurance");
     c.provider_id = a.provider.empty() ? defaults.provider_id : a.provider;

@@ -28,12 +28,14 @@ enum ExitCode {
     kExitUnreachable = 6, // the practice server did not answer
     kExitFailed = 7,      // some procedure failed to sync (see status)
     kExitSignIn = 8,      // sign-in refused or missing
+    kExitDiffers = 9,     // --match names a patient whose name or birth date differ: --accept-differences
 };
 
 inline constexpr const char* kExitCodesHelp =
     "Exit codes: 0 all synced (or nothing left to sync); 1 other error; 2 bad arguments; 3 no matching online patient; "
     "4 ambiguous match (use --match); 5 offline imaging has the store open; 6 server unreachable; "
-    "7 some procedure failed; 8 sign-in refused.";
+    "7 some procedure failed; 8 sign-in refused; 9 the online patient's name or date of birth differ "
+    "(use --accept-differences).";
 
 // An error with its exit code.
 class CliExit : public Error {
@@ -56,8 +58,10 @@ void add_server_options(CLI::App* cmd, ServerArgs& a);
 
 struct ChoiceArgs {
     std::string match, provider, charges, insurance;
+    bool accept_differences = false;
 };
-// --match, --provider, --charges, --insurance (the match itself is added when with_match).
+// --match, --provider, --charges, --insurance (--match and --accept-differences
+// are added when with_match).
 void add_choice_options(CLI::App* cmd, ChoiceArgs& a, bool with_match);
 
 struct Connection {
@@ -79,13 +83,21 @@ std::string read_pin(int fd, const std::string& from);
 // Holds the offline-mode lock or throws CliExit(kExitLockHeld).
 void hold_lock_or_exit(OfflineStore& store);
 
+// --match ONLINE_ID read from the server (CliExit kExitNoMatch when nobody).
+// When its name or date of birth differ from `offline`'s (docs/name-matching.md),
+// the differences are printed, and without `accept` it is refused with
+// kExitDiffers. Refusals and accepted differences are audited.
+api::Patient checked_match(api::PracticeClient& client, AuditLog& audit, const std::string& online_id,
+                           const OfflinePatient& offline, bool accept, const AuditIds& ids);
+
 // yes|no → bool, or CliExit(kExitBadArgs) naming the option.
 bool yes_no(const std::string& value, const char* option);
 
-// The choice for one procedure: the provider is --provider (if offered here)
-// or the type's default when it is a charting provider at the location.
+// The choice for one procedure, to `online` as the command showed it: the
+// provider is --provider (if offered here) or the type's default when it is a
+// charting provider at the location.
 SyncChoice choice_for(api::PracticeClient& client, const std::string& location, const std::string& code,
-                      const std::string& online_patient_id, const ChoiceArgs& a, int64_t& fee_out);
+                      const api::Patient& online, const ChoiceArgs& a, int64_t& fee_out);
 
 // Runs a command body, mapping CliExit / ApiError / the lock message to exit codes.
 int run_with_exit_codes(const Globals& g, const std::function<int()>& body);

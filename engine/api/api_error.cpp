@@ -90,11 +90,16 @@ Mapped map_status(const CallContext& call, int status, const std::string& code) 
         if (code == "images_missing")
             return {K::conflict, "The practice server has not received every image of this procedure yet. "
                                  "Tap Sync the Procedure Again."};
+        if (code == "patient_mismatch")
+            return {K::conflict, "The practice server's record of the chosen patient does not have the name and date "
+                                 "of birth that were shown, so nothing was sent. Choose the patient again."};
         if (code == "in_progress")
             return {K::conflict, "The practice server is still working on this procedure. Wait a moment, then try again."};
         return {K::conflict, "The practice server already holds this procedure with different details. "
                              "Nothing was changed; call your IT person."};
     }
+    if (status == 414)
+        return {K::validation, "The request was too long for the practice server. Shorten the search, then try again."};
     if (status == 413) return {K::validation, "The image is larger than the practice server accepts. Call your IT person."};
     if (status == 422) {
         if (code == "provider_not_at_location" || code == "provider_not_charting")

@@ -2,6 +2,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/api/api_types.h"
+#include "engine/util/json_text.h"
+#include "engine/util/text.h"
 
 namespace cs::api {
 
@@ -130,8 +132,12 @@ std::string to_json(const Declaration& d) {
     json j = {{"patient_id", d.patient_id},       {"location_id", d.location_id},
               {"code", d.code},                   {"acquired_at", d.acquired_at},
               {"apply_charges", d.apply_charges}, {"bill_insurance", d.bill_insurance},
-              {"provider_id", d.provider_id},     {"images", images}};
-    return j.dump();
+              {"provider_id", d.provider_id},     {"images", images},
+              {"expected_patient",
+               {{"first_name", d.expected_patient.first_name},
+                {"last_name", d.expected_patient.last_name},
+                {"birth_date", parse_iso_date(d.expected_patient.birth_date).value_or(d.expected_patient.birth_date)}}}};
+    return dump_json(j);
 }
 
 namespace {

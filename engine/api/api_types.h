@@ -66,6 +66,7 @@ struct Declaration {
     bool apply_charges = true, bill_insurance = true;
     std::string provider_id;
     std::vector<DeclaredImage> images;
+    ShownPatient expected_patient;  // name and birth date the user was shown for patient_id
 };
 
 struct ImageStatus {

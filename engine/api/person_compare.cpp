@@ -9,8 +9,18 @@ PersonDifferences compare_person(const Patient& online, const std::string& first
     PersonDifferences d;
     d.name = normalize_name(online.first_name) != normalize_name(first) ||
              normalize_name(online.last_name) != normalize_name(last);
-    d.birth_date = online.birth_date != birth_date;
+    // Parsed on both sides (" 1984-03-09" is 1984-03-09); a date that does not
+    // parse equals nothing, not even itself.
+    auto a = parse_iso_date(online.birth_date), b = parse_iso_date(birth_date);
+    d.birth_date = !a || !b || *a != *b;
     return d;
+}
+
+const char* differences_text(const PersonDifferences& d) {
+    if (d.name && d.birth_date) return "name and date of birth";
+    if (d.name) return "name";
+    if (d.birth_date) return "date of birth";
+    return "";
 }
 
 }  // namespace cs::api

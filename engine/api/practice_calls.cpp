@@ -8,6 +8,7 @@
 #include "engine/api/answer_checks.h"
 #include "engine/api/practice_client.h"
 #include "engine/util/sha256.h"
+#include "engine/util/json_text.h"
 #include "engine/util/uuid.h"
 
 namespace cs::api {
@@ -26,7 +27,7 @@ std::string procedure_path(const std::string& uuid) { return "/imaging-procedure
 
 Session PracticeClient::sign_in(const std::string& user, const std::string& pin) {
     HttpCall c = json_call("POST", "/sessions");
-    c.json_body = nlohmann::json{{"user", user}, {"pin", pin}, {"workstation", cfg_.workstation}}.dump();
+    c.json_body = dump_json(nlohmann::json{{"user", user}, {"pin", pin}, {"workstation", cfg_.workstation}});
     auto out = run(std::move(c), false, false, {});
     std::string token;
     Session s = parse_session(out->call, out->body, token);
@@ -63,18 +64,30 @@ Health PracticeClient::health() {
     return h;
 }
 
+void PracticeClient::require_url_fits(const HttpCall& c, const char* sentence) const {
+    size_t n = c.path.size() + (c.query.empty() ? 0 : 1 + c.query.size());
+    if (n > cfg_.max_url_bytes)
+        throw ApiError(ApiErrorKind::validation, sentence,
+                       std::string(c.method) + " " + c.path + ": the URL would be " + std::to_string(n) + " bytes, over " +
+                           std::to_string(cfg_.max_url_bytes));
+}
+
 std::vector<Patient> PracticeClient::exact_candidates(const std::string& first_name, const std::string& last_name,
                                                       const std::string& birth_date) {
     std::string q = "first_name=" + url_encode(first_name) + "&last_name=" + url_encode(last_name) +
                     "&birth_date=" + url_encode(birth_date);
-    auto out = run(json_call("GET", "/patients", q), true, false, {});
+    HttpCall call = json_call("GET", "/patients", q);
+    require_url_fits(call, "This name is too long to look up on the practice server. Choose the patient with Edit.");
+    auto out = run(std::move(call), true, false, {});
     auto got = parse_patients(out->call, out->body);
     check_exact_candidates(out->call, got, first_name, last_name, birth_date);
     return got;
 }
 
 SearchResult PracticeClient::search(const std::string& query) {
-    auto out = run(json_call("GET", "/patients/search", "q=" + url_encode(query)), true, false, {});
+    HttpCall call = json_call("GET", "/patients/search", "q=" + url_encode(query));
+    require_url_fits(call, "This search is too long for the practice server. Shorten it, then search again.");
+    auto out = run(std::move(call), true, false, {});
     return parse_search(out->call, out->body);
 }
 

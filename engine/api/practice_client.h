@@ -42,6 +42,10 @@ struct ClientConfig {
     std::chrono::milliseconds call_timeout{60000};      // overall cap of one JSON exchange
     std::chrono::milliseconds upload_timeout{1800000};  // overall cap of one image upload
     uint64_t max_response_bytes = 8ull << 20;
+    // Longest path + query sent: under the reference server's 8 KiB request
+    // line (docs/practice-api.md), so a long search is refused in a sentence
+    // here instead of a 414 there.
+    size_t max_url_bytes = 8000;
     RetryPolicy retry;
 };
 
@@ -118,6 +122,8 @@ private:
     void wait_before_retry(const CallContext& c, int attempt, std::chrono::milliseconds delay, const ApiError& e);
     void throw_if_cancelled(const CallContext& c) const;
     HttpCall json_call(const char* method, std::string path, std::string query = {}) const;
+    // Throws ApiError validation with `sentence` when the call's URL is longer than max_url_bytes.
+    void require_url_fits(const HttpCall& c, const char* sentence) const;
     std::optional<ProcedureStatus> fetch_procedure_once(const std::string& uuid);
     ProcedureStatus checked_procedure(const HttpOutcome& out, const std::string& uuid);
 

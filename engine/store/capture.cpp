@@ -55,7 +55,27 @@ std::vector<PlannedImage> probe_all(const std::vector<CaptureImage>& images) {
     return planned;
 }
 
+// Text the store would later have to show, compare and write as JSON: valid
+// UTF-8 and within the limits of docs/offline-store.md.
+void check_text(const std::string& value, const char* what, size_t max_chars) {
+    if (!is_valid_utf8(value))
+        throw Error(std::string("The ") + what + " is not valid text (UTF-8): \"" + escape_invalid_utf8(value) +
+                        "\". Enter it again.",
+                    std::string("capture: ") + what + " is not UTF-8");
+    if (max_chars > 0 && utf8_chars(value) > max_chars)
+        throw Error(std::string("The ") + what + " is too long: at most " + std::to_string(max_chars) +
+                        " characters are kept.",
+                    std::string("capture: ") + what + " has " + std::to_string(utf8_chars(value)) + " characters");
+}
+
 void validate(const CaptureRequest& r) {
+    check_text(r.first_name, "patient's first name", kMaxNameChars);
+    check_text(r.last_name, "patient's last name", kMaxNameChars);
+    check_text(r.birth_date, "date of birth", kMaxBirthDateChars);
+    check_text(r.code, "procedure code", 0);
+    check_text(r.name, "procedure name", 0);
+    check_text(r.location_id, "location", 0);
+    check_text(r.acquired_at, "acquisition time", 0);
     if (r.first_name.empty() && r.last_name.empty())
         throw Error("Enter the patient's name before capturing images.", "capture without a name");
     if (r.code.empty()) throw Error("Choose the imaging procedure before capturing images.", "capture without a code");

@@ -35,6 +35,15 @@ struct ImageRecord {
     ImageKind kind = ImageKind::radiograph;
 };
 
+// The online patient as the user was shown it. Sent with every declaration:
+// the client reads the patient by id and the server checks the declared
+// patient against it (docs/practice-api.md), so an answer naming another
+// patient's id never puts images on that patient.
+struct ShownPatient {
+    std::string first_name, last_name, birth_date;
+    bool empty() const { return first_name.empty() && last_name.empty() && birth_date.empty(); }
+};
+
 // What the user chose for a procedure on Imaging Options, stored before the
 // procedure is declared so that a retry sends the very same body.
 struct SyncChoice {
@@ -42,6 +51,7 @@ struct SyncChoice {
     bool apply_charges = true;
     bool bill_insurance = true;
     std::string provider_id;
+    ShownPatient shown;  // not stored: whoever syncs says whom the user saw
 };
 
 struct ProcedureRecord {

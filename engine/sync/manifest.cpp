@@ -6,6 +6,8 @@
 #include "engine/sync/manifest.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
+#include "engine/util/json_text.h"
+#include "engine/util/text.h"
 
 namespace cs {
 
@@ -70,7 +72,9 @@ std::string manifest_json(const RecoveredProcedure& r) {
     json j = {{"format", "chairsync-recovery-1"},
               {"state", r.state},
               {"procedure_uuid", r.procedure_uuid},
-              {"offline_patient", {{"first_name", r.first_name}, {"last_name", r.last_name}, {"birth_date", r.birth_date}}},
+              {"offline_patient", {{"first_name", escape_invalid_utf8(r.first_name)},
+                                   {"last_name", escape_invalid_utf8(r.last_name)},
+                                   {"birth_date", escape_invalid_utf8(r.birth_date)}}},
               {"procedure", {{"code", r.code}, {"name", r.name}, {"acquired_at", r.acquired_at}, {"location_id", r.location_id}}},
               {"hidden_at", r.hidden_at},
               {"withdraw_confirmed", r.withdraw_confirmed},
@@ -78,7 +82,7 @@ std::string manifest_json(const RecoveredProcedure& r) {
               {"errors", r.errors},
               {"history", std::move(history)},
               {"restored_as", r.restored_as}};
-    return j.dump(2) + "\n";
+    return dump_json(j, 2) + "\n";
 }
 
 void write_manifest(const RecoveredProcedure& r) {

@@ -374,13 +374,15 @@ std::string RecoveryFolder::restore(OfflineStore& store, const std::string& uuid
     // so a roll-back removes exactly its own files.
     Move m{uuid, event == "attached" ? "attach" : "restore", "copying", r->folder, new_uuid(), {}};
     CaptureRequest req;
-    req.first_name = r->first_name;
-    req.last_name = r->last_name;
-    req.birth_date = r->birth_date;
-    req.code = r->code;
-    req.name = r->name;
-    req.location_id = r->location_id;
-    req.acquired_at = r->acquired_at;
+    // A manifest written elsewhere may break the store's rules: fitted, so
+    // its images can always come back (docs/offline-store.md).
+    req.first_name = fit_text(r->first_name, kMaxNameChars);
+    req.last_name = fit_text(r->last_name, kMaxNameChars);
+    req.birth_date = fit_text(r->birth_date, kMaxBirthDateChars);
+    req.code = escape_invalid_utf8(r->code);
+    req.name = escape_invalid_utf8(r->name);
+    req.location_id = escape_invalid_utf8(r->location_id);
+    req.acquired_at = escape_invalid_utf8(r->acquired_at);
     req.procedure_uuid = m.new_uuid;
     for (const auto& img : r->images) {
         m.new_image_uuids.push_back(new_uuid());

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "engine/api/person_compare.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "engine/util/text.h"
@@ -28,6 +29,7 @@ api::Declaration declaration(const ProcedureRecord& p, const SyncChoice& c, cons
     d.apply_charges = c.apply_charges;
     d.bill_insurance = c.bill_insurance;
     d.provider_id = c.provider_id;
+    d.expected_patient = c.shown;
     for (const auto& i : images) d.images.push_back({i.uuid, i.sha256, i.size, i.kind, i.seq});
     return d;
 }
@@ -75,6 +77,23 @@ void verify_committed(const api::ProcedureStatus& s, const std::string& uuid, co
         answer_mismatch(uuid, "charge " + std::to_string(s.charge->amount_cents) + " != " + std::to_string(expected));
     if (s.charge->provider_id != c.provider_id || s.charge->bill_insurance != c.bill_insurance)
         answer_mismatch(uuid, "charge provider/insurance");
+}
+
+// Before anything is declared: the patient the server holds under the chosen
+// id is the one the user was shown (an answer that named another patient's
+// id is caught here; the server checks the same again, docs/practice-api.md).
+void confirm_patient(api::PracticeClient& client, const SyncChoice& c) {
+    if (c.shown.empty())
+        throw Error("The patient to sync to was not confirmed on screen. Choose the patient again.",
+                    "no shown patient for " + c.online_patient_id);
+    api::Patient now = client.patient(c.online_patient_id);
+    // Ids only in the sentence: it is kept in the store and the audit trail.
+    auto diff = api::compare_person(now, c.shown.first_name, c.shown.last_name, c.shown.birth_date);
+    if (diff.any())
+        throw Error("The practice server's record of the chosen patient (" + c.online_patient_id + ") has another " +
+                        api::differences_text(diff) + " than the patient shown, so nothing was sent. Choose the "
+                        "patient again.",
+                    "patient " + c.online_patient_id + " is not the one shown");
 }
 
 void upload_missing(api::PracticeClient& client, OfflineStore& store, const std::string& uuid,
@@ -177,7 +196,8 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
                 throw Error("This procedure was withdrawn from the practice server and cannot be sent again. "
                             "Hide it, then attach it from the recovery folder.",
                             "remote withdrawn " + uuid);
-            SyncChoice theirs{remote->patient_id, remote->apply_charges, remote->bill_insurance, remote->provider_id};
+            SyncChoice theirs{remote->patient_id, remote->apply_charges, remote->bill_insurance, remote->provider_id,
+                              choice.shown};
             if (theirs.online_patient_id != choice.online_patient_id)
                 throw Error("This procedure was already sent to the practice server for another patient (" +
                                 theirs.online_patient_id + "). Hide it, then attach it to the right patient from "
@@ -197,6 +217,7 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
             status = *remote;
             fee.reset();  // settled by reading the committed procedure
         } else {
+            confirm_patient(client, send);
             status = client.declare(uuid, declaration(*proc, send, images));
             fsx::crash_point("sync:after-declare");
             upload_missing(client, store, uuid, status, images, progress);

@@ -4,7 +4,9 @@
 // tests all call these. Order of a sync, each step safe to repeat:
 //   1. the SyncChoice is stored durably (so a retry sends the same body)
 //   2. GET the procedure when it may have been declared before (resume)
-//   3. declare (PUT, idempotent)
+//   3. GET the chosen patient by id: its name and birth date must be those
+//      the user was shown (SyncChoice::shown), else nothing is sent; then
+//      declare (PUT, idempotent) with them as expected_patient
 //   4. upload each image the server does not hold yet, with its digest
 //   5. commit (idempotent: one charge, however often)
 //   6. verify the server's answer against what was sent and the fee

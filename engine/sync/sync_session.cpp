@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/api/person_compare.h"
+#include "engine/sync/auto_match.h"
 #include "engine/sync/offered_options.h"
 #include "engine/util/error.h"
 #include "engine/util/text.h"
@@ -179,8 +181,11 @@ void SyncSession::select_patient(int64_t id) {
             throw Error("This patient has no offline images left to sync.", "patient " + std::to_string(id));
         OfflinePatient p = it->patient;
         MatchView m;
-        // An odd or empty birth date matches nobody: never asked, never auto-matched.
-        if (parse_iso_date(p.birth_date)) m.candidates = client_.exact_candidates(p.first_name, p.last_name, p.birth_date);
+        // An odd or empty birth date, or a name that is never matched
+        // automatically (docs/name-matching.md), matches nobody: never asked.
+        // The date is parsed once and sent parsed.
+        AutoMatchQuery q = auto_match_query(p);
+        if (q.may_ask()) m.candidates = client_.exact_candidates(p.first_name, p.last_name, *q.birth_date);
         if (m.candidates.size() == 1) {
             m.kind = MatchKind::potential;
             m.selected = m.candidates.front();
@@ -190,6 +195,8 @@ void SyncSession::select_patient(int64_t id) {
             m.no_match = !m.candidates.empty()           ? NoMatchReason::several
                          : parse_iso_date(p.birth_date) ? NoMatchReason::nobody
                                                          : NoMatchReason::no_birth_date;
+            audit_.record(AuditAction::match_decision, {p.id, "", ""},
+                          "no match suggested: " + no_match_reason(q, m.candidates));
         }
         std::lock_guard<std::mutex> g(mu_);
         v_.offline_patient = p;
@@ -238,9 +245,11 @@ void SyncSession::accept_match() {
     guarded([&] {
         require_step(SyncStep::match, "accept the match");
         if (!v_.match.selected) throw Error("Choose the online patient first.", "accept without a match");
-        audit_.record(AuditAction::match_decision,
-                      {v_.offline_patient->id, v_.match.selected->id, ""},
-                      v_.match.kind == MatchKind::potential ? "potential match accepted" : "chosen by the user");
+        const OfflinePatient& op = *v_.offline_patient;
+        auto diff = api::compare_person(*v_.match.selected, op.first_name, op.last_name, op.birth_date);
+        std::string outcome = v_.match.kind == MatchKind::potential ? "potential match accepted" : "chosen by the user";
+        if (diff.any()) outcome += std::string("; differs in ") + differences_text(diff);
+        audit_.record(AuditAction::match_decision, {op.id, v_.match.selected->id, ""}, outcome);
         load_options();
     });
 }

@@ -57,7 +57,9 @@ void SyncSession::sync_item(const std::string& uuid) {
     ProcedureOptions o;
     for (const auto& x : v_.options)
         if (x.uuid == uuid) o = x;
-    SyncChoice choice{v_.match.selected->id, o.apply_charges, o.bill_insurance, o.provider_id};
+    const api::Patient& shown = *v_.match.selected;
+    SyncChoice choice{shown.id, o.apply_charges, o.bill_insurance, o.provider_id,
+                      {shown.first_name, shown.last_name, shown.birth_date}};
     {
         std::lock_guard<std::mutex> g(mu_);
         auto* item = find_item(v_, uuid);

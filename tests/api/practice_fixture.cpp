@@ -79,6 +79,7 @@ api::Declaration Practice::declaration(const std::vector<LocalImage>& images) co
     d.apply_charges = true;
     d.bill_insurance = true;
     d.provider_id = "prov-1";
+    d.expected_patient = {"María", "Lopez", "1984-03-09"};
     for (const auto& i : images) d.images.push_back(i.declared);
     return d;
 }

@@ -189,3 +189,31 @@ TEST_CASE("refusals the person must act on come back as sentences") {
           }).kind() == ApiErrorKind::local_file);
     practice.check_invariants({uuid}, {img});
 }
+
+TEST_CASE("very long names and searches never reach the server as a URL past its limit") {
+    Practice practice;
+    auto c = practice.signed_in_client();
+    const std::string long_name(3000, 'a');  // each a fits; percent-encoded accents would be 6 bytes each
+    const std::string long_accented(1500, '\xC3');  // (not UTF-8: still only bytes to encode)
+
+    auto e = error_of([&] { c->search(long_name + " " + long_name + " " + long_name); });
+    CHECK(e.kind() == ApiErrorKind::validation);
+    CHECK(std::string(e.what()) == "This search is too long for the practice server. Shorten it, then search again.");
+    CHECK(e.http_status() == 0);  // nothing was sent
+
+    e = error_of([&] { c->exact_candidates(long_accented, long_accented, "1984-03-09"); });
+    CHECK(e.kind() == ApiErrorKind::validation);
+    CHECK(std::string(e.what()) ==
+          "This name is too long to look up on the practice server. Choose the patient with Edit.");
+
+    // Up to the limit, the server answers (nobody has such a name).
+    CHECK(c->search(std::string(7000, 'a')).patients.empty());
+    CHECK(c->exact_candidates(long_name, "Lopez", "1984-03-09").empty());
+
+    // Past it, a client told otherwise meets the server's 414, said in a sentence.
+    auto unlimited = practice.signed_in_client([](ClientConfig& cfg) { cfg.max_url_bytes = 1u << 20; });
+    e = error_of([&] { unlimited->search(std::string(9000, 'a')); });
+    CHECK(e.http_status() == 414);
+    CHECK(std::string(e.what()) ==
+          "The request was too long for the practice server. Shorten the search, then try again.");
+}

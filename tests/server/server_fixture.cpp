@@ -99,7 +99,8 @@ Json declaration(const std::vector<TestImage>& images, const std::string& patien
         list.push_back({{"uuid", i.uuid}, {"sha256", i.sha256}, {"size", i.bytes.size()}, {"kind", "radiograph"}, {"seq", seq++}});
     return {{"patient_id", patient}, {"location_id", "loc-1"}, {"code", "D0274"},
             {"acquired_at", "2026-11-30T14:02:00Z"}, {"apply_charges", true}, {"bill_insurance", false},
-            {"provider_id", "prov-1"}, {"images", list}};
+            {"provider_id", "prov-1"}, {"images", list},
+            {"expected_patient", {{"first_name", "María"}, {"last_name", "Lopez"}, {"birth_date", "1984-03-09"}}}};
 }
 
 std::string procedure_path(const std::string& uuid) { return "/api/v1/imaging-procedures/" + uuid; }

@@ -50,7 +50,8 @@ struct TestImage {
 };
 TestImage make_image(size_t size, unsigned seed);
 
-// A valid declaration body for patient p-1001 at loc-1 (D0274, prov-1).
+// A valid declaration body for patient p-1001 at loc-1 (D0274, prov-1),
+// expecting María Lopez born 1984-03-09 (change both for another patient).
 Json declaration(const std::vector<TestImage>& images, const std::string& patient = "p-1001");
 
 std::string procedure_path(const std::string& uuid);

@@ -358,3 +358,45 @@ TEST_CASE("withdrawing: images gone, the uuid never reused") {
     CHECK(missing->status == 404);
     CHECK(error_code(missing) == "not_found");
 }
+
+TEST_CASE("a declaration whose patient is not the one the user was shown is refused with 409") {
+    DemoPractice p;
+    Api api(p.server.base_url());
+    api.sign_in();
+    auto img = make_image(300, 21);
+    std::string proc = cs::new_uuid();
+    Json decl = declaration({img});
+    // The user was shown Noah Patel; the id is another patient's (what the
+    // fault mode's wrong_patient answer makes a trusting client send).
+    decl["expected_patient"] = {{"first_name", "Noah"}, {"last_name", "Patel"}, {"birth_date", "1979-08-14"}};
+    auto r = api.put_json(procedure_path(proc), decl);
+    REQUIRE(r);
+    CHECK(r->status == 409);
+    CHECK(error_code(r) == "patient_mismatch");
+    CHECK(json_of(r)["error"]["message"] ==
+          "Patient p-1001 does not have the name and date of birth the workstation showed; nothing was declared. "
+          "Choose the patient again.");
+    CHECK(p.server.procedure_state(proc).empty());
+
+    SECTION("a date of birth alone that differs is refused too") {
+        decl["expected_patient"] = {{"first_name", "Maria"}, {"last_name", "LÓPEZ"}, {"birth_date", "1984-03-10"}};
+        CHECK(error_code(api.put_json(procedure_path(proc), decl)) == "patient_mismatch");
+    }
+    SECTION("the same person written another way is the same person") {
+        decl["expected_patient"] = {{"first_name", " MARI\u0301A"}, {"last_name", "lopez"}, {"birth_date", " 1984-03-09"}};
+        CHECK(api.put_json(procedure_path(proc), decl)->status == 201);
+        // and a repeat of the same declaration is checked again
+        Json again = decl;
+        again["expected_patient"]["first_name"] = "Carlos";
+        CHECK(error_code(api.put_json(procedure_path(proc), again)) == "patient_mismatch");
+        CHECK(api.put_json(procedure_path(proc), decl)->status == 200);
+    }
+    SECTION("a declaration that does not say whom the user saw is malformed") {
+        decl.erase("expected_patient");
+        auto bad = api.put_json(procedure_path(proc), decl);
+        CHECK(bad->status == 400);
+        CHECK(error_code(bad) == "bad_request");
+        decl["expected_patient"] = {{"first_name", "María"}, {"last_name", "Lopez"}, {"birth_date", "soon"}};
+        CHECK(api.put_json(procedure_path(proc), decl)->status == 400);
+    }
+}

@@ -148,6 +148,36 @@ TEST_CASE("capture refuses a request without a name, a code, a location or image
     CHECK(test::files_in(store.images_dir()).size() == 1);
 }
 
+TEST_CASE("capture refuses names and dates that are not UTF-8 or too long, in a sentence") {
+    test::TempDir dir;
+    auto img = test::make_png(dir / "a.png", 8, 8, 7);
+    OfflineStore store(dir / "store");
+    auto refused = [&](CaptureRequest req, const std::string& sentence) {
+        try {
+            store.capture(req);
+            FAIL("captured");
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()) == sentence);
+        }
+    };
+    refused(test::capture_request("Jos\xe9", "Smith", "", {img}),
+            "The patient's first name is not valid text (UTF-8): \"Jos\\xE9\". Enter it again.");
+    refused(test::capture_request("Ann", "Sm\xC3", "", {img}),
+            "The patient's last name is not valid text (UTF-8): \"Sm\\xC3\". Enter it again.");
+    refused(test::capture_request("Ann", "Smith", "1984\xff", {img}),
+            "The date of birth is not valid text (UTF-8): \"1984\\xFF\". Enter it again.");
+    refused(test::capture_request(std::string(101, 'a'), "Smith", "", {img}),
+            "The patient's first name is too long: at most 100 characters are kept.");
+    refused(test::capture_request("Ann", "Smith", std::string(41, '1'), {img}),
+            "The date of birth is too long: at most 40 characters are kept.");
+    CHECK(store.patients().empty());
+    CHECK(test::files_in(store.images_dir()).empty());
+    // The limit counts characters, not bytes: 100 Vietnamese letters are fine.
+    std::string hundred;
+    for (int i = 0; i < 100; ++i) hundred += "\u1EC5";
+    CHECK_NOTHROW(store.capture(test::capture_request(hundred, "Nguyễn", " 1984-03-09", {img})));
+}
+
 TEST_CASE("16-bit radiographs keep their bit depth (shared test data)") {
     auto data = test::shared_testdata();
     if (!data) {

@@ -114,7 +114,7 @@ TEST_CASE("error history entries come apart into their time and the sentence the
     SyncWorld w;
     std::string uuid = w.capture("Noah", "Patel", "1979-08-14", "D0230", 1);
     w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", uuid + "/images/", -1));
-    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, {"p-1030", true, true, "prov-1"}, 2700);
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, {"p-1030", true, true, "prov-1", {"Noah", "Patel", "1979-08-14"}}, 2700);
     auto history = error_history(w.audit, uuid);
     REQUIRE(history.size() == 2);
     for (const auto& entry : history) {

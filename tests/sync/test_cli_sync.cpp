@@ -55,6 +55,8 @@ TEST_CASE("chairsync-cli sync: exit codes say what happened") {
     CHECK(w.run(w.sync_args(w.offline_id(maria), {})).exit_code == 2);  // neither --match nor --auto
     CHECK(w.run(w.sync_args(w.offline_id(maria), {"--auto", "--provider", "prov-3"})).exit_code == 2);  // not charting
     r = w.run(w.sync_args(w.offline_id(sophia), {"--match", "p-1040"}));
+    CHECK(r.exit_code == 9);  // no birth date offline, one online: a difference to accept first
+    r = w.run(w.sync_args(w.offline_id(sophia), {"--match", "p-1040", "--accept-differences"}));
     CHECK(r.exit_code == 2);  // D0350 has no default provider: say so
     CHECK(r.err.find("--provider") != std::string::npos);
     {

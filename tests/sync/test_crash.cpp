@@ -19,7 +19,7 @@ using namespace cs::test;
 
 namespace {
 
-const SyncChoice kChoice{"p-1001", true, true, "prov-1"};
+const SyncChoice kChoice{"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}};
 
 std::string env(const char* k) {
     const char* v = std::getenv(k);

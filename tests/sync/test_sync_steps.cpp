@@ -128,7 +128,7 @@ TEST_CASE("step 6: fail, Sync the Procedure Again, fail, Hide Procedure, then at
     // Attach to an online patient: a NEW procedure uuid, the same pipeline, synced.
     w.server->clear_faults();
     std::string fresh;
-    auto out = attach_recovered(w.store, w.client, w.audit, bad, {"p-1030", true, true, "prov-1"}, fresh);
+    auto out = attach_recovered(w.store, w.client, w.audit, bad, {"p-1030", true, true, "prov-1", {"Noah", "Patel", "1979-08-14"}}, fresh);
     CHECK(out.synced);
     CHECK(fresh != bad);
     CHECK(w.store.procedure(fresh)->state == ProcedureState::synced);
@@ -155,7 +155,7 @@ TEST_CASE("recovery folder: restore puts a hidden procedure back into the offlin
     auto bad = w.capture("Noah", "Patel", "1979-08-14", "D0230", 1);
     auto sha = w.store.images_of(bad)[0].sha256;
     w.server->add_fault(fail_uploads_of(bad));
-    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, bad, {"p-1030", true, true, "prov-1"}, 2700);
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, bad, {"p-1030", true, true, "prov-1", {"Noah", "Patel", "1979-08-14"}}, 2700);
     RecoveryFolder rf(w.recovery_dir());
     hide_procedure(w.store, &w.client, w.audit, rf, bad);
     CHECK(w.store.patients_with_pending().empty());
@@ -188,13 +188,13 @@ TEST_CASE("hiding is refused when the server already committed the procedure") {
     g.path_contains = uuid;
     g.count = -1;
     w.server->add_fault(g);
-    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500);
+    for (int i = 0; i < 2; ++i) sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500);
     REQUIRE(w.store.procedure(uuid)->attempts == 2);
     RecoveryFolder rf(w.recovery_dir());
     CHECK_THROWS_AS(hide_procedure(w.store, &w.client, w.audit, rf, uuid), Error);
     CHECK(w.store.procedure(uuid)->state == ProcedureState::failed);
     w.server->clear_faults();
-    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500);
+    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500);
     CHECK(out.synced);
     CHECK(w.server->charge_count(uuid) == 1);
 }
@@ -216,14 +216,14 @@ TEST_CASE("idempotency: an answer lost after commit, or a 500 after commit, post
     w.server->add_fault(fail500);
     for (const auto& uuid : {a, b}) {
         for (int attempt = 0; attempt < 4 && w.store.procedure(uuid)->state != ProcedureState::synced; ++attempt)
-            sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, false, "prov-1"},
+            sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, false, "prov-1", {"María", "Lopez", "1984-03-09"}},
                            uuid == a ? 6500 : 4500);
         CHECK(w.store.procedure(uuid)->state == ProcedureState::synced);
         CHECK(w.server->charge_count(uuid) == 1);
     }
     CHECK(w.server->total_charges() == 2);
     // Tapping Sync the Procedure Again on a synced procedure posts nothing more.
-    sync_procedure(w.store, w.client, w.audit, a, {"p-1001", true, false, "prov-1"}, 6500);
+    sync_procedure(w.store, w.client, w.audit, a, {"p-1001", true, false, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500);
     CHECK(w.server->total_charges() == 2);
 }
 
@@ -263,7 +263,7 @@ TEST_CASE("retention: synced images stay for the retention, then go only once th
     SyncWorld w;
     auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 2);
     auto images = w.store.images_of(uuid);
-    REQUIRE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500).synced);
+    REQUIRE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500).synced);
     auto now = std::chrono::system_clock::now();
     CHECK(purge_synced(w.store, w.client, now) == 0);  // within 7 days: kept
     CHECK(fs::exists(w.store.image_path(images[0])));

@@ -98,7 +98,8 @@ void AttachPanel::actions(Frame& f) {
     bottom_bar_right(w);
     ImGui::BeginDisabled(draft_.provider_id.empty());
     if (ui::BigButton(label, ui::ButtonKind::primary)) {
-        SyncChoice choice{a.patient->id, draft_.apply_charges, draft_.bill_insurance, draft_.provider_id};
+        SyncChoice choice{a.patient->id, draft_.apply_charges, draft_.bill_insurance, draft_.provider_id,
+                          {a.patient->first_name, a.patient->last_name, a.patient->birth_date}};
         result_before_ = f.snap.recovery_result.id;
         sent_ = true;
         f.act(cmd::AttachRun{hidden_uuid_, choice});

@@ -163,7 +163,7 @@ TEST_CASE("sync engine: Attach to Patient searches, offers the location's option
     CHECK(offered == std::vector<std::string>{"prov-1", "prov-2"});  // charting, with access to loc-1
     CHECK(r.snap.attach.options_id == 1);
 
-    r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, false, "prov-2"}});
+    r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, false, "prov-2", {"Noah", "Patel", "1979-08-14"}}});
     CHECK(r.snap.recovery_result.ok);
     CHECK_THAT(r.snap.recovery_result.message, Catch::Contains("Attached and synced"));
     CHECK(r.snap.recovery.empty());
@@ -184,7 +184,7 @@ TEST_CASE("sync engine: an attach whose upload fails keeps the images in the off
     r.engine->handle(cmd::SignIn{"demo", "1234"});
     std::string hidden = test::hide_for_test(*r.store, "Noah", "Patel", "D0230", r.dir / "recovery");
     r.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", "/images/", -1));
-    r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, true, "prov-1"}});
+    r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, true, "prov-1", {"Noah", "Patel", "1979-08-14"}}});
     CHECK_FALSE(r.snap.recovery_result.ok);
     CHECK_THAT(r.snap.recovery_result.message, Catch::Contains("back in the offline list"));
     auto fresh = noah_procedure(*r.store, "D0230");
@@ -202,7 +202,7 @@ TEST_CASE("sync engine: Attach to Patient signed out, or of what is gone, is a s
     r.engine->handle(cmd::SignIn{"demo", "1234"});
     r.engine->handle(cmd::AttachChoose{"no-such-procedure", "p-1030"});
     CHECK(r.snap.error == "This procedure is no longer in the recovery folder.");
-    r.engine->handle(cmd::AttachRun{"no-such-procedure", SyncChoice{"p-1030", true, true, "prov-1"}});
+    r.engine->handle(cmd::AttachRun{"no-such-procedure", SyncChoice{"p-1030", true, true, "prov-1", {"Noah", "Patel", "1979-08-14"}}});
     CHECK(r.snap.error == "This procedure is no longer in the recovery folder.");
 }
 
