@@ -9,10 +9,10 @@ PersonDifferences compare_person(const Patient& online, const std::string& first
     PersonDifferences d;
     d.name = normalize_name(online.first_name) != normalize_name(first) ||
              normalize_name(online.last_name) != normalize_name(last);
-    // Parsed on both sides (" 1984-03-09" is 1984-03-09); a date that does not
-    // parse equals nothing, not even itself.
+    // Parsed on both sides (" 1984-03-09" is 1984-03-09); text that is not a
+    // date equals only the very same text.
     auto a = parse_iso_date(online.birth_date), b = parse_iso_date(birth_date);
-    d.birth_date = !a || !b || *a != *b;
+    d.birth_date = a && b ? *a != *b : online.birth_date != birth_date;
     return d;
 }
 
