@@ -14,7 +14,7 @@ using namespace cs::test;
 
 namespace {
 
-const SyncChoice kChoice{"p-1001", true, true, "prov-1"};
+const SyncChoice kChoice{"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}};
 
 struct CliWorld : SyncWorld {
     std::vector<std::string> args(std::vector<std::string> more, bool with_server = false) const {

@@ -176,24 +176,26 @@ TEST_CASE("refusals to match are recorded with the workstation and the person") 
     auto sophia = w.capture("Sophia", "Garcia", "", "D0350", 1);
     auto olivia = w.capture("Olivia", "Chen", "1999-12-05", "D0330", 1);
     auto digit = w.capture("Maria", "Lopez2", "1984-03-09", "D0274", 1);
-    SyncSession s(w.store, w.client, w.audit, w.config());
-    s.begin();
-    for (const auto& uuid : {liam, sophia, olivia, digit}) {
-        s.select_patient(w.offline_id(uuid));
-        s.back();
-    }
-    auto outcomes = match_outcomes(w.audit);
-    CHECK(any_starts(outcomes, "no match suggested: 2 online patients qualify (p-1020, p-1021)"));
-    CHECK(any_starts(outcomes, "no match suggested: no valid date of birth"));
-    CHECK(any_starts(outcomes, "no match suggested: no online patient has this name and date of birth"));
-    CHECK(any_starts(outcomes, "no match suggested: the name is never matched automatically"));
+    {  // the kiosk's session; it holds the store until it ends, as the kiosk does
+        SyncSession s(w.store, w.client, w.audit, w.config());
+        s.begin();
+        for (const auto& uuid : {liam, sophia, olivia, digit}) {
+            s.select_patient(w.offline_id(uuid));
+            s.back();
+        }
+        auto outcomes = match_outcomes(w.audit);
+        CHECK(any_starts(outcomes, "no match suggested: 2 online patients qualify (p-1020, p-1021)"));
+        CHECK(any_starts(outcomes, "no match suggested: no valid date of birth"));
+        CHECK(any_starts(outcomes, "no match suggested: no online patient has this name and date of birth"));
+        CHECK(any_starts(outcomes, "no match suggested: the name is never matched automatically"));
 
-    // A chosen patient whose details differ is recorded with what differs.
-    s.select_patient(w.offline_id(sophia));
-    s.search("Garcia");
-    s.choose_patient("p-1040");
-    s.accept_match();
-    CHECK(any_starts(match_outcomes(w.audit), "chosen by the user; differs in date of birth"));
+        // A chosen patient whose details differ is recorded with what differs.
+        s.select_patient(w.offline_id(sophia));
+        s.search("Garcia");
+        s.choose_patient("p-1040");
+        s.accept_match();
+        CHECK(any_starts(match_outcomes(w.audit), "chosen by the user; differs in date of birth"));
+    }
 
     // The command line records its refusals too.
     auto r = cli_sync(w, w.offline_id(digit), {"--auto"});
@@ -201,7 +203,7 @@ TEST_CASE("refusals to match are recorded with the workstation and the person") 
     CHECK(r.err.find("(U+0032), so it is never matched automatically. Give --match ONLINE_ID.") != std::string::npos);
     r = cli_sync(w, w.offline_id(liam), {"--auto"});
     CHECK(r.exit_code == 4);
-    outcomes = match_outcomes(w.audit);
+    auto outcomes = match_outcomes(w.audit);
     CHECK(any_starts(outcomes, "command line: --auto refused; the name is never matched automatically"));
     CHECK(any_starts(outcomes, "command line: --auto refused; 2 online patients qualify (p-1020, p-1021)"));
 }
@@ -237,13 +239,13 @@ TEST_CASE("a store already holding text that is not UTF-8 still lists, verifies,
     // Hide writes a manifest that any JSON reader takes; restore brings it back.
     RecoveryFolder rf(w.recovery_dir());
     hide_procedure(w.store, &w.client, w.audit, rf, jose);
-    auto hidden = rf.find(jose);
+    auto hidden = RecoveryFolder::find(w.store, jose);
     REQUIRE(hidden);
     CHECK(hidden->first_name == "Jos\\xE9");
     auto list = cli({"--store", store, "recovery", "--recovery", w.recovery_dir().string(), "list", "--json"});
     CHECK(list.exit_code == 0);
     CHECK(nlohmann::json::parse(list.out)["procedures"].size() == 1);
-    std::string back = restore_recovered(w.store, w.audit, rf, jose);
+    std::string back = restore_recovered(w.store, &w.client, w.audit, jose);
     CHECK(w.store.procedure(back)->state == ProcedureState::pending);
     CHECK(cli({"--store", store, "status", "--json"}).exit_code == 0);
 }

@@ -91,9 +91,15 @@ private:
         return listed.empty() ? "" : listed[rng_.below(int(listed.size()))].procedure_uuid;
     }
     SyncChoice choice_for(const std::string& uuid) {
+        // The store keeps the choice but not whom the user saw: every sync says it.
+        const ShownPatient maria{"María", "Lopez", "1984-03-09"};
         auto p = w_.store.procedure(uuid);
-        if (p && p->choice) return *p->choice;
-        return {"p-1001", rng_.below(2) == 0, rng_.below(2) == 0, "prov-1"};
+        if (p && p->choice) {
+            SyncChoice c = *p->choice;
+            c.shown = maria;
+            return c;
+        }
+        return {"p-1001", rng_.below(2) == 0, rng_.below(2) == 0, "prov-1", maria};
     }
 
     void capture() {
