@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/api/person_compare.h"
+#include "engine/util/fsutil.h"
 #include "tests/cli/cli_fixtures.h"
 #include "tests/sync/sync_fixtures.h"
 
@@ -241,7 +242,9 @@ TEST_CASE("a store already holding text that is not UTF-8 still lists, verifies,
     hide_procedure(w.store, &w.client, w.audit, rf, jose);
     auto hidden = RecoveryFolder::find(w.store, jose);
     REQUIRE(hidden);
-    CHECK(hidden->first_name == "Jos\\xE9");
+    CHECK(hidden->first_name == "Jos\xe9");  // the journal keeps the bytes as they were
+    auto manifest = nlohmann::json::parse(fsx::read_file(hidden->folder / "manifest.json"));  // any JSON reader takes it
+    CHECK(manifest["offline_patient"]["first_name"] == "Jos\\xE9");
     auto list = cli({"--store", store, "recovery", "--recovery", w.recovery_dir().string(), "list", "--json"});
     CHECK(list.exit_code == 0);
     CHECK(nlohmann::json::parse(list.out)["procedures"].size() == 1);
