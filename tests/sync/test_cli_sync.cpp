@@ -287,7 +287,7 @@ TEST_CASE("chairsync-cli sync signs in again once when its sign-in expires mid-s
 TEST_CASE("chairsync-cli store purge, and every sync, remove images synced long ago once the server confirms them") {
     CliWorld w;
     auto synced_long_ago = [&](const std::string& uuid) {
-        REQUIRE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", false, false, "prov-1"}, 0).synced);
+        REQUIRE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", false, false, "prov-1", {"María", "Lopez", "1984-03-09"}}, 0).synced);
         w.store.db().prepare("UPDATE procedures SET synced_at = '2026-01-01T00:00:00Z' WHERE uuid = ?1").bind_all(uuid).run();
     };
     auto first = w.capture("Maria", "LÓPEZ", "1984-03-09", "D0274", 2);

@@ -292,7 +292,7 @@ TEST_CASE("a uuid withdrawn before it was ever declared fails with the withdrawn
     auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
     w.store.record_failure(uuid, "The practice server has a problem (error 500).");  // an earlier attempt
     w.client.withdraw(uuid);  // e.g. a hide killed after its withdrawal, before it moved anything
-    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500);
+    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500);
     CHECK_FALSE(out.synced);
     CHECK(out.message.find("withdrawn") != std::string::npos);
     CHECK(out.message.find("recovery folder") != std::string::npos);
@@ -304,7 +304,7 @@ TEST_CASE("a commit whose answer was lost is settled by reading it, even after t
     auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
     w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::drop_after_commit, "POST", uuid + "/commit", -1));
     w.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "GET", uuid, -1));  // cannot be settled now
-    CHECK_FALSE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, 6500).synced);
+    CHECK_FALSE(sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500).synced);
     REQUIRE(w.server->charge_amount_cents(uuid) == 6500);  // committed at the fee of that moment
     w.server->clear_faults();
     {  // the practice raises the fee before the person taps Sync the Procedure Again
@@ -313,7 +313,7 @@ TEST_CASE("a commit whose answer was lost is settled by reading it, even after t
     }
     int64_t fee = fee_for(w.client, "loc-1", "D0274");
     REQUIRE(fee == 7000);
-    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1"}, fee);
+    auto out = sync_procedure(w.store, w.client, w.audit, uuid, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, fee);
     INFO(out.message);
     CHECK(out.synced);
     CHECK(w.store.procedure(uuid)->state == ProcedureState::synced);
@@ -321,7 +321,7 @@ TEST_CASE("a commit whose answer was lost is settled by reading it, even after t
     CHECK(w.server->charge_amount_cents(uuid) == 6500);
     // A procedure this attempt commits is still held to the fee asked for.
     auto other = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 1);
-    CHECK_FALSE(sync_procedure(w.store, w.client, w.audit, other, {"p-1001", true, true, "prov-1"}, 6500).synced);
+    CHECK_FALSE(sync_procedure(w.store, w.client, w.audit, other, {"p-1001", true, true, "prov-1", {"María", "Lopez", "1984-03-09"}}, 6500).synced);
 }
 
 TEST_CASE("a store failure or an unexpected exception during a sync fails the item with a sentence, never leaves it running") {
