@@ -284,7 +284,7 @@ TEST_CASE("sync engine: the kiosk's first sign-in runs retention, only for image
         if (p.patient.first_name == "Maria") old = r.store->procedures_of(p.patient.id).at(0).uuid;
     REQUIRE_FALSE(old.empty());
     auto images = r.store->images_of(old);
-    REQUIRE(sync_procedure(*r.store, client, audit, old, {"p-1001", false, false, "prov-1"}, 0).synced);
+    REQUIRE(sync_procedure(*r.store, client, audit, old, {"p-1001", false, false, "prov-1", {"María", "Lopez", "1984-03-09"}}, 0).synced);
     r.store->db().prepare("UPDATE procedures SET synced_at = '2026-01-01T00:00:00Z' WHERE uuid = ?1").bind_all(old).run();
     REQUIRE(std::filesystem::exists(r.store->image_path(images.at(0))));
 
