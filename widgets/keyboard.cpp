@@ -140,12 +140,18 @@ bool OnScreenKeyboard(const char* id, std::string* draft, KeyboardLayout layout,
 
     const std::vector<Row>& rows = Rows(layout);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const float gap = ImGui::GetStyle().ItemSpacing.x, kh = TargetHeight(), pad = Em(1.0f);
+    const float gap = ImGui::GetStyle().ItemSpacing.x, pad = Em(1.0f);
     const float units = layout == KeyboardLayout::digits_pin ? 3.0f : 10.0f;
     const float width = std::min(vp->Size.x - 2 * gap, layout == KeyboardLayout::digits_pin ? Em(24.0f) : Em(64.0f));
     const float draft_h = Em(3.2f) + (prompt ? Em(1.4f) : 0.0f);
-    float height = pad * 2 + draft_h + gap + rows.size() * (kh + gap);
-    height = std::max(height, vp->Size.y * 0.5f);
+    // The panel covers at least the lower half: room there beyond the keys'
+    // own height makes them taller (up to half again), never an empty band
+    // between the draft and the keys; past that the panel is only as tall as it needs.
+    const float fixed = pad * 2 + draft_h + gap, n = static_cast<float>(rows.size());
+    float kh = TargetHeight();
+    if (fixed + n * (kh + gap) < vp->Size.y * 0.5f)
+        kh = std::ceil(std::min((vp->Size.y * 0.5f - fixed) / n - gap, TargetHeight() * 1.5f));
+    const float height = fixed + n * (kh + gap);
     const ImVec2 panel_min(vp->Pos.x + (vp->Size.x - width) * 0.5f, vp->Pos.y + vp->Size.y - height);
     const ImVec2 panel_max(panel_min.x + width, vp->Pos.y + vp->Size.y);
     DrawPanel(panel_min, panel_max);

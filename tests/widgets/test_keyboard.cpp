@@ -8,6 +8,7 @@
 #include "widgets/controls.h"
 #include "widgets/keyboard.h"
 #include "widgets/registry.h"
+#include "widgets/theme.h"
 
 using namespace cs::ui;
 using cs::ui::test::Harness;
@@ -82,6 +83,28 @@ TEST_CASE("the keyboard covers the lower half with touch-sized keys") {
     CHECK(q->max.y - q->min.y >= 48.0f);
     CHECK(space->max.y <= 800.0f);
     CHECK(space->max.x - space->min.x > q->max.x - q->min.x);
+}
+
+TEST_CASE("on a large screen the keys grow; no empty band between the draft and the keys") {
+    for (ImVec2 display : {ImVec2(1280, 800), ImVec2(1920, 1080), ImVec2(1920, 1600)}) {
+        CAPTURE(display.x, display.y);
+        Harness h(1.0f, display);
+        Entry e;
+        h.Frame([&] { e(); });
+        const WidgetRecord* prompt = Registry().Find("Search patients");
+        const WidgetRecord* top = Registry().Find("1");
+        const WidgetRecord* q = Registry().Find("Q");
+        REQUIRE(prompt != nullptr);
+        REQUIRE(top != nullptr);
+        REQUIRE(q != nullptr);
+        const float gap = ImGui::GetStyle().ItemSpacing.x;
+        // Below the prompt only the draft field (3.2 em, after 0.4 em) and the gaps around it.
+        CHECK(top->min.y - prompt->max.y <= Em(3.6f) + 2 * gap + 2.0f);
+        CHECK(q->max.y - q->min.y >= TargetHeight());
+        CHECK(q->max.y - q->min.y <= TargetHeight() * 1.5f + 1.0f);
+        if (display.y >= 1080) CHECK(q->max.y - q->min.y > TargetHeight());  // taller keys for gloves
+        if (display.y <= 1080) CHECK(prompt->min.y <= display.y * 0.5f + Em(1.0f) + 1.0f);  // the lower half, still
+    }
 }
 
 TEST_CASE("a hardware keyboard types into the draft, accents included") {

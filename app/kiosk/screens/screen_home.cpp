@@ -1,5 +1,8 @@
-// Home (PRODUCT.md §2, UI.md): what waits offline, the server's status,
-// Synchronize Procedures, and the way to Preview and the Recovery folder.
+// Home and the prompt after sign-in (PRODUCT.md §2.1, §9, UI.md): one
+// screen in two kinds. Both say what waits offline and offer Synchronize
+// Procedures; the prompt adds Remind Me Later and, in gate mode, the patient
+// the user came from; Home adds what just finished, the server's status, and
+// the way to Preview and the Recovery folder.
 #include <imgui.h>
 
 #include "app/kiosk/screens/wizard.h"
@@ -12,35 +15,73 @@ namespace cs::kiosk {
 namespace {
 
 struct HomeScreen final : Screen {
-    void shown(Frame& f) override {  // fresh counts and server status each time Home shows
+    enum class Kind { home, prompt };
+    explicit HomeScreen(Kind kind) : kind_(kind) {}
+
+    void shown(Frame& f) override {  // Home: fresh counts and server status each time it shows
+        if (kind_ == Kind::prompt) return;
         f.engine.send(cmd::Refresh{});
         f.engine.send(cmd::CheckServer{});
     }
 
     void content(Frame& f) override {
         const Snapshot& s = f.snap;
+        if (kind_ == Kind::home && !s.notice.empty()) {  // Finish & Proceed: that it ended, and for whom
+            status_line(ui::IconKind::synced, s.notice.c_str());
+            ImGui::Spacing();
+        }
+        page_title(f, kind_ == Kind::prompt ? "Offline images were found on this computer"
+                                            : "Offline images on this computer");
+        ImGui::Spacing();
+        waiting_line(s);
+        ImGui::Spacing();
+        if (kind_ == Kind::prompt)
+            prompt_words(s);
+        else
+            home_rest(f);
+    }
+
+    void actions(Frame& f) override {
+        // The prompt's Remind Me Later is second, as on every screen: where Home's Sign Out is not.
+        if (kind_ == Kind::prompt) {
+            if (bar_button("Remind Me Later", BarPlace::second, ui::ButtonKind::quiet)) f.act(cmd::RemindLater{});
+        } else if (bar_button("Sign Out", BarPlace::first, ui::ButtonKind::quiet)) {
+            f.act(cmd::SignOut{});
+        }
+        start_sync_button(f);
+    }
+
+private:
+    static void waiting_line(const Snapshot& s) {
         int procedures = 0, images = 0;
         for (const auto& p : s.patients) {
             procedures += p.procedures;
             images += p.images;
         }
-        page_title(f, "Offline images on this computer");
-        ImGui::Spacing();
         if (procedures == 0) {
-            ui::StatusIcon(ui::IconKind::synced, ui::Em(1.6f));
-            ImGui::SameLine();
-            ui::Text("Nothing is waiting. Every offline procedure is synced.");
-        } else {
-            ui::StatusIcon(ui::IconKind::waiting, ui::Em(1.6f));
-            ImGui::SameLine();
-            ui::Text("%d %s waiting to sync: %s.", int(s.patients.size()),
-                     s.patients.size() == 1 ? "patient is" : "patients are",
-                     counts_text(procedures, images).c_str());
+            status_line(ui::IconKind::synced, "Nothing is waiting. Every offline procedure is synced.");
+            return;
         }
+        std::string text = std::to_string(s.patients.size()) +
+                           (s.patients.size() == 1 ? " patient is" : " patients are") +
+                           " waiting to sync: " + counts_text(procedures, images) + ".";
+        status_line(ui::IconKind::waiting, text.c_str());
+    }
+
+    static void prompt_words(const Snapshot& s) {
+        ui::TextWrapped("They were taken offline and are not in the practice database yet. Tap Synchronize "
+                        "Procedures to send them now. Remind Me Later asks again tomorrow.");
+        if (s.gate_patient.empty()) return;
         ImGui::Spacing();
-        ui::StatusIcon(s.server == ServerStatus::online ? ui::IconKind::synced
+        ui::Heading("You came from the chart of %s", s.gate_patient.c_str());
+        ui::TextWrapped("Finish & Proceed goes on to imaging for this patient once the sync is done.");
+    }
+
+    static void home_rest(Frame& f) {
+        const Snapshot& s = f.snap;
+        ui::StatusIcon(s.server == ServerStatus::online    ? ui::IconKind::synced
                        : s.server == ServerStatus::offline ? ui::IconKind::failed
-                                                            : ui::IconKind::waiting,
+                                                           : ui::IconKind::waiting,
                        ui::Em(1.6f));
         ImGui::SameLine();
         switch (s.server) {
@@ -63,14 +104,12 @@ struct HomeScreen final : Screen {
         if (ui::BigButton("Recovery folder", ui::ButtonKind::secondary, ImVec2(w, 0))) f.nav.go(ScreenId::recovery);
     }
 
-    void actions(Frame& f) override {
-        if (bar_button("Sign Out", BarPlace::first, ui::ButtonKind::quiet)) f.act(cmd::SignOut{});
-        start_sync_button(f);
-    }
+    Kind kind_;
 };
 
 }  // namespace
 
-std::unique_ptr<Screen> make_home_screen() { return std::make_unique<HomeScreen>(); }
+std::unique_ptr<Screen> make_home_screen() { return std::make_unique<HomeScreen>(HomeScreen::Kind::home); }
+std::unique_ptr<Screen> make_prompt_screen() { return std::make_unique<HomeScreen>(HomeScreen::Kind::prompt); }
 
 }  // namespace cs::kiosk

@@ -113,9 +113,13 @@ void busy_line(const char* what) {
 
 void back_and_remind(Frame& f) {
     const SessionView& v = f.snap.session;
-    // Fixed places: with no Back (Patient), Remind Me Later still sits second,
-    // not where the Back of Patient Match was.
-    if (v.can_back && bar_button("Back", BarPlace::first)) f.act(cmd::Back{});
+    // The Patient list, the wizard's first step, goes Back to Home; later
+    // steps go Back a step. A Back that cannot act is not shown.
+    if (v.step == SyncStep::patients) {
+        if (bar_button("Back", BarPlace::first)) f.act(cmd::LeaveSync{});
+    } else if (v.can_back && bar_button("Back", BarPlace::first)) {
+        f.act(cmd::Back{});
+    }
     if (v.can_remind_later && bar_button("Remind Me Later", BarPlace::second, ui::ButtonKind::quiet))
         f.act(cmd::RemindLater{});
 }

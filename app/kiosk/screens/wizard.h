@@ -22,7 +22,8 @@ std::string counts_text(int procedures, int images);
 void error_banner(Frame& f);
 // "Working…" with a turning ring while the engine is busy.
 void busy_line(const char* what);
-// Back (when allowed) and Remind Me Later on the left of the bottom bar.
+// Back (to Home from the Patient list, else a step, when allowed) and Remind
+// Me Later on the left of the bottom bar.
 void back_and_remind(Frame& f);
 // The action that starts a sync (Synchronize Procedures, or Try Again after
 // a refusal), always in the outer place: a second tap there only asks again

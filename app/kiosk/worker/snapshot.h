@@ -56,6 +56,11 @@ struct Snapshot {
     bool in_session = false;     // Synchronize Procedures began, until Finish or Remind Me Later
     bool lock_refused = false;   // offline imaging holds the store: the refusal screen shows
     SessionView session;         // a copy of SyncSession::view()
+    // Gate mode: the online patient the user came from, as the prompt names
+    // them ("María Lopez · 03/09/1984 · 42 y"); empty outside gate mode.
+    std::string gate_patient;
+    // What just ended, said on Home ("Sync finished. …"), until the next sync or sign-out.
+    std::string notice;
 
     // Preview and the recovery folder (engine_worker_viewer.cpp).
     bool preview_loaded = false;

@@ -31,6 +31,9 @@ struct SyncAgain { std::string uuid; };
 struct Hide { std::string uuid; };
 struct SyncAnother {};
 struct Finish {};
+// Back on the Patient list: leaves the wizard for Home (the offline-mode lock
+// released), without Remind Me Later's snooze.
+struct LeaveSync {};
 struct DismissError {};
 // Attach to Patient (the recovery folder): search, choose, then attach and sync.
 struct AttachSearch { std::string hidden_uuid, query; };
@@ -40,7 +43,7 @@ struct AttachRun { std::string hidden_uuid; SyncChoice choice; };
 using SyncCommand =
     std::variant<SignIn, SignOut, CheckServer, StartSync, RemindLater, SelectPatient, EditMatch, Search,
                  ChoosePatient, AcceptMatch, SelectProcedure, SetApplyCharges, SetBillInsurance, SetProvider,
-                 ApplyToAll, Back, StartSyncRun, SyncAgain, Hide, SyncAnother, Finish, DismissError,
+                 ApplyToAll, Back, StartSyncRun, SyncAgain, Hide, SyncAnother, Finish, LeaveSync, DismissError,
                  AttachSearch, AttachChoose, AttachRun>;
 
 }  // namespace cs::kiosk::cmd

@@ -12,7 +12,9 @@
 #include "engine/sync/audit_log.h"
 #include "engine/sync/sync_pipeline.h"
 #include "engine/sync/sync_session.h"
+#include "app/kiosk/worker/preview_model.h"
 #include "engine/util/error.h"
+#include "engine/util/text.h"
 
 namespace cs::kiosk {
 
@@ -156,6 +158,7 @@ void SyncEngine::run(const cmd::SignIn& c) {
     signed_in_ = true;
     new_session();
     bool prompt = session_->should_prompt();
+    std::string gate = gate_patient_words();
     remember_user(c.user);
     if (!purged_at_start_) {  // the kiosk's start: the first time a client can ask the server
         purged_at_start_ = true;
@@ -168,8 +171,21 @@ void SyncEngine::run(const cmd::SignIn& c) {
         s.in_session = false;
         s.lock_refused = false;
         s.server = ServerStatus::online;
+        s.gate_patient = gate;
+        s.notice.clear();
         s.error.clear();
     });
+}
+
+std::string SyncEngine::gate_patient_words() {
+    if (opt_.patient.empty()) return {};
+    try {
+        api::Patient p = client_->patient(opt_.patient);
+        return person_name(p.first_name, p.last_name) + "  \xC2\xB7  " + format_birth_date(p.birth_date, today_local());
+    } catch (const Error& e) {  // the gate still works by id; the prompt says the id
+        spdlog::warn("gate patient {}: {}", opt_.patient, e.detail());
+        return "patient " + opt_.patient;
+    }
 }
 
 void SyncEngine::run(const cmd::SignOut&) {
@@ -182,6 +198,8 @@ void SyncEngine::run(const cmd::SignOut&) {
         s.user_name.clear();
         s.should_prompt = s.in_session = s.lock_refused = false;
         s.attach = AttachView{};
+        s.gate_patient.clear();
+        s.notice.clear();
         s.error.clear();
     });
 }
@@ -203,6 +221,7 @@ void SyncEngine::run(const cmd::StartSync&) {
     session().begin();
     publish_view([](Snapshot& s) {
         s.in_session = true;
+        s.notice.clear();
         s.should_prompt = s.lock_refused = false;
         s.error.clear();
     });
@@ -259,8 +278,9 @@ void SyncEngine::purge_old_images() {
 void SyncEngine::run(const cmd::Finish&) {
     SyncSession& ending = session();
     std::string launch_error;  // the session ends either way; a program that did not start is said on Home
+    bool launched = false;
     try {
-        ending.finish_and_proceed(false);
+        launched = ending.finish_and_proceed(false).ran_command;
     } catch (const Error& e) {
         spdlog::error("finish and proceed: {} ({})", e.what(), e.detail());
         launch_error = e.what();
@@ -269,6 +289,20 @@ void SyncEngine::run(const cmd::Finish&) {
     publish_view([&](Snapshot& s) {
         s.in_session = s.should_prompt = false;
         s.error = launch_error;
+        // Home says that it ended and, in gate mode, for whom imaging goes on
+        // (launched needs the gate's patient, so gate_patient names them).
+        s.notice.clear();
+        if (launch_error.empty())
+            s.notice = launched ? "Sync finished. Imaging is starting for " + s.gate_patient + "." : "Sync finished.";
+    });
+}
+
+void SyncEngine::run(const cmd::LeaveSync&) {
+    session();
+    new_session();  // releases the offline-mode lock; unlike Remind Me Later nothing is put off
+    publish_view([](Snapshot& s) {
+        s.in_session = s.should_prompt = s.lock_refused = false;
+        s.error.clear();
     });
 }
 

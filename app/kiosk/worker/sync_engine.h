@@ -77,6 +77,7 @@ private:
     void run(const cmd::Hide&);
     void run(const cmd::SyncAnother&);
     void run(const cmd::Finish&);
+    void run(const cmd::LeaveSync&);
     void run(const cmd::DismissError&);
     // Attach to Patient (sync_engine_attach.cpp).
     void run(const cmd::AttachSearch&);
@@ -86,6 +87,8 @@ private:
     // after each sync. Best effort: a failure keeps the images and is logged.
     void purge_old_images();
     api::PracticeClient& signed_in_client();  // throws when not signed in
+    // Gate mode: the online patient the user came from, in words; "" outside it.
+    std::string gate_patient_words();
 
     SyncSession& session();  // throws when not signed in
     void new_session();

@@ -13,7 +13,7 @@ if(XVFB_RUN)
   set(_xvfb ${XVFB_RUN} -a -s "-screen 0 1280x800x24")
   set(_kiosk ${CMAKE_BINARY_DIR}/bin/chairsync --demo --config /nonexistent/config.json)
   set(_screens_tests)
-  foreach(name exact_match twins edit_search failure_hide remind_sign_in double_tap)
+  foreach(name exact_match twins edit_search failure_hide remind_sign_in double_tap patient_back)
     add_test(NAME screens_${name}
              COMMAND ${_xvfb} ${_kiosk} --script ${CMAKE_CURRENT_LIST_DIR}/${name}.script)
     list(APPEND _screens_tests screens_${name})
@@ -22,6 +22,11 @@ if(XVFB_RUN)
   add_test(NAME screens_double_tap_slow
            COMMAND ${_xvfb} ${_kiosk} --demo-server-delay 0.6 --script ${CMAKE_CURRENT_LIST_DIR}/double_tap_slow.script)
   list(APPEND _screens_tests screens_double_tap_slow)
+  # Gate mode: the online patient the user came from, and an acquisition program that starts.
+  add_test(NAME screens_gate
+           COMMAND ${_xvfb} ${_kiosk} --patient p-1001 --proceed-command "/bin/true {patient_id}"
+                   --script ${CMAKE_CURRENT_LIST_DIR}/gate.script)
+  list(APPEND _screens_tests screens_gate)
   add_test(NAME screens_inactivity
            COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.25 --script ${CMAKE_CURRENT_LIST_DIR}/inactivity.script)
   list(APPEND _screens_tests screens_inactivity)

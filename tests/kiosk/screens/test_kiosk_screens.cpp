@@ -168,6 +168,8 @@ TEST_CASE("tap rule: after every button that changes the screen, nothing consequ
         {"options: Remind Me Later", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options,
          "Remind Me Later", signed_in, ScreenId::home},
         {"prompt: Remind Me Later", prompt, ScreenId::prompt, "Remind Me Later", signed_in, ScreenId::home},
+        {"patient: Back", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient, "Back", signed_in,
+         ScreenId::home},
         {"refused: Back", refused, ScreenId::refused, "Back", prompt, ScreenId::prompt},
     };
     Rig rig;
@@ -312,4 +314,36 @@ TEST_CASE("Patient Match: when no match is suggested, it says why") {
         CHECK(cs::ui::Registry().FindContaining(c.says) != nullptr);
         CHECK(cs::ui::Registry().FindContaining("Not chosen yet") != nullptr);
     }
+}
+
+TEST_CASE("Patient: the list has a Back (to Home); Back shows only where it can act") {
+    Rig rig;
+    Snapshot s = at_step(SyncStep::patients);
+    REQUIRE_FALSE(s.session.can_back);  // the engine's first step has no step before it
+    auto patient = make_screen(ScreenId::wizard_patient);
+    rig.draw(s, *patient);
+    CHECK(button_rect("Back"));
+    Snapshot m = at_step(SyncStep::match);
+    m.session.can_back = false;  // e.g. while a step cannot be left
+    auto match = make_screen(ScreenId::wizard_match);
+    rig.draw(m, *match);
+    CHECK_FALSE(button_rect("Back"));
+}
+
+TEST_CASE("prompt: in gate mode it names the patient the user came from; Home says what just finished") {
+    Rig rig;
+    Snapshot p = prompt();
+    p.gate_patient = "María Lopez  ·  03/09/1984 · 42 y";
+    auto screen = make_screen(ScreenId::prompt);
+    rig.draw(p, *screen);
+    CHECK(cs::ui::Registry().FindContaining("You came from the chart of María Lopez") != nullptr);
+    CHECK(button_rect("Remind Me Later"));
+    CHECK(button_rect("Synchronize Procedures"));
+    Snapshot h = signed_in();
+    h.notice = "Sync finished. Imaging is starting for María Lopez.";
+    auto home = make_screen(ScreenId::home);
+    rig.draw(h, *home);
+    CHECK(cs::ui::Registry().FindContaining("Imaging is starting for María Lopez") != nullptr);
+    CHECK(button_rect("Sign Out"));
+    CHECK_FALSE(button_rect("Remind Me Later"));
 }

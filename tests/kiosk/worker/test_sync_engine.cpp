@@ -310,3 +310,52 @@ TEST_CASE("sync engine: Finish & Proceed whose acquisition program cannot start 
     CHECK_THAT(r.snap.error, Catch::Contains("/nonexistent/chairsync-acquire"));
     CHECK_FALSE(OfflineModeLock::held_by_other(r.dir / "store"));
 }
+
+TEST_CASE("sync engine: in gate mode the prompt names the patient, and Finish & Proceed says imaging starts for them") {
+    Rig r([](SyncEngineOptions& o) {
+        o.proceed_command = "/bin/true {patient_id}";
+        o.patient = "p-1001";
+    });
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    REQUIRE(r.snap.should_prompt);
+    CHECK_THAT(r.snap.gate_patient, Catch::StartsWith("María Lopez"));
+    CHECK_THAT(r.snap.gate_patient, Catch::Contains("03/09/1984"));
+    r.engine->handle(cmd::StartSync{});
+    CHECK(r.snap.notice.empty());
+    r.engine->handle(cmd::Finish{});
+    CHECK_FALSE(r.snap.in_session);
+    CHECK(r.snap.error.empty());
+    CHECK_THAT(r.snap.notice, Catch::Contains("Imaging is starting for María Lopez"));
+    r.engine->handle(cmd::StartSync{});  // a new sync: the last one's notice goes
+    CHECK(r.snap.notice.empty());
+}
+
+TEST_CASE("sync engine: Finish & Proceed outside gate mode says the sync finished") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    CHECK(r.snap.gate_patient.empty());
+    r.engine->handle(cmd::StartSync{});
+    r.engine->handle(cmd::Finish{});
+    CHECK(r.snap.notice == "Sync finished.");
+}
+
+TEST_CASE("sync engine: Back on the Patient list goes Home, releases the lock and puts nothing off") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    REQUIRE(r.snap.should_prompt);
+    r.engine->handle(cmd::StartSync{});
+    REQUIRE(r.snap.in_session);
+    REQUIRE(OfflineModeLock::held_by_other(r.dir / "store"));
+    r.engine->handle(cmd::LeaveSync{});
+    CHECK(r.snap.error.empty());
+    CHECK_FALSE(r.snap.in_session);
+    CHECK_FALSE(r.snap.should_prompt);  // Home, not the prompt again
+    CHECK_FALSE(OfflineModeLock::held_by_other(r.dir / "store"));
+    // Not Remind Me Later: signing in again still asks today.
+    r.engine->handle(cmd::SignOut{});
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    CHECK(r.snap.should_prompt);
+    // And Synchronize Procedures starts again from the list.
+    r.engine->handle(cmd::StartSync{});
+    CHECK(r.snap.session.step == SyncStep::patients);
+}
