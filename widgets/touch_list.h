@@ -1,6 +1,7 @@
 // Lists that scroll by dragging a finger anywhere on them. A press that moves
 // further than TouchDragThreshold() scrolls the list and selects nothing;
-// a short tap selects the row under it.
+// a short tap selects the row under it. Let go while moving, a list glides on
+// and slows down (momentum, docs/touch.md); a press catches it.
 #pragma once
 #include <imgui.h>
 
@@ -24,5 +25,9 @@ float TouchRowPitch(float height = 0.0f);
 // True while the current press inside the innermost touch list is a drag
 // (for callers whose rows are their own widgets: ignore taps then).
 bool TouchListDragging();
+
+// True while a list glides after a fling (this frame or the last): the
+// kiosk keeps drawing frames until it stops.
+bool TouchListsMoving();
 
 }  // namespace cs::ui

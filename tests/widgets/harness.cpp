@@ -77,7 +77,7 @@ void Harness::Tap(ImVec2 pos, const Ui& ui) {
     Frame(ui);
 }
 
-void Harness::Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps) {
+void Harness::Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps, int still_frames) {
     Settle(ui);
     Pointer(from, true);
     Frame(ui);
@@ -86,6 +86,7 @@ void Harness::Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps) {
         Pointer(ImVec2(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t), true);
         Frame(ui);
     }
+    for (int i = 0; i < still_frames; ++i) Frame(ui);
     Pointer(to, false);
     Frame(ui);
     LiftPointer();

@@ -34,7 +34,10 @@ public:
     // Like a person, they first wait until a new screen or dialog takes
     // presses (the tap rule, docs/touch.md).
     void Tap(ImVec2 pos, const Ui& ui);
-    void Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps = 10);
+    // The finger lifts the frame after it last moved (a fling: a touch list
+    // glides on), or rests at `to` for `still_frames` frames first (a careful
+    // drag: the list stays where the finger left it).
+    void Drag(ImVec2 from, ImVec2 to, const Ui& ui, int steps = 10, int still_frames = 0);
     // Taps the centre of the topmost widget recorded with `label` in the last
     // frame; false (and nothing tapped) when no such widget was drawn.
     bool TapLabel(std::string_view label, const Ui& ui);

@@ -102,9 +102,9 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             want(2, 2, "type \"text\"");
             s.op = ScriptStep::Op::type;
             quoted("type \"text\"");
-        } else if (cmd == "drag") {
-            want(5, 5, "drag x y dx dy");
-            s.op = ScriptStep::Op::drag;
+        } else if (cmd == "drag" || cmd == "fling") {
+            want(5, 5, (cmd + " x y dx dy").c_str());
+            s.op = cmd == "drag" ? ScriptStep::Op::drag : ScriptStep::Op::fling;
             s.x = float(number(w[1].first, line));
             s.y = float(number(w[2].first, line));
             s.dx = float(number(w[3].first, line));
@@ -130,7 +130,7 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             s.timeout_s = ScriptRunner::kScreenshotSettle;
             if (s.text.empty()) bad(line, "the file name is empty.");
         } else {
-            bad(line, "\"" + cmd + "\" is not a command (tap, double-tap, type, drag, wait-for, expect, expect-gone, pause, "
+            bad(line, "\"" + cmd + "\" is not a command (tap, double-tap, type, drag, fling, wait-for, expect, expect-gone, pause, "
                     "screenshot).");
         }
         steps.push_back(std::move(s));
@@ -217,11 +217,16 @@ ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
         return in;
 
     case ScriptStep::Op::drag:
+    case ScriptStep::Op::fling:
         if (phase_ <= kDragFrames) {
             float t = float(phase_) / kDragFrames;
             ++phase_;
+            lifted_at_ = now;
             return ScriptInput{true, s.x + s.dx * t, s.y + s.dy * t, true, {}};
         }
+        // A drag rests before it lifts, so a touch list stays where it was put; a fling lifts at once.
+        if (phase_ == kDragFrames + 1 && s.op == ScriptStep::Op::drag && now - lifted_at_ < kDragRest)
+            return ScriptInput{true, s.x + s.dx, s.y + s.dy, true, {}};
         if (phase_ == kDragFrames + 1) {
             ++phase_;
             return ScriptInput{true, s.x + s.dx, s.y + s.dy, false, {}};

@@ -7,7 +7,8 @@
 //   double-tap "Next" [ms]           tap it, then press and release again at the same place,
 //                                    the next frame or `ms` milliseconds after the first release
 //   type "Taylor"                    characters into the focused text field
-//   drag 640 500 0 -300              press at (x, y), move by (dx, dy), release
+//   drag 640 500 0 -300              press at (x, y), move by (dx, dy), rest a moment, release
+//   fling 640 500 0 -300             the same, but lift while moving: a touch list glides on
 //   wait-for "Maria LÓPEZ" 20        until the text is on screen (timeout in s, default 20)
 //   expect "Sync"                    the text is on screen now, else the script fails
 //   expect-gone "Apply charges"      the text is not on screen (for a few frames)
@@ -27,7 +28,7 @@
 namespace cs::kiosk {
 
 struct ScriptStep {
-    enum class Op { tap, double_tap, type, drag, wait_for, expect, expect_gone, pause, screenshot };
+    enum class Op { tap, double_tap, type, drag, fling, wait_for, expect, expect_gone, pause, screenshot };
     Op op = Op::tap;
     int line = 0;
     std::string text;  // label, characters, text or file
@@ -67,6 +68,7 @@ public:
     static constexpr double kDefaultTimeout = 20.0;  // tap and wait-for
     static constexpr int kExpectFrames = 3;          // expect looks this many frames
     static constexpr double kScreenshotSettle = 10.0;  // screenshot waits at most this for loading to finish
+    static constexpr double kDragRest = 0.25;  // drag: the finger rests this long before it lifts (no glide)
 
     explicit ScriptRunner(std::vector<ScriptStep> steps) : steps_(std::move(steps)) {}
 
@@ -88,7 +90,7 @@ private:
     size_t index_ = 0;
     int phase_ = 0;           // within the current step
     double step_started_ = -1;
-    double lifted_at_ = -1;   // double-tap: when the first press was released
+    double lifted_at_ = -1;   // double-tap: when the first press was released; drag: when the finger stopped
     ScriptInput held_;        // the pointer between frames of a tap or drag
     bool failed_ = false;
     std::string message_;

@@ -21,6 +21,7 @@
 #include "widgets/controls.h"
 #include "widgets/tap_guard.h"
 #include "widgets/theme.h"
+#include "widgets/touch_list.h"
 
 namespace cs::kiosk {
 
@@ -133,6 +134,7 @@ private:
         if (!want) screen_visit_ = s.visit;
         Frame f{s, *worker_, textures_, fonts_, cfg_, nav_, screen_visit_};
         draw_screen(f, *screen_);
+        if (ui::TouchListsMoving()) settle_ = kSettleFrames;  // a flung list glides on: keep drawing
         ImGui::Render();
 
         int w = 0, h = 0;

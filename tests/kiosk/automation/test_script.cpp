@@ -126,18 +126,38 @@ TEST_CASE("script runner: wait-for, expect, type, drag and screenshot") {
     auto typed = r.next_frame(env);
     CHECK(typed.typed == "Tay");
     std::vector<ScriptInput> drag;
-    for (int i = 0; i < 11; ++i) drag.push_back(r.next_frame(env));
+    for (int i = 0; i < 12; ++i) drag.push_back(r.next_frame(env));
     CHECK(drag.front().down);
     CHECK(drag.front().y == 20);
     CHECK(drag[8].y == 100);  // reached the end while still pressed
     CHECK(drag[8].down);
-    CHECK_FALSE(drag[9].down);
-    CHECK(drag[10].x < -1e8f);
+    CHECK(drag[11].down);  // and rests there: a touch list does not glide on
+    CHECK(drag[11].y == 100);
+    screen.now += ScriptRunner::kDragRest;
+    drag.push_back(r.next_frame(env));
+    drag.push_back(r.next_frame(env));
+    CHECK_FALSE(drag[12].down);
+    CHECK(drag[12].y == 100);
+    CHECK(drag[13].x < -1e8f);
     r.next_frame(env);
     CHECK(screen.shots == std::vector<std::string>{"a.png"});
     for (int i = 0; i < ScriptRunner::kExpectFrames; ++i) r.next_frame(env);
     CHECK(r.failed());
     CHECK(r.message() == "script line 6: expected \"Gone\" on screen, but it is not there.");
+}
+
+TEST_CASE("script runner: a fling lifts the finger while it still moves") {
+    FakeScreen screen;
+    ScriptRunner r(parse_script("fling 10 20 0 -80"));
+    auto env = screen.env();
+    std::vector<ScriptInput> in;
+    for (int i = 0; i < 11; ++i) in.push_back(r.next_frame(env));
+    CHECK(in[8].y == -60);
+    CHECK(in[8].down);
+    CHECK_FALSE(in[9].down);  // the next frame, with no rest
+    CHECK(in[10].x < -1e8f);
+    CHECK(r.done());
+    CHECK_THROWS_WITH(parse_script("fling 1 2 3"), Catch::Contains("fling x y dx dy"));
 }
 
 TEST_CASE("script runner: expect-gone passes only while the text stays away") {
