@@ -85,6 +85,9 @@ struct SessionView {
     std::vector<api::Provider> providers;  // offered: access to this location AND charting
     std::vector<ProcedureOptions> options;
     int selected_option = 0;  // index into options; the first is selected on arrival
+    // What Apply Selected Options to All Procedures did, for the person to
+    // see it happened ("" until then; the next change of one option clears it).
+    std::string options_note;
     std::vector<SyncItemView> items;
     std::string error;  // the last problem for a banner ("" when none)
     // Buttons.

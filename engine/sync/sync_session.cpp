@@ -282,6 +282,7 @@ void SyncSession::load_options() {
     v_.providers = std::move(offered.providers);
     v_.options = std::move(options);
     v_.selected_option = 0;  // the first is selected on arrival
+    v_.options_note.clear();
     v_.step = SyncStep::options;
     v_.can_back = v_.can_remind_later = true;
     v_.can_next = std::all_of(v_.options.begin(), v_.options.end(), [](const auto& o) { return !o.provider_id.empty(); });
@@ -298,6 +299,7 @@ void SyncSession::record_option(const std::string& uuid, const std::string& what
     auto& o = option(uuid);
     kept_options_[uuid] = o;
     std::lock_guard<std::mutex> g(mu_);
+    v_.options_note.clear();  // a note about Apply to All no longer tells the whole story
     v_.can_next = std::all_of(v_.options.begin(), v_.options.end(), [](const auto& x) { return !x.provider_id.empty(); });
     audit_.record(AuditAction::option_change,
                   {v_.offline_patient->id, v_.match.selected ? v_.match.selected->id : "", uuid}, what);
@@ -374,6 +376,16 @@ void SyncSession::apply_selected_to_all() {
         for (const auto& uuid : changed)
             record_option(uuid, "applied from " + src.uuid + ": apply_charges=" + yes_no(src.apply_charges) +
                                     " bill_insurance=" + yes_no(src.bill_insurance) + " provider=" + src.provider_id);
+        const size_t others = v_.options.size() - 1;
+        std::string note;
+        if (changed.empty())
+            note = "No other procedure can take these options: the others were already sent with their own.";
+        else
+            note = "The options of " + src.code + " were applied to " + std::to_string(changed.size()) + " other " +
+                   (changed.size() == 1 ? "procedure" : "procedures") +
+                   (changed.size() < others ? " (the rest were already sent with their own)." : ".");
+        std::lock_guard<std::mutex> g(mu_);
+        v_.options_note = std::move(note);
     });
 }
 

@@ -35,13 +35,22 @@ void SyncSession::start_sync() {
     guarded([&] {
         require_step(SyncStep::options, "start the sync");
         if (!v_.can_next) throw Error("Choose a provider for every procedure first.", "start without providers");
+        // Each procedure's size from the start, so the Sync tab's summary
+        // counts the bytes of those still waiting too.
+        std::vector<uint64_t> sizes;
+        for (const auto& o : v_.options) {
+            uint64_t bytes = 0;
+            for (const auto& img : store_.images_of(o.uuid)) bytes += img.size;
+            sizes.push_back(bytes);
+        }
         {
             std::lock_guard<std::mutex> g(mu_);
             for (const auto& o : v_.options) kept_options_[o.uuid] = o;
             v_.items.clear();
-            for (const auto& o : v_.options) {
+            for (size_t i = 0; i < v_.options.size(); ++i) {
+                const ProcedureOptions& o = v_.options[i];
                 SyncItemView item;
-                item.uuid = o.uuid, item.code = o.code, item.name = o.name;
+                item.uuid = o.uuid, item.code = o.code, item.name = o.name, item.bytes_total = sizes[i];
                 v_.items.push_back(std::move(item));
             }
             v_.step = SyncStep::sync;

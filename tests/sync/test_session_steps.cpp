@@ -202,7 +202,9 @@ TEST_CASE("step 5: options list the procedures, the first selected, and offer on
     CHECK(opt(v, photo).apply_charges);
     CHECK_FALSE(opt(v, photo).bill_insurance);
     CHECK(v.can_next);
+    CHECK(v.options_note == "The options of D0274 were applied to 1 other procedure.");  // it says it happened
     s.set_apply_charges(photo, false);
+    CHECK(s.view().options_note.empty());  // no longer the whole story
     s.back();
     CHECK(s.view().step == SyncStep::match);
     CHECK(s.view().can_remind_later);
