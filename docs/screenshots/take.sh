@@ -20,6 +20,8 @@ for size in 1280x800 1920x1080; do
     done
     (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/kiosk/screens/with_offline_mode.sh" "$bin" \
         "$root/tests/kiosk/screens/offline_open.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
+    (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/kiosk/screens/with_long_sync.sh" "$bin" \
+        "$root/tests/kiosk/screens/long_lists.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

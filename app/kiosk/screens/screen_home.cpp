@@ -48,10 +48,13 @@ struct HomeScreen final : Screen {
         } else if (bar_button("Sign Out", BarPlace::first, ui::ButtonKind::quiet)) {
             f.act(cmd::SignOut{});
         }
-        start_sync_button(f);
+        // Home offers it only when something waits: the page says when nothing does.
+        if (kind_ == Kind::prompt || s_waits(f.snap)) start_sync_button(f);
     }
 
 private:
+    static bool s_waits(const Snapshot& s) { return s.store_loaded && !s.patients.empty(); }
+
     static void waiting_line(const Snapshot& s) {
         int procedures = 0, images = 0;
         for (const auto& p : s.patients) {

@@ -1,12 +1,17 @@
 // Imaging Options tab (PRODUCT.md §2.5): procedures on the left (the first
-// selected); for the selected one Apply charges (its fee, or $0.00), Bill to
-// insurance and the provider among those offered here; Apply Selected
-// Options to All Procedures; Next starts the sync.
+// selected), each marked while it still needs a provider; for the selected
+// one Apply charges (its fee, or $0.00), Bill to insurance and the provider
+// among those offered here; Apply Selected Options to All Procedures, which
+// says what it did; Next starts the sync. Both sides scroll by finger.
 #include <imgui.h>
+
+#include <algorithm>
 
 #include "app/kiosk/screens/wizard.h"
 #include "widgets/controls.h"
+#include "widgets/icons.h"
 #include "widgets/theme.h"
+#include "widgets/touch_list.h"
 
 namespace cs::kiosk {
 
@@ -18,20 +23,36 @@ struct WizardOptionsScreen final : Screen {
         if (v.options.empty()) return;
         int sel = std::clamp(v.selected_option, 0, int(v.options.size()) - 1);
         float list_w = ImGui::GetContentRegionAvail().x * 0.42f;
-        ImGui::BeginChild("##procedures", ImVec2(list_w, 0));
+        const auto missing = std::count_if(v.options.begin(), v.options.end(),
+                                           [](const ProcedureOptions& o) { return o.provider_id.empty(); });
+        ImGui::BeginGroup();
         ui::Heading("Procedures");
-        for (size_t i = 0; i < v.options.size(); ++i) {
-            const ProcedureOptions& o = v.options[i];
-            std::vector<std::string> lines = {o.code + "  " + o.name,
-                                              std::to_string(o.image_count) + (o.image_count == 1 ? " image" : " images")};
-            if (touch_row(f, "proc" + o.uuid, lines, int(i) == sel)) f.act(cmd::SelectProcedure{o.uuid});
+        if (missing > 0)
+            ui::Text("%d of %d %s a provider", int(missing), int(v.options.size()), missing == 1 ? "needs" : "need");
+        else
+            ui::TextMuted("%d %s, each with a provider", int(v.options.size()),
+                          v.options.size() == 1 ? "procedure" : "procedures");
+        // Drag anywhere to scroll: every procedure can be reached and set, however many.
+        if (ui::BeginTouchList("##procedures", ImVec2(list_w, 0))) {
+            const RowMark needs_provider{ui::IconKind::failed, "Needs a provider"};
+            for (size_t i = 0; i < v.options.size(); ++i) {
+                const ProcedureOptions& o = v.options[i];
+                std::vector<std::string> lines = {
+                    o.code + "  " + o.name, std::to_string(o.image_count) + (o.image_count == 1 ? " image" : " images")};
+                if (touch_row(f, "proc" + o.uuid, lines, int(i) == sel, nullptr,
+                              o.provider_id.empty() ? &needs_provider : nullptr))
+                    f.act(cmd::SelectProcedure{o.uuid});
+            }
         }
-        ImGui::EndChild();
+        ui::EndTouchList();
+        ImGui::EndGroup();
         ImGui::SameLine(0, ui::Em(1.5f));
-        ImGui::BeginChild("##procedure-options");
-        if (!v.can_next) ui::TextMuted("Choose a provider for every procedure, then tap Next.");
-        details(f, v, v.options[sel]);
-        ImGui::EndChild();
+        // The selected procedure's options; its providers scroll with them.
+        if (ui::BeginTouchList("##procedure-options")) {
+            if (!v.can_next) ui::TextMuted("Choose a provider for every procedure, then tap Next.");
+            details(f, v, v.options[sel]);
+        }
+        ui::EndTouchList();
     }
 
     void actions(Frame& f) override {
@@ -59,6 +80,11 @@ private:
         if (v.options.size() > 1 &&
             ui::BigButton("Apply Selected Options to All Procedures", ui::ButtonKind::secondary, ImVec2(-1, 0)))
             f.act(cmd::ApplyToAll{});
+        if (!v.options_note.empty()) {  // it happened, and to how many
+            ui::StatusIcon(ui::IconKind::synced, ui::Em(1.4f));
+            ImGui::SameLine(0, ui::Em(0.5f));
+            ui::TextWrapped("%s", v.options_note.c_str());
+        }
     }
 };
 

@@ -148,14 +148,19 @@ OptionChange option_controls(Frame& f, ProcedureOptions& o, const std::vector<ap
     return change;
 }
 
-bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& lines, bool selected,
-               const ImageRecord* thumb) {
+bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& given, bool selected,
+               const ImageRecord* thumb, const RowMark* mark) {
     const auto& pal = ui::Colors();
+    std::vector<std::string> lines = given;
+    if (mark && !mark->text.empty()) lines.push_back(mark->text);
+    const size_t marked_line = mark && !mark->text.empty() ? lines.size() - 1 : lines.size();
     float pad = ui::Em(0.5f), line = ui::Em(1.5f);
     float h = std::max(ui::TargetHeight(), pad * 2 + ui::Em(1.6f) + line * float(lines.size() - 1));
     float tw = thumb ? h - pad * 2 : 0;
     ImVec2 a = ImGui::GetCursorScreenPos();
     ImVec2 b(a.x + ImGui::GetContentRegionAvail().x, a.y + h);
+    const float icon = mark && mark->icon != ui::IconKind::none ? ui::Em(1.6f) : 0.0f;
+    const float text_end = b.x - pad - (icon > 0 ? icon + pad : 0.0f);
     ImGui::PushID(id.c_str());
     // Inside a touch list a drag scrolls and never picks a row.
     bool tapped = ImGui::InvisibleButton("##row", ImVec2(b.x - a.x, h)) && !ui::TouchListDragging();
@@ -170,19 +175,20 @@ bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& 
         float y = a.y + pad;
         for (size_t i = 0; i < lines.size(); ++i) {
             ImFont* font = i == 0 ? f.fonts.heading : f.fonts.body;
-            const ImVec4& c = i == 0 ? pal.text : pal.text_muted;
+            const ImVec4& c = i == 0 || i == marked_line ? pal.text : pal.text_muted;
             ImVec2 sz = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, lines[i].c_str());
             // Too long for the row (a long procedure name on a narrow column): cut with "…".
             ImGui::PushFont(font);
             ImGui::PushStyleColor(ImGuiCol_Text, c);
-            ImGui::RenderTextEllipsis(dl, ImVec2(x, y), ImVec2(b.x - pad, y + sz.y), b.x - pad, b.x - pad,
+            ImGui::RenderTextEllipsis(dl, ImVec2(x, y), ImVec2(text_end, y + sz.y), text_end, text_end,
                                       lines[i].c_str(), nullptr, &sz);
             ImGui::PopStyleColor();
             ImGui::PopFont();
             // The whole line, for `expect`, over the part of the row it shows in.
-            ui::RecordText(lines[i], ImVec2(x, y), ImVec2(std::min(x + sz.x, b.x - pad), y + sz.y));
+            ui::RecordText(lines[i], ImVec2(x, y), ImVec2(std::min(x + sz.x, text_end), y + sz.y));
             y += i == 0 ? ui::Em(1.6f) : line;
         }
+        if (icon > 0) ui::DrawStatusIcon(dl, ImVec2(b.x - pad - icon / 2, (a.y + b.y) / 2), icon, mark->icon);
         if (thumb) {
             ImVec2 keep = ImGui::GetCursorScreenPos();
             ImGui::SetCursorScreenPos(ImVec2(a.x + pad, a.y + pad));

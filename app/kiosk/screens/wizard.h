@@ -39,8 +39,14 @@ void text_colored(const ImVec4& c, const std::string& s);
 }  // namespace cs::kiosk
 
 namespace cs::kiosk {
+// What a row still needs, shown on it: a drawn icon at its right edge and a
+// line under the others in the main text colour (never colour alone).
+struct RowMark {
+    ui::IconKind icon = ui::IconKind::none;
+    std::string text;
+};
 // A full-width touch row: lines[0] in the heading font, the rest muted below;
-// an optional thumbnail on the left. Tappable by lines[0]. True when tapped.
+// an optional thumbnail on the left and mark. Tappable by lines[0]. True when tapped.
 bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& lines, bool selected,
-               const ImageRecord* thumb = nullptr);
+               const ImageRecord* thumb = nullptr, const RowMark* mark = nullptr);
 }  // namespace cs::kiosk

@@ -55,6 +55,11 @@ if(XVFB_RUN)
                    ${CMAKE_BINARY_DIR}/bin/make_recovery_fixture ${_viewer_out}/recovery-fixture
                    ${_xvfb} ${_kiosk} --store ${_viewer_out}/recovery-fixture/store
                    --script ${CMAKE_CURRENT_LIST_DIR}/recovery.script)
+  # Long lists (issue 13): Noah Patel with 14 procedures, one failing out of sight.
+  add_test(NAME screens_long_lists
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_long_sync.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/long_lists.script)
+  set_tests_properties(screens_long_lists PROPERTIES TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
   set_tests_properties(kiosk_preview_script kiosk_recovery_script PROPERTIES
                        TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
 endif()

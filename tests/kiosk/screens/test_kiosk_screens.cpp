@@ -99,6 +99,13 @@ Snapshot at_step(SyncStep step) {
     return s;
 }
 
+// Home with offline procedures waiting: Synchronize Procedures is offered.
+Snapshot home_waiting() {
+    Snapshot s = signed_in();
+    s.patients = {PatientSummary{offline(1, "Zoë", "O'Brien", "1988-10-10"), 1, 1, {}}};
+    return s;
+}
+
 Snapshot prompt() {
     Snapshot s = signed_in();
     s.should_prompt = true;
@@ -143,7 +150,7 @@ TEST_CASE("tap rule: after every button that changes the screen, nothing consequ
     const std::vector<Move> moves = {
         {"prompt: Synchronize Procedures", prompt, ScreenId::prompt, "Synchronize Procedures",
          [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
-        {"home: Synchronize Procedures", signed_in, ScreenId::home, "Synchronize Procedures",
+        {"home: Synchronize Procedures", home_waiting, ScreenId::home, "Synchronize Procedures",
          [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
         {"patient: Next", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient, "Next",
          [] { return at_step(SyncStep::match); }, ScreenId::wizard_match},
@@ -152,7 +159,7 @@ TEST_CASE("tap rule: after every button that changes the screen, nothing consequ
         {"options: Next", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options, "Next",
          [] { return at_step(SyncStep::sync); }, ScreenId::wizard_sync},
         {"sync: Finish & Proceed", [] { return at_step(SyncStep::sync); }, ScreenId::wizard_sync, "Finish & Proceed",
-         signed_in, ScreenId::home},
+         home_waiting, ScreenId::home},
         {"sync: Sync Another Patient", [] { return at_step(SyncStep::sync); }, ScreenId::wizard_sync,
          "Sync Another Patient", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient},
         {"patient (nobody left): Finish & Proceed", patients_empty, ScreenId::wizard_patient, "Finish & Proceed",
@@ -162,13 +169,13 @@ TEST_CASE("tap rule: after every button that changes the screen, nothing consequ
         {"options: Back", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options, "Back",
          [] { return at_step(SyncStep::match); }, ScreenId::wizard_match},
         {"patient: Remind Me Later", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient,
-         "Remind Me Later", signed_in, ScreenId::home},
+         "Remind Me Later", home_waiting, ScreenId::home},
         {"match: Remind Me Later", [] { return at_step(SyncStep::match); }, ScreenId::wizard_match,
-         "Remind Me Later", signed_in, ScreenId::home},
+         "Remind Me Later", home_waiting, ScreenId::home},
         {"options: Remind Me Later", [] { return at_step(SyncStep::options); }, ScreenId::wizard_options,
-         "Remind Me Later", signed_in, ScreenId::home},
-        {"prompt: Remind Me Later", prompt, ScreenId::prompt, "Remind Me Later", signed_in, ScreenId::home},
-        {"patient: Back", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient, "Back", signed_in,
+         "Remind Me Later", home_waiting, ScreenId::home},
+        {"prompt: Remind Me Later", prompt, ScreenId::prompt, "Remind Me Later", home_waiting, ScreenId::home},
+        {"patient: Back", [] { return at_step(SyncStep::patients); }, ScreenId::wizard_patient, "Back", home_waiting,
          ScreenId::home},
         {"refused: Back", refused, ScreenId::refused, "Back", prompt, ScreenId::prompt},
     };
@@ -346,4 +353,135 @@ TEST_CASE("prompt: in gate mode it names the patient the user came from; Home sa
     CHECK(cs::ui::Registry().FindContaining("Imaging is starting for María Lopez") != nullptr);
     CHECK(button_rect("Sign Out"));
     CHECK_FALSE(button_rect("Remind Me Later"));
+}
+
+namespace {
+
+// Sync with `n` procedures, all synced but those in `failed` (1-based), each
+// failed once with the demo server's sentence.
+Snapshot sync_of(int n, std::set<int> failed) {
+    Snapshot s = at_step(SyncStep::sync);
+    SessionView& v = s.session;
+    v.items.clear();
+    for (int i = 1; i <= n; ++i) {
+        SyncItemView it;
+        it.uuid = "u-" + std::to_string(i), it.code = "D0220", it.name = "Periapical " + std::to_string(i);
+        it.bytes_total = 3'400'000;
+        it.state = failed.count(i) ? ItemState::failed : ItemState::synced;
+        it.bytes_done = failed.count(i) ? 100'000 : it.bytes_total;
+        if (failed.count(i)) {
+            it.message = "The practice server did not answer. Check the network, then tap Sync the Procedure Again.";
+            it.attempts = 1, it.can_retry = true;
+        }
+        v.items.push_back(it);
+    }
+    return s;
+}
+
+// The whole of a button is on screen (the registry keeps only what is visible).
+bool whole_button_in_sight(const std::string& label) {
+    std::optional<ImRect> r = button_rect(label);
+    return r && r->GetHeight() >= cs::ui::TargetHeight() - 0.5f;
+}
+
+}  // namespace
+
+TEST_CASE("Sync: 14 procedures, the 14th failed: a fixed summary, and the list brings the failure into sight") {
+    Snapshot s = sync_of(14, {14});
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_sync);
+    auto ui = rig.ui(s, *screen);
+    rig.h.Frames(4, ui);
+    CHECK(cs::ui::Registry().FindContaining("13 synced \xC2\xB7 1 failed \xC2\xB7 44.3 of 47.6 MB") != nullptr);
+    CHECK(cs::ui::Registry().FindContaining("D0220  Periapical 14") != nullptr);
+    CHECK(cs::ui::Registry().FindContaining("Attempt 1 failed: The practice server did not answer.") != nullptr);
+    CHECK(whole_button_in_sight("Sync the Procedure Again"));
+    CHECK(cs::ui::Registry().Find("D0220  Periapical 1") == nullptr);  // scrolled past the first
+
+    // The person drags back to the top: the list stays there (it does not pull back).
+    const WidgetRecord* row = cs::ui::Registry().FindContaining("D0220  Periapical 13");
+    REQUIRE(row != nullptr);
+    const ImVec2 from = row->Center();
+    rig.h.Drag(from, ImVec2(from.x, from.y + 1500), ui, 10, 10);
+    rig.h.Frames(10, ui);
+    CHECK(cs::ui::Registry().Find("D0220  Periapical 1") != nullptr);
+    CHECK_FALSE(button_rect("Sync the Procedure Again"));
+    CHECK(cs::ui::Registry().FindContaining("13 synced") != nullptr);  // the summary stays
+
+    // It fails again: the message says it is the second attempt, and it is brought into sight again.
+    s.session.items.back().attempts = 2;
+    s.session.items.back().can_hide = true;
+    rig.h.Frames(4, ui);
+    CHECK(cs::ui::Registry().FindContaining("Attempt 2 failed: The practice server did not answer.") != nullptr);
+    CHECK(whole_button_in_sight("Hide Procedure"));
+}
+
+TEST_CASE("Sync: while procedures wait or run, the summary counts them and their bytes") {
+    Snapshot s = sync_of(3, {});
+    s.session.items[1].state = ItemState::running, s.session.items[1].bytes_done = 1'700'000;
+    s.session.items[2].state = ItemState::waiting, s.session.items[2].bytes_done = 0;
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_sync);
+    rig.draw(s, *screen);
+    CHECK(cs::ui::Registry().FindContaining("1 synced \xC2\xB7 1 syncing \xC2\xB7 1 waiting \xC2\xB7 5.1 of 10.2 MB") !=
+          nullptr);
+    CHECK_FALSE(button_rect("Sync the Procedure Again"));
+}
+
+TEST_CASE("Imaging Options: each procedure still without a provider is marked, and every one can be reached") {
+    Snapshot s = at_step(SyncStep::options);
+    SessionView& v = s.session;
+    const ProcedureOptions model = v.options.front();
+    v.options.clear();
+    for (int i = 1; i <= 14; ++i) {
+        ProcedureOptions o = model;
+        o.uuid = "u-" + std::to_string(i), o.code = "D0350", o.name = "Photo " + std::to_string(i);
+        if (i == 2 || i == 3 || i == 14) o.provider_id.clear();
+        v.options.push_back(o);
+    }
+    v.can_next = false;
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_options);
+    auto ui = rig.ui(s, *screen);
+    rig.h.Frames(3, ui);
+    CHECK(cs::ui::Registry().FindContaining("3 of 14 need a provider") != nullptr);
+    CHECK(cs::ui::Registry().FindAll("Needs a provider").size() == 2);  // rows 2 and 3; 14 is out of sight
+    const WidgetRecord* first = cs::ui::Registry().Find("D0350  Photo 1");
+    REQUIRE(first != nullptr);
+    CHECK(cs::ui::Registry().Find("D0350  Photo 14") == nullptr);
+
+    // A finger drags the list up: the 14th is there, marked, and tappable.
+    const ImVec2 from = first->Center();
+    rig.h.Drag(from, ImVec2(from.x, from.y - 1500), ui, 10, 10);
+    rig.h.Frames(3, ui);
+    const WidgetRecord* last = cs::ui::Registry().Find("D0350  Photo 14");
+    REQUIRE(last != nullptr);
+    CHECK(last->kind == WidgetKind::row);
+    CHECK(cs::ui::Registry().FindAll("Needs a provider").size() == 1);
+}
+
+TEST_CASE("Imaging Options: Apply Selected Options to All says what it did") {
+    Snapshot s = at_step(SyncStep::options);
+    ProcedureOptions second = s.session.options.front();
+    second.uuid = "u-2";
+    s.session.options.push_back(second);
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_options);
+    rig.draw(s, *screen);
+    CHECK(cs::ui::Registry().FindContaining("were applied to") == nullptr);
+    s.session.options_note = "The options of D0220 were applied to 1 other procedure.";
+    rig.draw(s, *screen);
+    CHECK(cs::ui::Registry().FindContaining("The options of D0220 were applied to 1 other procedure.") != nullptr);
+}
+
+TEST_CASE("Home: Synchronize Procedures is offered only while something waits") {
+    Rig rig;
+    auto screen = make_screen(ScreenId::home);
+    Snapshot nothing = signed_in();
+    rig.draw(nothing, *screen);
+    CHECK(cs::ui::Registry().FindContaining("Nothing is waiting") != nullptr);
+    CHECK_FALSE(button_rect("Synchronize Procedures"));
+    Snapshot waiting = home_waiting();
+    rig.draw(waiting, *screen);
+    CHECK(button_rect("Synchronize Procedures"));
 }
