@@ -1,5 +1,5 @@
 // Sync tab (PRODUCT.md §2.6–7): a fixed summary of the run ("13 synced ·
-// 1 failed · 2.1 of 48.0 MB"), then each procedure with a drawn status
+// 1 failed · 2.1 of 48.0 MB sent"), then each procedure with a drawn status
 // (progress ring with bytes, green check, red error saying which attempt
 // failed and why, hidden) in a list that scrolls by finger and brings the
 // first failure into sight; Sync the Procedure Again for a failed one; Hide
@@ -64,7 +64,7 @@ Summary summarize(const std::vector<SyncItemView>& items) {
     part(waiting, "waiting");
     part(hidden, "hidden");
     char bytes[64];
-    std::snprintf(bytes, sizeof bytes, "%.1f of %s", double(done) / 1e6, megabytes(total).c_str());
+    std::snprintf(bytes, sizeof bytes, "%.1f of %s sent", double(done) / 1e6, megabytes(total).c_str());
     if (!s.text.empty()) s.text += sep;
     s.text += bytes;
     s.progress = total ? float(double(done) / double(total)) : 0.0f;
@@ -116,7 +116,8 @@ struct WizardSyncScreen final : Screen {
                 first_failed = &it;
                 break;
             }
-        const std::string failure_key = first_failed ? first_failed->uuid + "#" + std::to_string(first_failed->attempts) : "";
+        const std::string failure_key =
+            first_failed ? first_failed->uuid + "#" + std::to_string(first_failed->attempts) : "";
         if (failure_key != scrolled_to_) {
             scrolled_to_ = failure_key;
             scroll_frames_ = first_failed ? 2 : 0;  // twice: the item may have grown since the last frame
