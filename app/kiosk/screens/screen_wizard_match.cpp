@@ -10,6 +10,7 @@
 #include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/theme.h"
+#include "widgets/touch_list.h"
 
 namespace cs::kiosk {
 
@@ -39,13 +40,12 @@ struct WizardMatchScreen final : Screen {
 
         // Below: the offline images on the left; choosing the online patient on the right.
         float col = (ImGui::GetContentRegionAvail().x - gap) / 2;
-        ImGui::BeginChild("##offline-images", ImVec2(col, 0));
-        thumbs(f, op.id);
-        ImGui::EndChild();
+        // Both scroll by finger (docs/touch.md, Lists): many images, or many candidates.
+        if (ui::BeginTouchList("##offline-images", ImVec2(col, 0))) thumbs(f, op.id);
+        ui::EndTouchList();
         ImGui::SameLine(0, gap);
-        ImGui::BeginChild("##online-choice");
-        online_choice(f, m);
-        ImGui::EndChild();
+        if (ui::BeginTouchList("##online-choice")) online_choice(f, m);
+        ui::EndTouchList();
 
         std::string query = search_.keyboard();
         if (!query.empty()) f.act(cmd::Search{query});

@@ -47,7 +47,7 @@ struct WizardPatientScreen final : Screen {
         ui::EndTouchList();
         ImGui::EndGroup();
         ImGui::SameLine(0, ui::Em(1.5f));
-        ImGui::BeginChild("##patient-detail");
+        ui::BeginTouchList("##patient-detail");  // many procedures' images scroll by finger too
         if (!chosen) {
             ui::TextMuted("Tap a patient to see their offline images, then tap Next.");
         } else {
@@ -60,7 +60,7 @@ struct WizardPatientScreen final : Screen {
             ui::Heading("First image of each procedure");
             thumbnails_wrapped(f, chosen->first_images, ui::Em(8.5f));
         }
-        ImGui::EndChild();
+        ui::EndTouchList();
     }
 
     void actions(Frame& f) override {

@@ -486,3 +486,27 @@ TEST_CASE("Home: Synchronize Procedures is offered only while something waits") 
     rig.draw(waiting, *screen);
     CHECK(button_rect("Synchronize Procedures"));
 }
+
+TEST_CASE("Patient Match: many online candidates scroll by finger") {
+    Snapshot s = at_step(SyncStep::match);
+    SessionView& v = s.session;
+    v.match.kind = MatchKind::choose;
+    v.match.selected.reset();
+    v.match.no_match = NoMatchReason::several;
+    v.match.candidates.clear();
+    for (char c = 'A'; c <= 'J'; ++c)
+        v.match.candidates.push_back(
+            online(std::string("p-") + c, std::string("Liam ") + c, "Murphy", "2018-04-22", "Murphy"));
+    v.can_next = false;
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_match);
+    auto ui = rig.ui(s, *screen);
+    rig.h.Frames(3, ui);
+    const WidgetRecord* first = cs::ui::Registry().Find("Liam A Murphy");
+    REQUIRE(first != nullptr);
+    REQUIRE(cs::ui::Registry().Find("Liam J Murphy") == nullptr);  // out of sight at first
+    const ImVec2 from = first->Center();
+    rig.h.Drag(from, ImVec2(from.x, from.y - 1200), ui, 10, 10);
+    rig.h.Frames(3, ui);
+    CHECK(cs::ui::Registry().Find("Liam J Murphy") != nullptr);
+}
