@@ -122,6 +122,18 @@ void PracticeServer::Impl::get_patient(Call& c) {
     send_json(c.res, 200, rows.front().json());
 }
 
+void PracticeServer::Impl::get_location(Call& c) {
+    std::string loc = c.path_param(1);
+    auto name = db.with([&](sql::Db& d) -> std::optional<std::string> {
+        auto st = d.prepare("SELECT name FROM locations WHERE id = ?1");
+        st.bind_all(loc);
+        if (!st.step()) return std::nullopt;
+        return st.text(0);
+    });
+    if (!name) fail(404, "not_found", "There is no such location.");
+    send_json(c.res, 200, {{"id", loc}, {"name", *name}});
+}
+
 void PracticeServer::Impl::location_providers(Call& c) {
     std::string loc = c.path_param(1);
     auto result = db.with([&](sql::Db& d) -> std::optional<Json> {

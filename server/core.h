@@ -189,6 +189,7 @@ struct PracticeServer::Impl {
     void find_patients(Call& c);
     void search_patients(Call& c);
     void get_patient(Call& c);
+    void get_location(Call& c);
     void location_providers(Call& c);
     void procedure_types(Call& c);
     // procedures.cpp

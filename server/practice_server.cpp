@@ -155,6 +155,7 @@ void PracticeServer::Impl::install_routes() {
     route("GET", "/api/v1/patients", Auth::bearer, Body::none, &Impl::find_patients);
     route("GET", "/api/v1/patients/search", Auth::bearer, Body::none, &Impl::search_patients);
     route("GET", "/api/v1/patients/" + id, Auth::bearer, Body::none, &Impl::get_patient);
+    route("GET", "/api/v1/locations/" + id, Auth::bearer, Body::none, &Impl::get_location);
     route("GET", "/api/v1/locations/" + id + "/providers", Auth::bearer, Body::none, &Impl::location_providers);
     route("GET", "/api/v1/imaging-procedure-types", Auth::bearer, Body::none, &Impl::procedure_types);
     route("PUT", proc, Auth::bearer, Body::json, &Impl::declare_procedure);

@@ -190,6 +190,12 @@ SearchResult parse_search(const CallContext& call, const std::string& body) {
     return out;
 }
 
+Location parse_location(const CallContext& call, const std::string& body) {
+    json j = parse_body(call, body);
+    Reader r(call, j, "answer");
+    return {r.str("id"), r.str("name")};
+}
+
 std::vector<Provider> parse_providers(const CallContext& call, const std::string& body, std::string& location_out) {
     json j = parse_body(call, body);
     Reader r(call, j, "answer");

@@ -31,6 +31,11 @@ struct SearchResult {
     std::vector<HouseholdWithMembers> households;
 };
 
+// A location of the practice, as GET /locations/{id} names it.
+struct Location {
+    std::string id, name;
+};
+
 struct Provider {
     std::string id, name;
     bool charting = false;
@@ -111,6 +116,7 @@ std::vector<Patient> parse_patients(const CallContext& call, const std::string& 
 Patient parse_patient(const CallContext& call, const std::string& body);
 SearchResult parse_search(const CallContext& call, const std::string& body);
 // The answer's location_id is returned through `location_out` for checking.
+Location parse_location(const CallContext& call, const std::string& body);
 std::vector<Provider> parse_providers(const CallContext& call, const std::string& body, std::string& location_out);
 std::vector<ProcedureType> parse_procedure_types(const CallContext& call, const std::string& body,
                                                  std::string& location_out);

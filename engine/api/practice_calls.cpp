@@ -98,6 +98,13 @@ Patient PracticeClient::patient(const std::string& patient_id) {
     return p;
 }
 
+Location PracticeClient::location(const std::string& location_id) {
+    auto out = run(json_call("GET", "/locations/" + url_encode(location_id)), true, false, {});
+    Location l = parse_location(out->call, out->body);
+    check_location(out->call, l.id, location_id);
+    return l;
+}
+
 std::vector<Provider> PracticeClient::providers(const std::string& location_id) {
     auto out = run(json_call("GET", "/locations/" + url_encode(location_id) + "/providers"), true, false, {});
     std::string loc;

@@ -91,6 +91,8 @@ public:
                                           const std::string& birth_date);
     SearchResult search(const std::string& query);
     Patient patient(const std::string& patient_id);
+    // GET /locations/{id}: its name, for the kiosk's top bar; the answer must name the location asked for.
+    Location location(const std::string& location_id);
     std::vector<Provider> providers(const std::string& location_id);
     std::vector<ProcedureType> procedure_types(const std::string& location_id);
 

@@ -59,6 +59,11 @@ TEST_CASE("sign-in, health, patients, providers and procedure types") {
     CHECK(c->patient("p-1050").last_name == "O'Brien");
     CHECK(error_of([&] { c->patient("p-9999"); }).kind() == ApiErrorKind::not_found);
 
+    Location here = c->location("loc-1");
+    CHECK(here.id == "loc-1");
+    CHECK(here.name == "Main Street Dental");
+    CHECK(error_of([&] { c->location("loc-99"); }).kind() == ApiErrorKind::not_found);
+
     auto provs = c->providers("loc-1");
     auto find = [&](const std::string& id) {
         return std::find_if(provs.begin(), provs.end(), [&](const Provider& p) { return p.id == id; });
