@@ -1,12 +1,16 @@
 #include "app/kiosk/screens/chrome.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
+#include <algorithm>
+#include <cfloat>
 #include <string>
 
 #include "app/kiosk/screens/wizard.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
+#include "widgets/registry.h"
 #include "widgets/theme.h"
 
 namespace cs::kiosk {
@@ -52,21 +56,35 @@ void end_bar() {
 // Vertically centres a line of the given height in the bar.
 void centre_line(float bar_h, float line_h) { ImGui::SetCursorPosY((bar_h - line_h) / 2); }
 
+const char* const kTabs[] = {"Home", "Patient", "Patient Match", "Imaging Options", "Sync"};
+
+bool is_tab(const std::string& title) {
+    for (const char* t : kTabs)
+        if (title == t) return true;
+    return false;
+}
+
+// How wide where_tabs() draws in `font` with `gap` between tabs.
+float tabs_width(const std::string& title, ImFont* font, float gap) {
+    auto w = [&](const char* t) { return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, t).x; };
+    if (!is_tab(title)) return w(title.c_str());
+    float sum = gap * float(std::size(kTabs) - 1);
+    for (const char* t : kTabs) sum += w(t);
+    return sum;
+}
+
 // The workflow's tabs with the current one marked (accent and underlined),
 // or just the screen's title outside the workflow (Sign In, Preview, ...).
-void where_tabs(Frame& f, const std::string& title) {
-    static const char* const kTabs[] = {"Home", "Patient", "Patient Match", "Imaging Options", "Sync"};
-    bool in_tabs = false;
-    for (const char* t : kTabs) in_tabs = in_tabs || title == t;
-    ImGui::PushFont(f.fonts.heading);
-    if (!in_tabs) {
+void where_tabs(const std::string& title, ImFont* font, float gap) {
+    ImGui::PushFont(font);
+    if (!is_tab(title)) {
         ImGui::PushStyleColor(ImGuiCol_Text, ui::Colors().accent);
         ui::Text("%s", title.c_str());
         ImGui::PopStyleColor();
     }
-    for (size_t i = 0; in_tabs && i < std::size(kTabs); ++i) {
+    for (size_t i = 0; is_tab(title) && i < std::size(kTabs); ++i) {
         bool current = title == kTabs[i];
-        if (i > 0) ImGui::SameLine(0, ui::Em(1.2f));
+        if (i > 0) ImGui::SameLine(0, gap);
         ImGui::PushStyleColor(ImGuiCol_Text, current ? ui::Colors().accent : ui::Colors().text_muted);
         ui::Text("%s", kTabs[i]);
         ImGui::PopStyleColor();
@@ -79,30 +97,87 @@ void where_tabs(Frame& f, const std::string& title) {
     ImGui::PopFont();
 }
 
+// Muted text from the cursor, cut with "…" at `room` pixels; recorded whole for `expect`.
+void muted_fitted(const std::string& text, float room) {
+    ImVec2 a = ImGui::GetCursorScreenPos();
+    ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    float w = std::min(size.x, room);
+    ImGui::PushStyleColor(ImGuiCol_Text, ui::Colors().text_muted);
+    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), a, ImVec2(a.x + w, a.y + size.y), a.x + w, a.x + w,
+                              text.c_str(), nullptr, &size);
+    ImGui::PopStyleColor();
+    ui::RecordText(text, a, ImVec2(a.x + w, a.y + size.y));
+    ImGui::Dummy(ImVec2(w, size.y));
+}
+
 void top_bar(Frame& f, Screen& screen, float h) {
     begin_bar("##top-bar", h);
-    centre_line(h, f.fonts.heading->FontSize);
-    ImGui::PushFont(f.fonts.heading);
-    ui::Text("ChairSync");
-    ImGui::PopFont();
-    ImGui::SameLine(0, ui::Em(1.5f));
-    centre_line(h, f.fonts.heading->FontSize);
-    where_tabs(f, screen.title());
-
-    // Right side: workstation · location, then the server status with its icon.
+    // Right side: workstation · location (its name, docs/practice-api.md), the
+    // signed-in user, then the server status with its icon.
     std::string where = f.snap.workstation.empty() ? std::string("This computer") : f.snap.workstation;
-    if (!f.config.location.empty()) where += "  \xC2\xB7  " + f.config.location;
-    if (!f.snap.user_name.empty()) where += "  \xC2\xB7  " + f.snap.user_name;
+    std::string location = !f.snap.location_name.empty() ? f.snap.location_name : f.config.location;
+    if (!location.empty()) where += "  \xC2\xB7  " + location;
+    std::string user = f.snap.user_name;
     const char* server = server_words(f.snap.server);
     float icon = ui::Em(1.3f), gap = ui::Em(1.5f);
-    float right_w = ImGui::CalcTextSize(where.c_str()).x + gap + icon + ui::Em(0.5f) +
-                    ImGui::CalcTextSize(server).x;
+    float server_w = icon + ui::Em(0.5f) + ImGui::CalcTextSize(server).x;
+
+    // What fits, most first (a 1024-wide screen takes the last ones): the
+    // server's status always shows whole at the right edge.
+    const std::string sep = "  \xC2\xB7  ";
+    float one_line = ImGui::CalcTextSize((user.empty() ? where : where + sep + user).c_str()).x;
+    float two_lines = std::max(ImGui::CalcTextSize(where.c_str()).x, ImGui::CalcTextSize(user.c_str()).x);
+    float brand_w = f.fonts.heading->CalcTextSizeA(f.fonts.heading->FontSize, FLT_MAX, 0, "ChairSync").x + gap;
+    float avail = ImGui::GetContentRegionAvail().x;
+    struct Fit {
+        bool brand, two;
+        ImFont* tabs;
+        float tab_gap;
+    };
+    const float heading_gap = ui::Em(1.2f) * f.fonts.heading->FontSize / ImGui::GetFontSize();
+    const Fit fits[] = {{true, false, f.fonts.heading, heading_gap},
+                        {true, true, f.fonts.heading, heading_gap},
+                        {false, true, f.fonts.heading, heading_gap},
+                        {false, true, f.fonts.body, ui::Em(1.0f)}};
+    auto room_for_where = [&](const Fit& fit) {
+        return avail - (fit.brand ? brand_w : 0) - tabs_width(screen.title(), fit.tabs, fit.tab_gap) - gap * 2 -
+               server_w;
+    };
+    Fit fit = fits[std::size(fits) - 1];
+    for (const Fit& c : fits)
+        if (room_for_where(c) >= (c.two ? two_lines : one_line)) {
+            fit = c;
+            break;
+        }
+    float room = std::max(room_for_where(fit), 0.0f);
+    bool two = fit.two && !user.empty();
+
+    if (fit.brand) {
+        centre_line(h, f.fonts.heading->FontSize);
+        ImGui::PushFont(f.fonts.heading);
+        ui::Text("ChairSync");
+        ImGui::PopFont();
+        ImGui::SameLine(0, gap);
+    }
+    centre_line(h, fit.tabs->FontSize);
+    where_tabs(screen.title(), fit.tabs, fit.tab_gap);
+
+    float where_w = std::min(two ? two_lines : one_line, room);
+    float x = ImGui::GetWindowContentRegionMax().x - server_w - gap - where_w;
     ImGui::SameLine();
-    float x = ImGui::GetWindowContentRegionMax().x - right_w;
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
-    centre_line(h, ImGui::GetFontSize());
-    ui::TextMuted("%s", where.c_str());
-    ImGui::SameLine(0, gap);
+    float line = ImGui::GetFontSize();
+    if (!two) {
+        centre_line(h, line);
+        muted_fitted(user.empty() ? where : where + sep + user, room);
+    } else {
+        ImGui::SetCursorPosY(h / 2 - line - 1);
+        muted_fitted(where, room);
+        ImGui::SetCursorPos(ImVec2(x, h / 2 + 1));
+        muted_fitted(user, room);
+    }
+    ImGui::SameLine(0, 0);
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - server_w);
     centre_line(h, icon);
     float t = float(ImGui::GetTime());
     ui::StatusIcon(server_icon(f.snap.server), icon, t - int(t));

@@ -17,8 +17,7 @@ bool online_patient_row(Frame& f, const api::Patient& p, bool selected, const st
 
 std::string PatientSearch::draw(Frame& f, const std::vector<SearchRow>& rows, const std::string& searched,
                                 const std::string& selected_id, const std::string& note) {
-    std::string shown = draft_.empty() ? "Tap to type a name" : draft_;
-    if (ui::BigButton((shown + "##query").c_str(), ui::ButtonKind::secondary, ImVec2(-1, 0))) keyboard_ = true;
+    box_.draw("Tap to type a name");
     ui::TextWrapped("%s", note.c_str());
     std::string tapped;
     std::string today = today_local();
@@ -40,18 +39,26 @@ std::string PatientSearch::draw(Frame& f, const std::vector<SearchRow>& rows, co
 }
 
 std::string PatientSearch::keyboard() {
-    if (!keyboard_) return {};
-    bool cancelled = false;
-    if (ui::OnScreenKeyboard("##search", &draft_, ui::KeyboardLayout::letters, &cancelled,
-                             "Search patients and households")) {
-        keyboard_ = false;
-        return draft_;
-    }
-    if (cancelled) keyboard_ = false;
-    return {};
+    return box_.keyboard("Search patients and households") ? box_.text() : std::string();
 }
 
-void PatientSearch::open() {
+void SearchBox::draw(const char* placeholder, float width) {
+    std::string shown = draft_.empty() ? placeholder : draft_;
+    if (ui::BigButton((shown + "##query").c_str(), ui::ButtonKind::secondary, ImVec2(width, 0))) keyboard_ = true;
+}
+
+bool SearchBox::keyboard(const char* prompt) {
+    if (!keyboard_) return false;
+    bool cancelled = false;
+    if (ui::OnScreenKeyboard("##search", &draft_, ui::KeyboardLayout::letters, &cancelled, prompt)) {
+        keyboard_ = false;
+        return true;
+    }
+    if (cancelled) keyboard_ = false;
+    return false;
+}
+
+void SearchBox::open() {
     draft_.clear();
     keyboard_ = true;
 }

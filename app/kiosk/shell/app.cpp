@@ -59,7 +59,10 @@ public:
           window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen}),
           queue_(&Window::wake),
           textures_(kTextureBudget, kUploadsPerFrame) {
-        float scale = window_.content_scale() * cfg_.scale;
+        int fb_w = 0, fb_h = 0;
+        window_.framebuffer_size(fb_w, fb_h);
+        float scale = choose_scale(window_.content_scale(), cfg_.scale, fb_w, fb_h);
+        spdlog::info("scale {:.2f} for a {}x{} window", scale, fb_w, fb_h);
         fonts_ = load_fonts(scale);
         ui::ApplyTheme(scale);
         ui::SetHeadingFont(fonts_.heading);

@@ -108,7 +108,9 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     app.add_option("--signout-minutes", cfg.signout_minutes, "Sign out after this many minutes without a touch (0: never)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("--fullscreen", cfg.fullscreen, "Cover the whole monitor");
-    app.add_option("--scale", cfg.scale, "Extra size factor on top of the monitor's scale")->check(CLI::Range(0.5, 4.0));
+    app.add_option("--scale", cfg.scale,
+                   "Size factor on top of the monitor's scale (default: from the window's size when the monitor "
+                   "reports scale 1)")->check(CLI::Range(0.5, 4.0));
     app.add_flag("--demo", cfg.demo, "Open on a demo workspace with an embedded practice server");
     app.add_option("--demo-server-delay", cfg.demo_server_delay,
                    "With --demo: the embedded server answers every request this many seconds late (a slow network)")

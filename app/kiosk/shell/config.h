@@ -20,7 +20,7 @@ struct Config {
     std::string proceed_command;  // run by Finish & Proceed with the patient
     double signout_minutes = 5;   // sign out after this long without a touch (0: never)
     bool fullscreen = false;
-    float scale = 1.0f;           // multiplies the monitor's content scale
+    float scale = 0.0f;           // multiplies the monitor's content scale; 0: from the window (choose_scale)
 
     // This run only (flags).
     std::string patient;          // gate mode: the online patient the user came from

@@ -1,5 +1,7 @@
 #include "app/kiosk/shell/fonts.h"
 
+#include <algorithm>
+#include <cmath>
 #include <system_error>
 
 namespace cs::kiosk {
@@ -19,6 +21,12 @@ std::optional<fs::path> find_font(bool bold) {
         if (fs::is_regular_file(p, ec)) return p;
     }
     return std::nullopt;
+}
+
+float choose_scale(float monitor, float chosen, int width, int height) {
+    if (chosen > 0) return monitor * chosen;
+    if (std::abs(monitor - 1.0f) > 0.01f) return monitor;
+    return std::clamp(std::min(float(width) / 1280.0f, float(height) / 800.0f), 1.0f, 2.0f);
 }
 
 Fonts load_fonts(float scale) {

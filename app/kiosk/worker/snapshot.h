@@ -42,6 +42,8 @@ struct Snapshot {
     bool store_loaded = false;     // the first read finished (successfully or not)
     std::string store_dir;
     std::string workstation;
+    // This computer's location as the practice names it (cached in the store), else empty.
+    std::string location_name;
     std::vector<PatientSummary> patients;  // with pending or failed procedures
 
     // The practice server.

@@ -22,6 +22,9 @@ namespace {
 
 constexpr const char* kSettingKnownUsers = "kiosk_known_users";  // comma-separated, latest first
 constexpr size_t kMaxKnownUsers = 6;
+// The location's name as the server last said it, per location id: the top
+// bar names it before sign-in and while the server cannot be reached.
+std::string location_name_key(const std::string& location) { return "kiosk_location_name:" + location; }
 constexpr auto kProgressEvery = std::chrono::milliseconds(100);  // at most this often while bytes go out
 
 std::vector<std::string> split_users(const std::string& s) {
@@ -73,7 +76,24 @@ std::function<void()> SyncEngine::canceller() {
 
 void SyncEngine::publish_known_users() {
     auto users = split_users(store_.setting(kSettingKnownUsers).value_or(""));
-    publish_([&](Snapshot& s) { s.known_users = users; });
+    std::string place = store_.setting(location_name_key(opt_.location)).value_or("");
+    publish_([&](Snapshot& s) {
+        s.known_users = users;
+        s.location_name = place;
+    });
+}
+
+std::string SyncEngine::location_name() {
+    std::string cached = store_.setting(location_name_key(opt_.location)).value_or("");
+    if (opt_.location.empty()) return cached;
+    try {
+        std::string name = client_->location(opt_.location).name;
+        if (name != cached) store_.set_setting(location_name_key(opt_.location), name);
+        return name;
+    } catch (const Error& e) {  // the id or the last name known does; signing in goes on
+        spdlog::warn("location {}: {}", opt_.location, e.detail());
+        return cached;
+    }
 }
 
 void SyncEngine::start() {
@@ -159,6 +179,7 @@ void SyncEngine::run(const cmd::SignIn& c) {
     new_session();
     bool prompt = session_->should_prompt();
     std::string gate = gate_patient_words();
+    std::string place = location_name();
     remember_user(c.user);
     if (!purged_at_start_) {  // the kiosk's start: the first time a client can ask the server
         purged_at_start_ = true;
@@ -172,6 +193,7 @@ void SyncEngine::run(const cmd::SignIn& c) {
         s.lock_refused = false;
         s.server = ServerStatus::online;
         s.gate_patient = gate;
+        s.location_name = place;
         s.notice.clear();
         s.error.clear();
     });

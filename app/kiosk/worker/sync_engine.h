@@ -89,6 +89,9 @@ private:
     api::PracticeClient& signed_in_client();  // throws when not signed in
     // Gate mode: the online patient the user came from, in words; "" outside it.
     std::string gate_patient_words();
+    // This computer's location's name from the server, kept in the store; the
+    // kept one when the server does not say.
+    std::string location_name();
 
     SyncSession& session();  // throws when not signed in
     void new_session();

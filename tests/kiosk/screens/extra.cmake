@@ -27,6 +27,11 @@ if(XVFB_RUN)
            COMMAND ${_xvfb} ${_kiosk} --patient p-1001 --proceed-command "/bin/true {patient_id}"
                    --script ${CMAKE_CURRENT_LIST_DIR}/gate.script)
   list(APPEND _screens_tests screens_gate)
+  # 60 offline patients: the Patient list's search.
+  add_test(NAME screens_many_patients
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_many_patients.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/many_patients.script)
+  list(APPEND _screens_tests screens_many_patients)
   add_test(NAME screens_inactivity
            COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.25 --script ${CMAKE_CURRENT_LIST_DIR}/inactivity.script)
   list(APPEND _screens_tests screens_inactivity)

@@ -35,7 +35,7 @@ struct Rig {
     Config config;
     Navigator nav;
 
-    Rig() {
+    explicit Rig(ImVec2 display = ImVec2(1280, 800)) : h(1.0f, display) {
         ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
         fonts = Fonts{font, font, font, 1.0f, false};
         h.OwnWindow(true);
@@ -509,4 +509,75 @@ TEST_CASE("Patient Match: many online candidates scroll by finger") {
     rig.h.Drag(from, ImVec2(from.x, from.y - 1200), ui, 10, 10);
     rig.h.Frames(3, ui);
     CHECK(cs::ui::Registry().Find("Liam J Murphy") != nullptr);
+
+TEST_CASE("top bar: at 1024x768 the server status, the location's name and the user stay on the bar") {
+    for (ImVec2 display : {ImVec2(1024, 768), ImVec2(1280, 800), ImVec2(1920, 1080)}) {
+        for (SyncStep step : {SyncStep::patients, SyncStep::match, SyncStep::options, SyncStep::sync}) {
+            CAPTURE(display.x, int(step));
+            Rig rig(display);
+            Snapshot s = at_step(step);
+            s.location_name = "Main Street Dental";
+            rig.config.location = "loc-1";
+            ScreenId id = step == SyncStep::patients ? ScreenId::wizard_patient
+                          : step == SyncStep::match  ? ScreenId::wizard_match
+                          : step == SyncStep::options ? ScreenId::wizard_options
+                                                      : ScreenId::wizard_sync;
+            auto screen = make_screen(id);
+            rig.draw(s, *screen);
+            const WidgetRecord* server = cs::ui::Registry().Find("Server online");
+            const WidgetRecord* tab = cs::ui::Registry().Find("Imaging Options");
+            const WidgetRecord* where = cs::ui::Registry().FindContaining("Main Street Dental");
+            const WidgetRecord* user = cs::ui::Registry().FindContaining("Demo User");
+            REQUIRE(server != nullptr);
+            REQUIRE(tab != nullptr);
+            REQUIRE(where != nullptr);
+            REQUIRE(user != nullptr);
+            CHECK(server->max.x <= display.x);
+            CHECK(server->min.x > where->max.x);
+            CHECK(where->min.x > tab->max.x);  // nothing drawn over the tabs
+            CHECK(user->min.x > tab->max.x);
+            CHECK(cs::ui::Registry().FindContaining("loc-1") == nullptr);  // the name, not the id
+        }
+    }
+}
+
+TEST_CASE("Patient: a search over 60 patients finds one by name or date of birth; Next never takes a hidden one") {
+    Snapshot s = at_step(SyncStep::patients);
+    auto& list = s.session.patients;
+    list.clear();
+    for (int i = 0; i < 59; ++i)
+        list.push_back(PatientSummary{offline(100 + i, "Pat" + std::to_string(i), "Sample", "1970-01-01"), 1, 1, {}});
+    list.push_back(PatientSummary{offline(7, "Maria", "LÓPEZ", "1984-03-09"), 2, 6, {}});
+    Rig rig;
+    auto screen = make_screen(ScreenId::wizard_patient);
+    auto ui = rig.ui(s, *screen);
+    rig.h.Frames(2, ui);
+    CHECK(cs::ui::Registry().Find("Maria LÓPEZ") == nullptr);  // far down the list
+    REQUIRE(rig.h.TapLabel("Pat0 Sample", ui));  // chosen, then hidden by the search below
+    REQUIRE(rig.h.TapLabel("Search by name or date of birth", ui));
+    rig.h.Frames(2, ui);
+    rig.h.Type("maria lopez");
+    rig.h.Frames(2, ui);
+    CHECK(cs::ui::Registry().Find("Maria LÓPEZ") != nullptr);  // found while typing, above the keyboard
+    REQUIRE(rig.h.TapLabel("Done", ui));
+    rig.h.Frames(2, ui);
+    CHECK(cs::ui::Registry().FindContaining("1 of 60 patients") != nullptr);
+    CHECK(cs::ui::Registry().Find("Pat0 Sample") == nullptr);
+    // The patient chosen before the search is hidden now: not chosen, Next is off.
+    const WidgetRecord* next = nullptr;
+    for (const WidgetRecord& r : cs::ui::Registry().Records())
+        if (r.kind == WidgetKind::button && r.label == "Next") next = &r;
+    REQUIRE(next != nullptr);
+    CHECK_FALSE(next->enabled);
+    // A date of birth finds too; Clear shows everyone again.
+    REQUIRE(rig.h.TapLabel("Clear", ui));
+    rig.h.Frames(2, ui);
+    CHECK(cs::ui::Registry().Find("Pat0 Sample") != nullptr);
+    REQUIRE(rig.h.TapLabel("Search by name or date of birth", ui));
+    rig.h.Frames(2, ui);
+    rig.h.Type("1984");
+    REQUIRE(rig.h.TapLabel("Done", ui));
+    rig.h.Frames(2, ui);
+    CHECK(cs::ui::Registry().Find("Maria LÓPEZ") != nullptr);
+    CHECK(cs::ui::Registry().FindContaining("1 of 60 patients") != nullptr);
 }

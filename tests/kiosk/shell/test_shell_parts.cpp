@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/kiosk/shell/config.h"
+#include "app/kiosk/shell/fonts.h"
 #include "app/kiosk/shell/main_thread_queue.h"
 #include "app/kiosk/automation/screenshot.h"
 #include "app/kiosk/shell/texture_lru.h"
@@ -123,6 +124,22 @@ TEST_CASE("configuration: the file is read, flags override it") {
     CHECK(r.config.height == 1080);
     CHECK(r.config.demo);
     CHECK(r.config.configured());
+}
+
+TEST_CASE("scale: from the window when the monitor reports 1; --scale and a real monitor scale are kept") {
+    // No --scale, monitor at 1: 1280x800 and smaller stay 1 (targets never shrink), larger windows grow.
+    CHECK(choose_scale(1.0f, 0.0f, 1280, 800) == Approx(1.0f));
+    CHECK(choose_scale(1.0f, 0.0f, 1024, 768) == Approx(1.0f));
+    CHECK(choose_scale(1.0f, 0.0f, 1920, 1080) == Approx(1.35f));
+    CHECK(choose_scale(1.0f, 0.0f, 3840, 2160) == Approx(2.0f));  // at most 2
+    CHECK(choose_scale(1.0f, 0.0f, 2560, 800) == Approx(1.0f));   // the tighter side decides
+    // A monitor that says its scale is believed; --scale multiplies it, whatever the window.
+    CHECK(choose_scale(2.0f, 0.0f, 3840, 2160) == Approx(2.0f));
+    CHECK(choose_scale(1.0f, 1.25f, 1920, 1080) == Approx(1.25f));
+    CHECK(choose_scale(1.5f, 1.2f, 1280, 800) == Approx(1.8f));
+    // Without a file or flag, the configuration says nothing (0): the window decides.
+    const char* argv[] = {"chairsync", "--config", "/nonexistent/config.json"};
+    CHECK(parse_command_line(3, argv).config.scale == 0.0f);
 }
 
 TEST_CASE("configuration: XDG_CONFIG_HOME decides where the file is") {

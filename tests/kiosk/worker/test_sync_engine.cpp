@@ -359,3 +359,20 @@ TEST_CASE("sync engine: Back on the Patient list goes Home, releases the lock an
     r.engine->handle(cmd::StartSync{});
     CHECK(r.snap.session.step == SyncStep::patients);
 }
+
+TEST_CASE("sync engine: the location is named as the practice names it, and the name is kept for next time") {
+    Rig r;
+    r.engine->publish_known_users();
+    CHECK(r.snap.location_name.empty());  // never asked yet: the top bar shows the id
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    CHECK(r.snap.location_name == "Main Street Dental");
+    // A kiosk started again names it before anyone signs in, even with the server gone.
+    r.engine.reset();
+    r.server->stop();
+    Snapshot later;
+    SyncEngineOptions o;
+    o.server_url = "http://127.0.0.1:9";
+    SyncEngine again(*r.store, o, [&](const auto& change) { change(later); });
+    again.publish_known_users();
+    CHECK(later.location_name == "Main Street Dental");
+}
