@@ -509,6 +509,7 @@ TEST_CASE("Patient Match: many online candidates scroll by finger") {
     rig.h.Drag(from, ImVec2(from.x, from.y - 1200), ui, 10, 10);
     rig.h.Frames(3, ui);
     CHECK(cs::ui::Registry().Find("Liam J Murphy") != nullptr);
+}
 
 TEST_CASE("top bar: at 1024x768 the server status, the location's name and the user stay on the bar") {
     for (ImVec2 display : {ImVec2(1024, 768), ImVec2(1280, 800), ImVec2(1920, 1080)}) {

@@ -8,8 +8,8 @@ script=$2
 shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$bin/chairsync" --demo --config /nonexistent/config.json --store "$work/store" --screenshot "$work/first.png"
-image=$(find "$work/store" -name '*.png' -size +1k | head -n 1)
+"$bin/chairsync-cli" demo-data "$work/store" > /dev/null
+image=$(find "$work/store/images" -name '*.png' | head -n 1)
 i=0
 for last in Adams Baker Carter Diaz Evans Foster Green Hughes; do
     for first in Ava Ben Chloe Dev Ella Finn Grace; do
