@@ -75,7 +75,7 @@ cs::api::Declaration declaration(const std::vector<SourceFile>& files, std::vect
     image_uuids.clear();
     for (size_t i = 0; i < files.size(); ++i) {
         image_uuids.push_back(cs::new_uuid());
-        d.images.push_back({image_uuids.back(), files[i].sha256, files[i].size, cs::ImageKind::radiograph, int(i)});
+        d.images.push_back({image_uuids.back(), files[i].sha256, files[i].size, "radiograph", int(i)});
     }
     return d;
 }

@@ -157,23 +157,12 @@ size_t SignInLimiter::entries() const {
 }
 
 void PracticeServer::Impl::health(Call& c) {
-    send_json(c.res, 200, {{"status", "ok"}, {"server_time", now_utc_iso()}, {"api_version", 1}});
+    send_body(c.res, 200, api::Health{"ok", now_utc_iso(), 1});
 }
 
 void PracticeServer::Impl::sign_in(Call& c) {
-    Json body = parse_json_body(c.req, opt.max_json_bytes);
-    auto text = [&](const char* key) -> std::optional<std::string> {
-        auto it = body.find(key);
-        if (it == body.end() || !it->is_string()) return std::nullopt;
-        return it->get<std::string>();
-    };
-    auto user = text("user");
-    auto secret = text("pin");
-    if (!secret) secret = text("password");
-    if (!user || user->empty() || !secret)
-        fail(400, "bad_request", "Sign-in needs \"user\" and \"pin\" (or \"password\").");
-    std::string workstation = text("workstation").value_or("");
-    std::string key = normalize_name(*user);
+    const auto in = decode_body<api::SignInRequest>(c.req, opt.max_json_bytes);
+    std::string key = normalize_name(in.user);
 
     // Before the PIN is hashed: a throttled guess costs the server nothing.
     if (int wait = limiter.retry_after_seconds(key, c.req.remote_addr); wait > 0)
@@ -182,14 +171,14 @@ void PracticeServer::Impl::sign_in(Call& c) {
 
     auto found = db.with([&](sql::Db& d) -> std::optional<std::array<std::string, 3>> {
         auto st = d.prepare("SELECT id, name, pin_hash FROM users WHERE login = ?1");
-        st.bind_all(*user);
+        st.bind_all(in.user);
         if (!st.step()) return std::nullopt;
         return std::array<std::string, 3>{st.text(0), st.text(1), st.text(2)};
     });
     // Unknown users cost the same hashing time as known ones.
     bool ok = false;
-    if (found) ok = verify_pin(*secret, (*found)[2]);
-    else verify_pin(*secret, "pbkdf2-sha256$" + std::to_string(opt.pin_hash_iterations) + "$00$00");
+    if (found) ok = verify_pin(in.secret, (*found)[2]);
+    else verify_pin(in.secret, "pbkdf2-sha256$" + std::to_string(opt.pin_hash_iterations) + "$00$00");
     if (!ok) {
         limiter.record_failure(key, c.req.remote_addr);
         bad_credentials();
@@ -201,15 +190,12 @@ void PracticeServer::Impl::sign_in(Call& c) {
     db.with([&](sql::Db& d) {
         d.prepare("INSERT INTO sessions (token_sha256, user_id, workstation, created_at, expires_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind_all(sha256_hex(token), (*found)[0], workstation, now, expires)
+            .bind_all(sha256_hex(token), (*found)[0], in.workstation, now, expires)
             .run();
         // Expired sessions are of no use to anyone; keep the table small.
         d.prepare("DELETE FROM sessions WHERE expires_at < ?1").bind_all(now - 86400).run();
     });
-    send_json(c.res, 201,
-              {{"token", token},
-               {"expires_at", iso_from_unix(expires)},
-               {"user", {{"id", (*found)[0]}, {"name", (*found)[1]}}}});
+    send_body(c.res, 201, api::SignInAnswer{token, {iso_from_unix(expires), (*found)[0], (*found)[1]}});
 }
 
 std::string PracticeServer::Impl::authenticate(const httplib::Request& req) {
@@ -239,7 +225,7 @@ void PracticeServer::Impl::current_session(Call& c) {
         return std::array<std::string, 3>{st.text(0), st.text(1), iso_from_unix(st.i64(2))};
     });
     if (!row) fail(401, "unauthorized", "This sign-in is not known to the server. Sign in again.");
-    send_json(c.res, 200, {{"expires_at", (*row)[2]}, {"user", {{"id", (*row)[0]}, {"name", (*row)[1]}}}});
+    send_body(c.res, 200, api::Session{(*row)[2], (*row)[0], (*row)[1]});
 }
 
 void PracticeServer::Impl::sign_out(Call& c) {

@@ -14,9 +14,10 @@ constexpr size_t kMaxSearchResults = 50;
 
 struct PatientRow {
     std::string id, first, last, birth, household_id, household_name, first_norm, last_norm;
-    Json json() const {
-        Json household = household_id.empty() ? Json(nullptr) : Json{{"id", household_id}, {"name", household_name}};
-        return {{"id", id}, {"first_name", first}, {"last_name", last}, {"birth_date", birth}, {"household", household}};
+    api::Patient wire() const {
+        std::optional<api::Household> household;
+        if (!household_id.empty()) household = api::Household{household_id, household_name};
+        return {id, first, last, birth, household};
     }
 };
 
@@ -54,6 +55,12 @@ bool patient_matches(const PatientRow& p, const std::vector<std::string>& q) {
     });
 }
 
+bool location_exists(sql::Db& d, const std::string& loc) {
+    auto st = d.prepare("SELECT 1 FROM locations WHERE id = ?1");
+    st.bind_all(loc);
+    return st.step();
+}
+
 bool household_name_matches(const std::string& name_norm, const std::vector<std::string>& q) {
     return std::all_of(q.begin(), q.end(), [&](const std::string& w) { return starts_a_word(w, name_norm); });
 }
@@ -64,7 +71,7 @@ void PracticeServer::Impl::find_patients(Call& c) {
     NameKey first = name_key(c.req.get_param_value("first_name"));
     NameKey last = name_key(c.req.get_param_value("last_name"));
     auto birth = parse_iso_date(c.req.get_param_value("birth_date"));
-    Json list = Json::array();
+    api::PatientList list;
     // No birth date (or not a real one), no name, or a name that is never
     // matched automatically (docs/name-matching.md): nobody qualifies.
     if (birth && first.matchable && last.matchable && !first.key.empty() && !last.key.empty()) {
@@ -74,14 +81,15 @@ void PracticeServer::Impl::find_patients(Call& c) {
             st.bind_all(first.key, last.key, *birth);
             return read_patients(st);
         });
-        for (const auto& p : rows) list.push_back(p.json());
+        for (const auto& p : rows) list.patients.push_back(p.wire());
     }
-    send_json(c.res, 200, {{"patients", list}});
+    send_body(c.res, 200, list);
 }
 
 void PracticeServer::Impl::search_patients(Call& c) {
     auto q = words(normalize_name(c.req.get_param_value("q")));
-    Json patients = Json::array(), households = Json::array();
+    api::SearchResult found;
+    auto& [patients, households] = found;
     if (!q.empty()) {
         // A practice has thousands of patients, not millions: filter in memory.
         auto all = db.with([&](sql::Db& d) {
@@ -97,19 +105,19 @@ void PracticeServer::Impl::search_patients(Call& c) {
         std::map<std::string, bool> member_matches;
         for (const auto& p : all) {
             bool m = patient_matches(p, q);
-            if (m && patients.size() < kMaxSearchResults) patients.push_back(p.json());
+            if (m && patients.size() < kMaxSearchResults) patients.push_back(p.wire());
             if (m && !p.household_id.empty()) member_matches[p.household_id] = true;
         }
         for (const auto& [id, name, norm] : names) {
             if (households.size() >= kMaxSearchResults) break;
             if (!member_matches.count(id) && !household_name_matches(norm, q)) continue;
-            Json members = Json::array();
+            api::HouseholdWithMembers h{id, name, {}};
             for (const auto& p : all)
-                if (p.household_id == id) members.push_back(p.json());
-            households.push_back({{"id", id}, {"name", name}, {"members", members}});
+                if (p.household_id == id) h.members.push_back(p.wire());
+            households.push_back(std::move(h));
         }
     }
-    send_json(c.res, 200, {{"patients", patients}, {"households", households}});
+    send_body(c.res, 200, found);
 }
 
 void PracticeServer::Impl::get_patient(Call& c) {
@@ -119,7 +127,7 @@ void PracticeServer::Impl::get_patient(Call& c) {
         return read_patients(st);
     });
     if (rows.empty()) fail(404, "not_found", "There is no such patient.");
-    send_json(c.res, 200, rows.front().json());
+    send_body(c.res, 200, rows.front().wire());
 }
 
 void PracticeServer::Impl::get_location(Call& c) {
@@ -131,35 +139,31 @@ void PracticeServer::Impl::get_location(Call& c) {
         return st.text(0);
     });
     if (!name) fail(404, "not_found", "There is no such location.");
-    send_json(c.res, 200, {{"id", loc}, {"name", *name}});
+    send_body(c.res, 200, api::Location{loc, *name});
 }
 
 void PracticeServer::Impl::location_providers(Call& c) {
     std::string loc = c.path_param(1);
-    auto result = db.with([&](sql::Db& d) -> std::optional<Json> {
-        auto exists = d.prepare("SELECT 1 FROM locations WHERE id = ?1");
-        exists.bind_all(loc);
-        if (!exists.step()) return std::nullopt;
+    auto result = db.with([&](sql::Db& d) -> std::optional<api::LocationProviders> {
+        if (!location_exists(d, loc)) return std::nullopt;
         auto st = d.prepare(
             "SELECT p.id, p.name, p.charting FROM providers p JOIN provider_locations pl ON pl.provider_id = p.id "
             "WHERE pl.location_id = ?1 ORDER BY p.id");
         st.bind_all(loc);
-        Json list = Json::array();
-        while (st.step()) list.push_back({{"id", st.text(0)}, {"name", st.text(1)}, {"charting", st.i64(2) != 0}});
-        return list;
+        api::LocationProviders out{loc, {}};
+        while (st.step()) out.providers.push_back({st.text(0), st.text(1), st.i64(2) != 0});
+        return out;
     });
     if (!result) fail(404, "not_found", "There is no such location.");
-    send_json(c.res, 200, {{"location_id", loc}, {"providers", *result}});
+    send_body(c.res, 200, *result);
 }
 
 void PracticeServer::Impl::procedure_types(Call& c) {
     if (!c.req.has_param("location_id")) fail(400, "bad_request", "Say which location: ?location_id=ID.");
     std::string loc = c.req.get_param_value("location_id");
     // A default provider who may not chart at this location is no default here.
-    auto result = db.with([&](sql::Db& d) -> std::optional<Json> {
-        auto exists = d.prepare("SELECT 1 FROM locations WHERE id = ?1");
-        exists.bind_all(loc);
-        if (!exists.step()) return std::nullopt;
+    auto result = db.with([&](sql::Db& d) -> std::optional<api::LocationProcedureTypes> {
+        if (!location_exists(d, loc)) return std::nullopt;
         auto st = d.prepare(
             "SELECT t.code, t.name, f.fee_cents, t.default_apply_charges, t.default_bill_insurance, "
             "CASE WHEN EXISTS (SELECT 1 FROM provider_locations pl JOIN providers p ON p.id = pl.provider_id "
@@ -168,20 +172,14 @@ void PracticeServer::Impl::procedure_types(Call& c) {
             "FROM procedure_types t JOIN procedure_fees f ON f.code = t.code "
             "WHERE f.location_id = ?1 ORDER BY t.code");
         st.bind_all(loc);
-        Json list = Json::array();
-        while (st.step()) {
-            auto prov = st.opt_text(5);
-            list.push_back({{"code", st.text(0)},
-                            {"name", st.text(1)},
-                            {"fee_cents", st.i64(2)},
-                            {"default_apply_charges", st.i64(3) != 0},
-                            {"default_bill_insurance", st.i64(4) != 0},
-                            {"default_provider_id", prov ? Json(*prov) : Json(nullptr)}});
-        }
-        return list;
+        api::LocationProcedureTypes out{loc, {}};
+        while (st.step())
+            out.procedure_types.push_back(
+                {st.text(0), st.text(1), st.i64(2), st.i64(3) != 0, st.i64(4) != 0, st.opt_text(5)});
+        return out;
     });
     if (!result) fail(404, "not_found", "There is no such location.");
-    send_json(c.res, 200, {{"location_id", loc}, {"procedure_types", *result}});
+    send_body(c.res, 200, *result);
 }
 
 }  // namespace cs::server

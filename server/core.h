@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/api/codec.h"
 #include "engine/util/sqlite.h"
 #include "server/api_error.h"
 #include "server/front.h"
@@ -26,6 +27,22 @@ using Json = nlohmann::json;
 void send_json(httplib::Response& res, int status, const Json& body);
 void send_error(httplib::Response& res, const ApiError& e);
 Json parse_json_body(const httplib::Request& req, uint64_t max_bytes);  // throws ApiError
+
+// Bodies of the practice API go through its one codec (engine/api/codec.h),
+// shared with the client. A request body that does not fit the contract is
+// its 400 (bad_json, bad_uuid or bad_request, with the codec's sentence).
+template <typename T>
+T decode_body(const httplib::Request& req, uint64_t max_bytes) {
+    try {
+        return api::from_json<T>(parse_json_body(req, max_bytes));
+    } catch (const api::WireError& e) {
+        fail(400, e.code(), e.what());
+    }
+}
+template <typename T>
+void send_body(httplib::Response& res, int status, const T& body) {
+    send_json(res, status, api::to_json(body));
+}
 
 // One SQLite connection, used by one thread at a time under a mutex: the
 // server's load is a few workstations, and SQLite serialises writers anyway.
@@ -213,7 +230,7 @@ Json fault_to_json(const FaultRule& r);
 FaultRule fault_from_json(const Json& j);  // throws ApiError 400
 
 // procedures.cpp: the Procedure object of the API; nullopt when unknown.
-std::optional<Json> load_procedure(sql::Db& db, const std::string& uuid);
+std::optional<api::ProcedureStatus> load_procedure(sql::Db& db, const std::string& uuid);
 std::string require_uuid(const std::string& s, const char* what);  // throws 400 bad_uuid
 
 }  // namespace cs::server

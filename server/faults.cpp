@@ -1,7 +1,5 @@
 // Fault injection for tests and demos: refuse, stall, drop the connection
 // after the work is done, trickle, or spoil the answer.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
@@ -25,12 +23,6 @@ const std::pair<FaultRule::Action, const char*> kActionNames[] = {
     {FaultRule::Action::huge, "huge"},
     {FaultRule::Action::wrong_patient, "wrong_patient"},
 };
-
-int port_of(const sockaddr_storage& a) {
-    if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
-    if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
-    return -1;
-}
 
 // httplib does not hand handlers their socket: find the one whose two ends
 // are this request's ports.

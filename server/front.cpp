@@ -17,9 +17,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "engine/api/codec.h"
 #include "engine/util/error.h"
 
 namespace cs::server {
@@ -89,16 +89,16 @@ std::string peer_address(const sockaddr_storage& a) {
     return s;
 }
 
+}  // namespace
+
 int port_of(const sockaddr_storage& a) {
     if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
     if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
     return -1;
 }
 
-}  // namespace
-
 std::string error_response(const ApiError& e, bool close) {
-    std::string body = nlohmann::json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump();
+    std::string body = api::encode(api::ErrorBody{e.code, e.message});
     std::string r = "HTTP/1.1 " + std::to_string(e.status) + " " + reason_of(e.status) + "\r\n";
     r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     if (e.retry_after >= 0) r += "Retry-After: " + std::to_string(e.retry_after) + "\r\n";

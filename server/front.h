@@ -9,6 +9,7 @@
 // inflates gzip bodies, and serves from 8 threads.
 #include <httplib.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -45,6 +46,9 @@ struct Admission {
 
 // The error answer every refusal of the front uses (docs/practice-api.md).
 std::string error_response(const ApiError& e, bool close);
+
+// The port of an IPv4 or IPv6 socket address; -1 for another family.
+int port_of(const sockaddr_storage& a);
 
 class Front {
 public:

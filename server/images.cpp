@@ -8,18 +8,18 @@ namespace cs::server {
 
 namespace {
 
-struct DeclaredImage {
+struct HeldImage {
     std::string state, sha256;
     int64_t size = 0;
     bool received = false;
 };
 
-std::optional<DeclaredImage> find_image(sql::Db& db, const std::string& proc, const std::string& img, bool& proc_known) {
+std::optional<HeldImage> find_image(sql::Db& db, const std::string& proc, const std::string& img, bool& proc_known) {
     auto st = db.prepare("SELECT state FROM procedures WHERE uuid = ?1");
     st.bind_all(proc);
     proc_known = st.step();
     if (!proc_known) return std::nullopt;
-    DeclaredImage d;
+    HeldImage d;
     d.state = st.text(0);
     auto im = db.prepare("SELECT sha256, size, received FROM procedure_images WHERE procedure_uuid = ?1 AND image_uuid = ?2");
     im.bind_all(proc, img);
@@ -67,8 +67,8 @@ void PracticeServer::Impl::upload_image(Call& c) {
     if (actual != t.claimed_sha256 || actual != t.sha256)
         fail(400, "digest_mismatch", "The image bytes do not match their checksum; nothing was stored.");
 
-    Json answer = {{"uuid", img}, {"sha256", actual}, {"size", t.size}, {"received", true}};
-    if (t.received) return send_json(c.res, 200, answer);
+    const api::UploadResult answer{img, actual, static_cast<uint64_t>(t.size), t.received};
+    if (t.received) return send_body(c.res, 200, answer);
 
     // Durable before anyone is told it is held.
     fsx::create_dirs_durable(opt.images_dir / proc);
@@ -89,7 +89,7 @@ void PracticeServer::Impl::upload_image(Call& c) {
         fsx::remove_durable(image_file(proc, img));
         fail(409, "withdrawn", "This procedure was withdrawn.");
     }
-    send_json(c.res, changed == 1 ? 201 : 200, answer);
+    send_body(c.res, changed == 1 ? 201 : 200, answer);
 }
 
 }  // namespace cs::server

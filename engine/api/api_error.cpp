@@ -1,6 +1,6 @@
 #include "engine/api/api_error.h"
 
-#include <nlohmann/json.hpp>
+#include "engine/api/codec.h"
 
 namespace cs::api {
 
@@ -39,16 +39,6 @@ bool ApiError::transient() const noexcept {
 namespace {
 
 constexpr const char* kCallIt = " If it keeps happening, call your IT person.";
-
-// The contract's error body; anything else (proxy pages, empty bodies) leaves both empty.
-void read_error_body(const std::string& body, std::string& code, std::string& message) {
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return;
-    auto e = j.find("error");
-    if (e == j.end() || !e->is_object()) return;
-    if (auto c = e->find("code"); c != e->end() && c->is_string()) code = c->get<std::string>();
-    if (auto m = e->find("message"); m != e->end() && m->is_string()) message = m->get<std::string>();
-}
 
 bool path_has(const CallContext& call, const char* part) { return call.path.find(part) != std::string::npos; }
 
@@ -130,8 +120,9 @@ Mapped map_status(const CallContext& call, int status, const std::string& code) 
 }  // namespace
 
 ApiError error_from_http(const CallContext& call, int status, const std::string& body) {
-    std::string code, message;
-    read_error_body(body, code, message);
+    // Anything but the contract's error body (a proxy's page, an empty body) has neither.
+    const ErrorBody e = decode_error_body(body).value_or(ErrorBody{});
+    std::string code = e.code, message = e.message;
     Mapped m = map_status(call, status, code);
     std::string detail = call.method + " " + call.path + " -> " + std::to_string(status);
     if (!code.empty()) detail += " " + code;

@@ -2,13 +2,11 @@
 // request. Retries and unknown outcomes are handled by PracticeClient::run.
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "engine/api/answer_checks.h"
 #include "engine/api/practice_client.h"
 #include "engine/util/sha256.h"
-#include "engine/util/json_text.h"
 #include "engine/util/uuid.h"
 
 namespace cs::api {
@@ -27,19 +25,20 @@ std::string procedure_path(const std::string& uuid) { return "/imaging-procedure
 
 Session PracticeClient::sign_in(const std::string& user, const std::string& pin) {
     HttpCall c = json_call("POST", "/sessions");
-    c.json_body = dump_json(nlohmann::json{{"user", user}, {"pin", pin}, {"workstation", cfg_.workstation}});
+    SignInRequest req{user, pin, false, cfg_.workstation};
+    c.json_body = encode(req);
+    std::fill(req.secret.begin(), req.secret.end(), '\0');
     auto out = run(std::move(c), false, false, {});
-    std::string token;
-    Session s = parse_session(out->call, out->body, token);
-    token_.swap(token);
-    std::fill(token.begin(), token.end(), '\0');
-    spdlog::info("practice api: signed in as {} at {}", s.user_id, cfg_.workstation);
-    return s;
+    SignInAnswer a = read_answer<SignInAnswer>(out->call, out->body);
+    token_.swap(a.token);
+    std::fill(a.token.begin(), a.token.end(), '\0');
+    spdlog::info("practice api: signed in as {} at {}", a.session.user_id, cfg_.workstation);
+    return a.session;
 }
 
 Session PracticeClient::current_session() {
     auto out = run(json_call("GET", "/sessions"), true, false, {});
-    return parse_current_session(out->call, out->body);
+    return read_answer<Session>(out->call, out->body);
 }
 
 void PracticeClient::sign_out() {
@@ -58,7 +57,7 @@ void PracticeClient::sign_out() {
 
 Health PracticeClient::health() {
     auto out = run(json_call("GET", "/health"), false, false, {});
-    Health h = parse_health(out->call, out->body);
+    Health h = read_answer<Health>(out->call, out->body);
     if (h.status != "ok" || h.api_version != 1)
         throw bad_answer_error(out->call, "health is \"" + h.status + "\" api_version " + std::to_string(h.api_version));
     return h;
@@ -79,7 +78,7 @@ std::vector<Patient> PracticeClient::exact_candidates(const std::string& first_n
     HttpCall call = json_call("GET", "/patients", q);
     require_url_fits(call, "This name is too long to look up on the practice server. Choose the patient with Edit.");
     auto out = run(std::move(call), true, false, {});
-    auto got = parse_patients(out->call, out->body);
+    auto got = read_answer<PatientList>(out->call, out->body).patients;
     check_exact_candidates(out->call, got, first_name, last_name, birth_date);
     return got;
 }
@@ -88,42 +87,40 @@ SearchResult PracticeClient::search(const std::string& query) {
     HttpCall call = json_call("GET", "/patients/search", "q=" + url_encode(query));
     require_url_fits(call, "This search is too long for the practice server. Shorten it, then search again.");
     auto out = run(std::move(call), true, false, {});
-    return parse_search(out->call, out->body);
+    return read_answer<SearchResult>(out->call, out->body);
 }
 
 Patient PracticeClient::patient(const std::string& patient_id) {
     auto out = run(json_call("GET", "/patients/" + url_encode(patient_id)), true, false, {});
-    Patient p = parse_patient(out->call, out->body);
+    Patient p = read_answer<Patient>(out->call, out->body);
     if (p.id != patient_id) throw bad_answer_error(out->call, "names patient " + p.id);
     return p;
 }
 
 Location PracticeClient::location(const std::string& location_id) {
     auto out = run(json_call("GET", "/locations/" + url_encode(location_id)), true, false, {});
-    Location l = parse_location(out->call, out->body);
+    Location l = read_answer<Location>(out->call, out->body);
     check_location(out->call, l.id, location_id);
     return l;
 }
 
 std::vector<Provider> PracticeClient::providers(const std::string& location_id) {
     auto out = run(json_call("GET", "/locations/" + url_encode(location_id) + "/providers"), true, false, {});
-    std::string loc;
-    auto got = parse_providers(out->call, out->body, loc);
-    check_location(out->call, loc, location_id);
-    return got;
+    auto got = read_answer<LocationProviders>(out->call, out->body);
+    check_location(out->call, got.location_id, location_id);
+    return got.providers;
 }
 
 std::vector<ProcedureType> PracticeClient::procedure_types(const std::string& location_id) {
     auto out = run(json_call("GET", "/imaging-procedure-types", "location_id=" + url_encode(location_id)), true,
                    false, {});
-    std::string loc;
-    auto got = parse_procedure_types(out->call, out->body, loc);
-    check_location(out->call, loc, location_id);
-    return got;
+    auto got = read_answer<LocationProcedureTypes>(out->call, out->body);
+    check_location(out->call, got.location_id, location_id);
+    return got.procedure_types;
 }
 
 ProcedureStatus PracticeClient::checked_procedure(const HttpOutcome& out, const std::string& uuid) {
-    ProcedureStatus p = parse_procedure(out.call, out.body);
+    ProcedureStatus p = read_answer<ProcedureStatus>(out.call, out.body);
     if (auto it = declared_.find(uuid); it != declared_.end())
         check_procedure_matches(out.call, p, uuid, it->second);
     else
@@ -159,7 +156,7 @@ ProcedureStatus PracticeClient::declare(const std::string& procedure_uuid, const
     declared_[procedure_uuid] = d;
     try {
         HttpCall c = json_call("PUT", procedure_path(procedure_uuid));
-        c.json_body = to_json(d);
+        c.json_body = encode(d);
         std::optional<ProcedureStatus> settled;
         auto resolve = [&] {
             settled = fetch_procedure_once(procedure_uuid);  // checked against the declaration
@@ -223,7 +220,7 @@ UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, con
         throw;
     }
     if (!out) return UploadResult{image_uuid, sha256, size, true};
-    UploadResult r = parse_upload(out->call, out->body);
+    UploadResult r = read_answer<UploadResult>(out->call, out->body);
     check_upload(out->call, r, image_uuid, sha256, size);
     r.already_held = out->status == 200;
     return r;

@@ -29,8 +29,8 @@ api::Declaration declaration(const ProcedureRecord& p, const SyncChoice& c, cons
     d.apply_charges = c.apply_charges;
     d.bill_insurance = c.bill_insurance;
     d.provider_id = c.provider_id;
-    d.expected_patient = c.shown;
-    for (const auto& i : images) d.images.push_back({i.uuid, i.sha256, i.size, i.kind, i.seq});
+    d.expected_patient = {c.shown.first_name, c.shown.last_name, c.shown.birth_date};
+    for (const auto& i : images) d.images.push_back({i.uuid, i.sha256, i.size, to_string(i.kind), i.seq});
     return d;
 }
 

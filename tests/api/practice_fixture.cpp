@@ -65,7 +65,7 @@ LocalImage Practice::make_image(uint64_t size, ImageKind kind, int seq) {
     fsx::write_file_durable(img.path, bytes);
     img.declared.sha256 = sha256_hex(bytes);
     img.declared.size = size;
-    img.declared.kind = kind;
+    img.declared.kind = to_string(kind);
     img.declared.seq = seq;
     return img;
 }

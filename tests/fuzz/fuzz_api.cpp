@@ -16,7 +16,7 @@ namespace {
 // The declaration an answer would have been the echo of.
 Declaration declaration_of(const ProcedureStatus& p) {
     Declaration d{p.patient_id, p.location_id, p.code, p.acquired_at, p.apply_charges, p.bill_insurance,
-                  p.provider_id, {}};
+                  p.provider_id, {}, {}};
     for (const auto& i : p.images) d.images.push_back(i.image);
     return d;
 }
@@ -26,28 +26,27 @@ Declaration declaration_of(const ProcedureStatus& p) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string body(fuzz::as_text(data, size));
     const CallContext call{"GET", "/api/v1/fuzz"};
-    std::string out;
-    fuzz::refused_cleanly("parse_session", [&] { parse_session(call, body, out); });
-    fuzz::refused_cleanly("parse_health", [&] { parse_health(call, body); });
-    fuzz::refused_cleanly("parse_patients", [&] {
-        const std::vector<Patient> got = parse_patients(call, body);
+    fuzz::refused_cleanly("SignInAnswer", [&] { read_answer<SignInAnswer>(call, body); });
+    fuzz::refused_cleanly("Session", [&] { read_answer<Session>(call, body); });
+    fuzz::refused_cleanly("Health", [&] { read_answer<Health>(call, body); });
+    fuzz::refused_cleanly("PatientList", [&] {
+        const std::vector<Patient> got = read_answer<PatientList>(call, body).patients;
         if (!got.empty())
             check_exact_candidates(call, got, got[0].first_name, got[0].last_name, got[0].birth_date);
     });
-    fuzz::refused_cleanly("parse_patient", [&] { parse_patient(call, body); });
-    fuzz::refused_cleanly("parse_search", [&] { parse_search(call, body); });
-    fuzz::refused_cleanly("parse_providers", [&] {
-        parse_providers(call, body, out);
-        check_location(call, out, "loc-1");
+    fuzz::refused_cleanly("Patient", [&] { read_answer<Patient>(call, body); });
+    fuzz::refused_cleanly("SearchResult", [&] { read_answer<SearchResult>(call, body); });
+    fuzz::refused_cleanly("LocationProviders", [&] {
+        check_location(call, read_answer<LocationProviders>(call, body).location_id, "loc-1");
     });
-    fuzz::refused_cleanly("parse_procedure_types", [&] { parse_procedure_types(call, body, out); });
-    fuzz::refused_cleanly("parse_procedure", [&] {
-        const ProcedureStatus p = parse_procedure(call, body);
+    fuzz::refused_cleanly("LocationProcedureTypes", [&] { read_answer<LocationProcedureTypes>(call, body); });
+    fuzz::refused_cleanly("ProcedureStatus", [&] {
+        const ProcedureStatus p = read_answer<ProcedureStatus>(call, body);
         check_procedure_uuid(call, p, p.uuid);
         check_procedure_matches(call, p, p.uuid, declaration_of(p));
     });
-    fuzz::refused_cleanly("parse_upload", [&] {
-        const UploadResult u = parse_upload(call, body);
+    fuzz::refused_cleanly("UploadResult", [&] {
+        const UploadResult u = read_answer<UploadResult>(call, body);
         check_upload(call, u, u.uuid, u.sha256, u.size);
     });
     // One status per input (each parses the body again; the input picks which).

@@ -59,7 +59,7 @@ int upload_onto_full_disk(const server::ServerOptions& opt, const fs::path& why,
         std::string proc = new_uuid(), img = new_uuid(), sha = sha256_file(image);
         uint64_t size = fs::file_size(image);
         client.declare(proc, {"p-1001", "loc-1", "D0274", "2026-11-30T14:02:00Z", true, false, "prov-1",
-                              {{img, sha, size, ImageKind::radiograph, 0}},
+                              {{img, sha, size, "radiograph", 0}},
                               {"María", "Lopez", "1984-03-09"}});
         try {
             client.upload_image(proc, img, image, sha, size);

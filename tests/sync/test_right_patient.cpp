@@ -100,7 +100,7 @@ TEST_CASE("the server refuses a declaration whose patient is not the one shown, 
     d.acquired_at = "2026-11-30T14:02:00Z";
     d.provider_id = "prov-1";
     d.expected_patient = {"Noah", "Patel", "1979-08-14"};
-    for (const auto& i : w.store.images_of(noah)) d.images.push_back({i.uuid, i.sha256, i.size, i.kind, i.seq});
+    for (const auto& i : w.store.images_of(noah)) d.images.push_back({i.uuid, i.sha256, i.size, to_string(i.kind), i.seq});
     try {
         w.client.declare(noah, d);
         FAIL("declared");
