@@ -1,6 +1,6 @@
 #pragma once
 // chairsync-cli: the engine without a screen, for IT people and scripts
-// (PRODUCT.md §8). Each command lives in its own file app/cli/cmd_<name>.cpp
+// (docs/sync-workflow.md, "Command line"). Each command lives in its own file app/cli/cmd_<name>.cpp
 // and is registered by one line in kCommands (app/cli/cli.cpp).
 #include <filesystem>
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-// The offline-mode lock (PRODUCT.md §2.2, §7): an OS file lock on
+// The offline-mode lock (docs/offline-store.md): an OS file lock on
 // <store>/offline-mode.lock. Offline acquisition holds it while it is open,
 // a sync holds it while it works, a capture holds it for its duration and the
 // start-up check runs only under it. flock() locks belong to an open file, so

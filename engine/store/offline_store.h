@@ -1,5 +1,5 @@
 #pragma once
-// The offline store (PRODUCT.md §7, docs/offline-store.md): one SQLite
+// The offline store (docs/offline-store.md): one SQLite
 // database <root>/store.db plus image files <root>/images/<uuid>.png|.jpg.
 // Offline acquisition writes it through capture(); the kiosk and the command
 // line read it with the queries below; the sync engine updates procedure

@@ -1,5 +1,5 @@
 #pragma once
-// The local audit trail (PRODUCT.md §2 "Audit trail"): an append-only table
+// The local audit trail (docs/sync-workflow.md, "The audit log"): an append-only table
 // in the offline store's database (schema v2). Every match decision, option
 // change, sync result, retry, hide, attach, restore, remind-me-later and
 // sign-in is one row with time, workstation, user and ids. No images and no

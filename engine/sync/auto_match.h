@@ -1,5 +1,5 @@
 #pragma once
-// The exact match's rule (PRODUCT.md §2.4, docs/name-matching.md) as the
+// The exact match's rule (docs/name-matching.md) as the
 // session and `chairsync-cli sync --auto` both apply it: whether the server
 // may be asked at all, and why no potential match came of the answer.
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// What Imaging Options may offer at a location (PRODUCT.md §2.5): the
+// What Imaging Options may offer at a location (docs/sync-workflow.md): the
 // charting providers the server lists for it (it lists only those with
 // access) and each procedure type's fee and defaults. The wizard, the
 // recovery folder's Attach to Patient and the command line all choose from this.

@@ -1,5 +1,5 @@
 #pragma once
-// The recovery folder (PRODUCT.md §2.6, "Recovery folder browsing"): where a
+// The recovery folder (docs/sync-workflow.md, "Hide, and the recovery folder"): where a
 // hidden procedure's images go. One sub-folder per hidden procedure,
 // <recovery>/<procedure uuid>/, holding its image files and manifest.json —
 // plain JSON with clear field names, readable without ChairSync

@@ -13,7 +13,7 @@
 
 namespace cs {
 
-// The wizard's steps (PRODUCT.md §2): the prompt, then the tabs Patient,
+// The wizard's steps (docs/sync-workflow.md): the prompt, then the tabs Patient,
 // Patient Match, Imaging Options, Sync; finished after Finish & Proceed.
 enum class SyncStep { prompt, patients, match, options, sync, finished };
 const char* to_string(SyncStep s);
@@ -27,7 +27,7 @@ enum class MatchKind {
 };
 const char* to_string(MatchKind k);
 
-// Why no match was suggested, for the person to read (PRODUCT.md §2.4).
+// Why no match was suggested, for the person to read (docs/sync-workflow.md, "match").
 enum class NoMatchReason {
     none,           // one was suggested
     no_birth_date,  // the offline patient has no (readable) date of birth: never auto-matched

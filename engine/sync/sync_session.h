@@ -1,5 +1,5 @@
 #pragma once
-// SyncSession: the workflow of PRODUCT.md §2 as a state machine with
+// SyncSession: the workflow of docs/sync-workflow.md as a state machine with
 // synchronous calls, over one OfflineStore, one PracticeClient and the
 // AuditLog. The kiosk runs it on its worker thread and copies view() per
 // frame (view() is the one call that is safe from another thread); the

@@ -157,7 +157,6 @@ void Stmt::reset() {
 }
 
 int64_t Stmt::i64(int col) const { return sqlite3_column_int64(st_, col); }
-double Stmt::f64(int col) const { return sqlite3_column_double(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
 std::string Stmt::text(int col) const {

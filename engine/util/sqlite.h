@@ -49,7 +49,6 @@ public:
     void reset();
 
     int64_t i64(int col) const;
-    double f64(int col) const;
     std::string text(int col) const;  // "" for NULL
     std::optional<std::string> opt_text(int col) const;
     std::optional<int64_t> opt_i64(int col) const;

@@ -36,6 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     });
     fuzz::refused_cleanly("Patient", [&] { read_answer<Patient>(call, body); });
     fuzz::refused_cleanly("SearchResult", [&] { read_answer<SearchResult>(call, body); });
+    fuzz::refused_cleanly("Location", [&] {
+        check_location(call, read_answer<Location>(call, body).id, "loc-1");
+    });
     fuzz::refused_cleanly("LocationProviders", [&] {
         check_location(call, read_answer<LocationProviders>(call, body).location_id, "loc-1");
     });

@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::vector<std::string> in = fuzz::split_lines(fuzz::as_text(data, size), 3);
     const std::string whole(fuzz::as_text(data, size));
 
-    // A name key is its own key (PRODUCT.md §2.4). Only for well-formed text:
+    // A name key is its own key (docs/name-matching.md). Only for well-formed text:
     // stray bytes are kept as they are, and dropping an accent between two of
     // them can make a new sequence (CC CC 81 81 -> CC 81 -> ""), see docs/fuzzing.md.
     const std::string key = normalize_name(whole);

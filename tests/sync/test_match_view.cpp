@@ -1,6 +1,6 @@
-// What Patient Match's view offers: why no match was suggested (PRODUCT.md
-// §2.4: no date of birth, two patients qualify, or nobody has this name and
-// date of birth), and the buttons after Back.
+// What Patient Match's view offers: why no match was suggested (no date of
+// birth, two patients qualify, or nobody has this name and date of birth:
+// docs/sync-workflow.md, "match"), and the buttons after Back.
 #include <catch2/catch.hpp>
 
 #include <map>

@@ -1,4 +1,4 @@
-// PRODUCT.md §2 steps 1-5 against the real demo server: prompt, gate,
+// The first steps of docs/sync-workflow.md against the real demo server: prompt, gate,
 // patients, match, options.
 #include <catch2/catch.hpp>
 

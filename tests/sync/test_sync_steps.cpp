@@ -1,5 +1,5 @@
-// PRODUCT.md §2 steps 6-7 against the real demo server: sync, failures,
-// retry, hide, the recovery folder, attach, restore, another patient,
+// The later steps of docs/sync-workflow.md against the real demo server:
+// sync, failures, retry, hide, the recovery folder, attach, restore, another patient,
 // Finish & Proceed, retention.
 #include <catch2/catch.hpp>
 
