@@ -57,7 +57,6 @@ void ZoomBy(ViewerState* st, float factor, ImVec2 image, ImVec2 view) {
 }
 
 void LevelsStrip(ViewerState* st, float width) {
-    const Levels before = st->levels;
     const float gap = ImGui::GetStyle().ItemSpacing.x;
     const float toggle_w = Em(7.5f);
     const float slider_w = (width - toggle_w - 2 * gap) * 0.5f;
@@ -66,23 +65,36 @@ void LevelsStrip(ViewerState* st, float width) {
     TouchSlider("Contrast", &st->levels.contrast, 0.25f, 4.0f, "%.2f", slider_w);
     ImGui::SameLine();
     Toggle("Invert", &st->levels.invert);
-    if (!(before == st->levels)) ++st->levels_version;
 }
 
 }  // namespace
 
-ViewerAction ImageViewer(const char* id, ImTextureID tex, ImVec2 tex_size, ViewerState* st, ImVec2 size) {
+void ImageViewer(const char* id, ImTextureID tex, ImVec2 tex_size, ViewerState* st, ImVec2 size) {
     ImGuiWindow* w = ImGui::GetCurrentWindow();
-    ViewerAction action = ViewerAction::none;
-    if (w->SkipItems) return action;
+    if (w->SkipItems) return;
     ImGui::PushID(id);
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 region = ImGui::CalcItemSize(size, ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    const float strip_h = TargetHeight() + style.ItemSpacing.y;
-    const float controls_h = strip_h * (st->show_levels ? 2.0f : 1.0f);
+    const float strip_h = st->show_levels ? TargetHeight() + style.ItemSpacing.y : 0.0f;
     const ImVec2 origin = w->DC.CursorPos;
-    const ImRect view(origin, origin + ImVec2(region.x, std::max(region.y - controls_h, Em(4.0f))));
+    const ImRect view(origin, origin + ImVec2(region.x, std::max(region.y - strip_h, Em(4.0f))));
     const ImVec2 image = tex_size;
+    st->image_size = image;
+    st->view_size = view.GetSize();
+
+    // The badge is submitted before the picture so a tap on it never reaches
+    // the picture's gestures, and drawn over it (a second draw channel).
+    ImDrawList* d = w->DrawList;
+    d->ChannelsSplit(2);
+    if (!(st->levels == Levels{})) {
+        d->ChannelsSetCurrent(1);
+        const float margin = Em(0.6f);
+        const float badge_w = ImGui::CalcTextSize(kLevelsAdjusted).x + Em(2.4f);
+        ImGui::SetCursorScreenPos(ImVec2(view.Max.x - margin - badge_w, view.Min.y + margin));
+        if (BigButton(kLevelsAdjusted, ButtonKind::primary, ImVec2(badge_w, 0))) st->levels = Levels{};
+        ImGui::SetCursorScreenPos(origin);
+    }
+    d->ChannelsSetCurrent(0);
 
     if (st->fit) st->view = ViewTransform{FitZoom(image, view.GetSize()), image * 0.5f};
     ImGui::ItemSize(view.GetSize());
@@ -90,7 +102,6 @@ ViewerAction ImageViewer(const char* id, ImTextureID tex, ImVec2 tex_size, Viewe
     if (ImGui::ItemAdd(view, view_id)) {
         Gestures(view, view_id, image, st);
         if (st->fit) st->view = ViewTransform{FitZoom(image, view.GetSize()), image * 0.5f};
-        ImDrawList* d = w->DrawList;
         d->AddRectFilled(view.Min, view.Max, IM_COL32_BLACK);
         const VisiblePart part = Visible(st->view, image, view.Min, view.GetSize());
         if (tex != nullptr && !part.empty)
@@ -100,22 +111,27 @@ ViewerAction ImageViewer(const char* id, ImTextureID tex, ImVec2 tex_size, Viewe
                        "Loading image");
         Registry().Record(id, view.Min, view.Max, WidgetKind::area);
     }
-
-    // Control strip: previous / zoom / next on the left, levels and close on the right.
+    d->ChannelsMerge();
     if (st->show_levels) LevelsStrip(st, region.x);
+    ImGui::PopID();
+}
+
+ViewerAction ViewerButtons(ViewerState* st) {
+    ViewerAction action = ViewerAction::none;
+    ImGui::PushID("##viewer-buttons");
+    if (BigButton("Close", ButtonKind::quiet)) action = ViewerAction::close;
+    ImGui::SameLine(0, Em(1.5f));
     if (BigButton("Previous")) action = ViewerAction::previous;
     ImGui::SameLine();
-    if (BigButton("Zoom Out")) ZoomBy(st, 1.0f / kZoomStep, image, view.GetSize());
+    if (BigButton("Zoom Out")) ZoomBy(st, 1.0f / kZoomStep, st->image_size, st->view_size);
     ImGui::SameLine();
     if (BigButton("Fit")) st->fit = true;
     ImGui::SameLine();
-    if (BigButton("Zoom In")) ZoomBy(st, kZoomStep, image, view.GetSize());
+    if (BigButton("Zoom In")) ZoomBy(st, kZoomStep, st->image_size, st->view_size);
     ImGui::SameLine();
     if (BigButton("Next")) action = ViewerAction::next;
-    ImGui::SameLine();
+    ImGui::SameLine(0, Em(1.5f));
     if (BigButton(st->show_levels ? "Hide Levels" : "Levels", ButtonKind::quiet)) st->show_levels = !st->show_levels;
-    ImGui::SameLine();
-    if (BigButton("Close", ButtonKind::quiet)) action = ViewerAction::close;
     ImGui::PopID();
     return action;
 }

@@ -5,6 +5,7 @@
 #include "tests/widgets/harness.h"
 #include "widgets/image_viewer.h"
 #include "widgets/registry.h"
+#include "widgets/theme.h"
 #include "widgets/viewer_math.h"
 
 using namespace cs::ui;
@@ -72,8 +73,10 @@ struct Viewer {
     ViewerAction last = ViewerAction::none;
     int next = 0, previous = 0;
     void operator()() {
-        const ViewerAction a = ImageViewer("Preview", reinterpret_cast<ImTextureID>(static_cast<intptr_t>(7)),
-                                           ImVec2(4000, 3000), &st);
+        // The picture fills what is left above a row of buttons, as the kiosk's content above its bottom bar.
+        ImageViewer("Preview", reinterpret_cast<ImTextureID>(static_cast<intptr_t>(7)), ImVec2(4000, 3000), &st,
+                    ImVec2(0, -TargetHeight() * 1.5f));
+        const ViewerAction a = ViewerButtons(&st);
         if (a == ViewerAction::next) ++next;
         if (a == ViewerAction::previous) ++previous;
         if (a != ViewerAction::none) last = a;
@@ -154,7 +157,7 @@ TEST_CASE("zoom buttons, fit, next and previous") {
     CHECK(v.last == ViewerAction::close);
 }
 
-TEST_CASE("levels strip: sliders and invert change the levels and bump the version") {
+TEST_CASE("levels strip: sliders and invert change the levels") {
     Harness h;
     Viewer v;
     auto ui = [&] { v(); };
@@ -162,13 +165,44 @@ TEST_CASE("levels strip: sliders and invert change the levels and bump the versi
     CHECK(Registry().Find("Brightness") == nullptr);
     REQUIRE(h.TapLabel("Levels", ui));
     REQUIRE(Registry().Find("Brightness") != nullptr);
-    const unsigned version = v.st.levels_version;
     REQUIRE(h.TapLabel("Invert", ui));
     CHECK(v.st.levels.invert);
-    CHECK(v.st.levels_version > version);
     const WidgetRecord b = *Registry().Find("Brightness");
     h.Tap(ImVec2(b.max.x - 1, b.Center().y), ui);
     CHECK(v.st.levels.brightness == Approx(1.0f));
     REQUIRE(h.TapLabel("Hide Levels", ui));
     CHECK(Registry().Find("Brightness") == nullptr);
+}
+
+TEST_CASE("the picture takes all the height it is given but the buttons' row") {
+    Harness h;
+    Viewer v;
+    auto ui = [&] { v(); };
+    h.Frame(ui);
+    const WidgetRecord picture = *Registry().Find("Preview");
+    const WidgetRecord next = *Registry().Find("Next");
+    CHECK(next.min.y - picture.max.y < TargetHeight());  // no second bar of controls between them
+    CHECK(picture.max.y - picture.min.y > 800 - 2.0f * TargetHeight() - Em(2.0f));
+}
+
+TEST_CASE("changed levels show an Adjusted badge on the picture, strip open or not; tapping it resets them") {
+    Harness h;
+    Viewer v;
+    auto ui = [&] { v(); };
+    h.Frame(ui);
+    CHECK(Registry().Find(kLevelsAdjusted) == nullptr);  // default levels: no badge
+    REQUIRE(h.TapLabel("Levels", ui));
+    REQUIRE(h.TapLabel("Invert", ui));
+    REQUIRE(h.TapLabel("Hide Levels", ui));
+    CHECK(Registry().Find("Brightness") == nullptr);
+    const WidgetRecord* badge = Registry().Find(kLevelsAdjusted);
+    REQUIRE(badge != nullptr);
+    const WidgetRecord picture = *Registry().Find("Preview");
+    CHECK(badge->min.y >= picture.min.y);  // on the picture itself
+    CHECK(badge->max.y <= picture.max.y);
+    const double last_tap = v.st.last_tap_time;
+    REQUIRE(h.TapLabel(kLevelsAdjusted, ui));
+    CHECK(v.st.levels == Levels{});
+    CHECK(v.st.last_tap_time == last_tap);  // the badge's tap never reached the picture
+    CHECK(Registry().Find(kLevelsAdjusted) == nullptr);
 }

@@ -107,8 +107,9 @@ bool bar_button(const char* label, BarPlace place, ui::ButtonKind kind = ui::But
 // engine for it when missing; a placeholder while it loads, an icon and no
 // picture when it cannot be made.
 void thumbnail(Frame& f, const ImageRecord& image, float size);
-// Thumbnails of `size` side by side, wrapping at the available width.
-void thumbnails_wrapped(Frame& f, const std::vector<ImageRecord>& images, float size);
+// The thumbnail with its caption under it, as one target (recorded under
+// the caption for `tap`); true when tapped (never after a drag in a touch list).
+bool thumbnail_button(Frame& f, const ImageRecord& image, float size, const std::string& caption);
 // The day of an ISO timestamp as the office reads dates: "11/30/2026".
 std::string day_of(const std::string& iso_timestamp);
 // A screen's heading in the title font ("Who is signing in?").

@@ -1,5 +1,6 @@
 // Pieces several screens share.
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 
@@ -7,7 +8,9 @@
 #include "engine/util/text.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
+#include "widgets/registry.h"
 #include "widgets/theme.h"
+#include "widgets/touch_list.h"
 
 namespace cs::kiosk {
 
@@ -68,20 +71,11 @@ bool bar_button(const char* label, BarPlace place, ui::ButtonKind kind, bool ena
     return tapped;
 }
 
-void thumbnails_wrapped(Frame& f, const std::vector<ImageRecord>& images, float size) {
-    const float gap = size * 0.07f;
-    const int per_row = std::max(1, int((ImGui::GetContentRegionAvail().x + gap) / (size + gap)));
-    for (size_t i = 0; i < images.size(); ++i) {
-        if (i % size_t(per_row) != 0) ImGui::SameLine(0, gap);
-        thumbnail(f, images[i], size);
-    }
-}
+namespace {
 
-void thumbnail(Frame& f, const ImageRecord& image, float size) {
-    ImVec2 p = ImGui::GetCursorScreenPos();
+// The picture of an image's thumbnail in the size x size square at p.
+void draw_thumbnail(Frame& f, const ImageRecord& image, ImVec2 p, float size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    ImGui::Dummy(ImVec2(size, size));
-    if (!ImGui::IsItemVisible()) return;  // off-screen rows ask for nothing
     const auto& pal = ui::Colors();
     dl->AddRectFilled(p, ImVec2(p.x + size, p.y + size), ui::U32(pal.surface), ui::Em(0.3f));
     const GlTexture* t =
@@ -96,6 +90,35 @@ void thumbnail(Frame& f, const ImageRecord& image, float size) {
     } else {
         ui::DrawStatusIcon(dl, ImVec2(p.x + size / 2, p.y + size / 2), size * 0.25f, ui::IconKind::waiting);
     }
+}
+
+}  // namespace
+
+void thumbnail(Frame& f, const ImageRecord& image, float size) {
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(size, size));
+    if (!ImGui::IsItemVisible()) return;  // off-screen rows ask for nothing
+    draw_thumbnail(f, image, p, size);
+}
+
+bool thumbnail_button(Frame& f, const ImageRecord& image, float size, const std::string& caption) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float caption_h = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PushID(image.uuid.c_str());
+    // Inside a touch list a drag scrolls and never opens an image.
+    const bool tapped = ImGui::InvisibleButton("##thumb", ImVec2(size, size + caption_h)) && !ui::TouchListDragging();
+    const bool held = ImGui::IsItemActive();
+    ImGui::PopID();
+    if (!ImGui::IsItemVisible()) return false;
+    draw_thumbnail(f, image, p, size);
+    const auto& pal = ui::Colors();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (held) dl->AddRect(p, ImVec2(p.x + size, p.y + size), ui::U32(pal.accent), ui::Em(0.3f), 0, ui::Em(0.15f));
+    const ImVec2 text_min(p.x, p.y + size + ImGui::GetStyle().ItemSpacing.y * 0.5f);
+    ImGui::RenderTextEllipsis(dl, text_min, ImVec2(p.x + size, text_min.y + caption_h), p.x + size, p.x + size,
+                              caption.c_str(), nullptr, nullptr);
+    ui::Registry().Record(caption, p, ImVec2(p.x + size, p.y + size + caption_h), ui::WidgetKind::cell);
+    return tapped;
 }
 
 }  // namespace cs::kiosk

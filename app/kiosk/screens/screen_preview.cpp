@@ -67,7 +67,7 @@ struct PreviewScreen final : Screen {
 
     void actions(Frame& f) override {
         if (viewer_.is_open()) {
-            if (ui::BigButton("Back")) viewer_.close();
+            viewer_.actions(f);
             return;
         }
         if (ui::BigButton("Back")) f.nav.go(home_screen());

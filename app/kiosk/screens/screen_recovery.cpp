@@ -87,7 +87,7 @@ struct RecoveryScreen final : Screen {
 
     void actions(Frame& f) override {
         if (viewer_.is_open()) {
-            if (ui::BigButton("Back")) viewer_.close();
+            viewer_.actions(f);
             return;
         }
         if (attach_.active()) {

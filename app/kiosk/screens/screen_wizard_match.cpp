@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "app/kiosk/screens/patient_search.h"
+#include "app/kiosk/screens/procedure_images.h"
 #include "app/kiosk/screens/wizard.h"
 #include "engine/api/person_compare.h"
 #include "engine/util/text.h"
@@ -22,6 +23,7 @@ struct Fields {
 
 struct WizardMatchScreen final : Screen {
     void content(Frame& f) override {
+        if (images_.viewer_content(f)) return;
         const SessionView& v = f.snap.session;
         if (!v.offline_patient) return;
         today_ = today_local();
@@ -41,7 +43,7 @@ struct WizardMatchScreen final : Screen {
         // Below: the offline images on the left; choosing the online patient on the right.
         float col = (ImGui::GetContentRegionAvail().x - gap) / 2;
         // Both scroll by finger (docs/touch.md, Lists): many images, or many candidates.
-        if (ui::BeginTouchList("##offline-images", ImVec2(col, 0))) thumbs(f, op.id);
+        if (ui::BeginTouchList("##offline-images", ImVec2(col, 0))) thumbs(f, op);
         ui::EndTouchList();
         ImGui::SameLine(0, gap);
         if (ui::BeginTouchList("##online-choice")) online_choice(f, m);
@@ -52,6 +54,7 @@ struct WizardMatchScreen final : Screen {
     }
 
     void actions(Frame& f) override {
+        if (images_.viewer_actions(f)) return;
         back_and_remind(f);
         // Inner: the outer place is where Next was on Patient and is on
         // Imaging Options, so no tap meant for those accepts the match.
@@ -110,12 +113,10 @@ private:
         ImGui::Dummy(ImVec2(0, ui::Em(0.2f)));
     }
 
-    void thumbs(Frame& f, int64_t offline_id) {
-        for (const auto& p : f.snap.session.patients) {
-            if (p.patient.id != offline_id) continue;
-            ui::TextMuted("%s", counts_text(p.procedures, p.images).c_str());
-            thumbnails_wrapped(f, p.first_images, ui::Em(6.5f));
-        }
+    void thumbs(Frame& f, const OfflinePatient& offline) {
+        for (const auto& p : f.snap.session.patients)
+            if (p.patient.id == offline.id) ui::TextMuted("%s", counts_text(p.procedures, p.images).c_str());
+        images_.thumbnails(f, offline, ui::Em(6.5f));
     }
 
     void patient_row(Frame& f, const api::Patient& p, const std::string& selected_id) {
@@ -154,6 +155,7 @@ private:
     std::string today_;
     PatientSearch search_;
     bool auto_opened_ = false;
+    ProcedureImages images_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "app/kiosk/screens/procedure_images.h"
 #include "app/kiosk/screens/wizard.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
@@ -19,6 +20,7 @@ namespace {
 
 struct WizardOptionsScreen final : Screen {
     void content(Frame& f) override {
+        if (images_.viewer_content(f)) return;
         const SessionView& v = f.snap.session;
         if (v.options.empty()) return;
         int sel = std::clamp(v.selected_option, 0, int(v.options.size()) - 1);
@@ -56,6 +58,7 @@ struct WizardOptionsScreen final : Screen {
     }
 
     void actions(Frame& f) override {
+        if (images_.viewer_actions(f)) return;
         back_and_remind(f);
         if (bar_button("Next", BarPlace::outer, ui::ButtonKind::primary, f.snap.session.can_next))
             f.act(cmd::StartSyncRun{});
@@ -85,7 +88,15 @@ private:
             ImGui::SameLine(0, ui::Em(0.5f));
             ui::TextWrapped("%s", v.options_note.c_str());
         }
+        // The selected procedure's images; a tap opens one full screen.
+        if (v.offline_patient) {
+            ImGui::Spacing();
+            ui::Heading("Images");
+            images_.thumbnails(f, *v.offline_patient, ui::Em(6.5f), o.uuid);
+        }
     }
+
+    ProcedureImages images_;
 };
 
 }  // namespace

@@ -1,9 +1,11 @@
 // Patient tab (PRODUCT.md §2.3): offline patients still to sync, with name
-// and date of birth as entered, counts and thumbnails; one is chosen, Next.
-// A search box over the list finds one among many by name or date of birth.
+// and date of birth as entered, counts and thumbnails (a tap opens one); one
+// is chosen, Next. A search box over the list finds one among many by name or
+// date of birth.
 #include <imgui.h>
 
 #include "app/kiosk/screens/patient_search.h"
+#include "app/kiosk/screens/procedure_images.h"
 #include "app/kiosk/screens/wizard.h"
 #include "app/kiosk/worker/patient_filter.h"
 #include "engine/util/text.h"
@@ -17,6 +19,7 @@ namespace {
 
 struct WizardPatientScreen final : Screen {
     void content(Frame& f) override {
+        if (images_.viewer_content(f)) return;
         const SessionView& v = f.snap.session;
         if (v.patients.empty()) {
             ui::Text("No offline images are waiting. Tap Finish & Proceed.");
@@ -62,14 +65,16 @@ struct WizardPatientScreen final : Screen {
             ui::Text("%s", format_birth_date(chosen->patient.birth_date, today).c_str());
             ui::TextMuted("%s", counts_text(chosen->procedures, chosen->images).c_str());
             ImGui::Spacing();
-            ui::Heading("First image of each procedure");
-            thumbnails_wrapped(f, chosen->first_images, ui::Em(8.5f));
+            ui::Heading("Images");
+            ui::TextMuted("Tap an image to see it full screen.");
+            images_.thumbnails(f, chosen->patient, ui::Em(8.5f));
         }
         ui::EndTouchList();
         search_.keyboard("Search by name or date of birth");  // on top of the list, which filters as you type
     }
 
     void actions(Frame& f) override {
+        if (images_.viewer_actions(f)) return;
         back_and_remind(f);
         if (f.snap.session.patients.empty()) {
             // Inner, as on Sync: Home's Synchronize Procedures is in the outer place.
@@ -120,6 +125,7 @@ private:
     std::vector<size_t> shown_;  // indexes into the session's patients
     std::string shown_query_ = "\x01";  // what shown_ was worked out for (never typed: the first frame works it out)
     uint64_t shown_version_ = 0;
+    ProcedureImages images_;
 };
 
 }  // namespace

@@ -7,17 +7,19 @@
 
 #include "widgets/controls.h"
 #include "widgets/icons.h"
+#include "widgets/tap_guard.h"
 #include "widgets/theme.h"
 
 namespace cs::kiosk {
 
 namespace {
 
-// The GPU's limit, asked once (main thread, GL context current).
+// The GPU's limit, asked once (main thread, GL context current; drawn
+// headless in tests there is no GL and the default cap holds).
 int max_texture_side() {
     static int side = [] {
         GLint n = 0;
-        glGetIntegerv(GL_MAX_TEXTURE_SIZE, &n);
+        if (glad_glGetIntegerv != nullptr) glGetIntegerv(GL_MAX_TEXTURE_SIZE, &n);
         return n > 0 ? std::min<int>(n, kViewerMaxSide) : kViewerMaxSide;
     }();
     return side;
@@ -47,13 +49,41 @@ void ViewerPane::open(std::vector<PreviewImage> images, int index, std::string t
     release();
     nav_ = ViewerNav(std::move(images), index);
     title_ = std::move(title);
+    // Levels belong to one image and to this look at it: nothing set on
+    // another patient's X-ray reaches these (docs/images.md, "Viewer levels").
+    levels_.clear();
+    state_.levels = ui::Levels{};
     state_.ResetView();
     open_ = !nav_.empty();
+    ui::SurfaceAppeared();  // the tap that opened it never taps the picture (docs/touch.md)
 }
 
 void ViewerPane::close() {
     release();
     open_ = false;
+    ui::SurfaceAppeared();
+}
+
+void ViewerPane::step(int by) {
+    levels_[nav_.current().image.uuid] = state_.levels;
+    if (by > 0)
+        nav_.next();
+    else
+        nav_.previous();
+    auto kept = levels_.find(nav_.current().image.uuid);
+    state_.levels = kept == levels_.end() ? ui::Levels{} : kept->second;
+    state_.ResetView();
+}
+
+void ViewerPane::actions(Frame&) {
+    if (!open_) return;
+    ImGui::SetCursorPosY((ImGui::GetWindowHeight() - ui::TargetHeight()) / 2);
+    switch (ui::ViewerButtons(&state_)) {
+    case ui::ViewerAction::next: step(+1); break;
+    case ui::ViewerAction::previous: step(-1); break;
+    case ui::ViewerAction::close: close(); break;
+    case ui::ViewerAction::none: break;
+    }
 }
 
 void ViewerPane::release() {
@@ -66,15 +96,15 @@ void ViewerPane::draw(Frame& f) {
     if (!open_) return;
     cache_ = &f.textures;
     const PreviewImage& img = nav_.current();
-    std::string wanted = view_key(img.image.uuid, state_.levels_version);
+    const auto& l = state_.levels;
+    const ViewLevels levels{l.brightness, l.contrast, l.invert};
+    std::string wanted = view_key(img.image.uuid, levels);
     auto plan = textures_.plan(
         wanted, [&](const std::string& k) { return f.textures.lru().contains(k); },
         [&](const std::string& k) { return f.textures.failed(k) != nullptr; });
     for (const auto& k : plan.forget) f.textures.forget(k);
     if (!plan.ask.empty()) {
-        const auto& l = state_.levels;
-        cmd::RenderImage render{plan.ask, img.image, img.file, ViewLevels{l.brightness, l.contrast, l.invert},
-                                max_texture_side()};
+        cmd::RenderImage render{plan.ask, img.image, img.file, levels, max_texture_side()};
         f.textures.get(plan.ask, [&] { f.engine.send(render); });
     }
 
@@ -87,37 +117,18 @@ void ViewerPane::draw(Frame& f) {
     ui::Text("%s  \xC2\xB7  %s  \xC2\xB7  %s  \xC2\xB7  %s", title_.c_str(), img.procedure.c_str(),
              nav_.position().c_str(), state.c_str());
 
-    ui::ViewerAction action = ui::ViewerAction::none;
     if (plan.failed) {
         const std::string* why = f.textures.failed(wanted);
         ui::StatusIcon(ui::IconKind::failed);
         ImGui::SameLine();
         ui::TextWrapped("%s", why ? why->c_str() : "This image cannot be shown.");
-        ui::TextMuted("The other images can still be viewed.");
-        ImGui::Spacing();
-        if (ui::BigButton("Previous")) action = ui::ViewerAction::previous;
-        ImGui::SameLine();
-        if (ui::BigButton("Next")) action = ui::ViewerAction::next;
-        ImGui::SameLine();
-        if (ui::BigButton("Close", ui::ButtonKind::quiet)) action = ui::ViewerAction::close;
-    } else {
-        const GlTexture* t = plan.show.empty() ? nullptr : f.textures.get(plan.show, [] {});
-        ImTextureID tex = t ? (ImTextureID)(intptr_t)t->id : nullptr;
-        ImVec2 size = t ? ImVec2(float(t->width), float(t->height)) : ImVec2(0, 0);
-        action = ui::ImageViewer("##viewer", tex, size, &state_);
+        ui::TextMuted("The other images can still be viewed with Previous and Next.");
+        return;
     }
-    switch (action) {
-    case ui::ViewerAction::next:
-        nav_.next();
-        state_.ResetView();
-        break;
-    case ui::ViewerAction::previous:
-        nav_.previous();
-        state_.ResetView();
-        break;
-    case ui::ViewerAction::close: close(); break;
-    case ui::ViewerAction::none: break;
-    }
+    const GlTexture* t = plan.show.empty() ? nullptr : f.textures.get(plan.show, [] {});
+    ImTextureID tex = t ? (ImTextureID)(intptr_t)t->id : nullptr;
+    ImVec2 size = t ? ImVec2(float(t->width), float(t->height)) : ImVec2(0, 0);
+    ui::ImageViewer("##viewer", tex, size, &state_);
 }
 
 }  // namespace cs::kiosk

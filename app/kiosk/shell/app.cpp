@@ -41,6 +41,7 @@ EngineOptions engine_options(const Config& cfg) {
     o.workstation = cfg.workstation;
     o.location = cfg.location;
     o.recovery = cfg.recovery.string();
+    o.thumbnail_cache = cfg.thumbnail_cache;
     o.proceed_command = cfg.proceed_command;
     o.patient = cfg.patient;
     if (cfg.demo) {
@@ -100,9 +101,12 @@ public:
 
 private:
     std::optional<int> frame() {
+        bench_.begin_frame();  // the whole frame: queued tasks and texture uploads first
         if (queue_.run_pending(kTasksPerFrame) > 0) settle_ = kSettleFrames;
         textures_.begin_frame();
-        if (textures_.upload_pending() > 0) settle_ = kSettleFrames;
+        const int uploaded = textures_.upload_pending();
+        if (uploaded > 0) settle_ = kSettleFrames;
+        bench_.uploads_done(uploaded);
         bench_.texture_bytes(textures_.lru().used_bytes(), textures_.lru().budget_bytes());
 
         std::shared_ptr<const Snapshot> snap = worker_->snapshot();  // once per frame
@@ -110,7 +114,7 @@ private:
         if (s.version != last_version_) settle_ = kSettleFrames;
         last_version_ = s.version;
 
-        bench_.begin_frame();  // the frame's build: NewFrame -> RenderDrawData
+        bench_.begin_build();  // the frame's build: NewFrame -> RenderDrawData
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         automation_->before_new_frame(ImGui::GetIO());  // after the backend wrote the real mouse
@@ -147,10 +151,12 @@ private:
         glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        bench_.end_frame(io.MouseDown[0], io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
+        bench_.end_build(io.MouseDown[0], io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
         bool settled = settle_ == 0 && textures_.idle() && queue_.size() == 0 && s.store_loaded && s.busy.empty();
         std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
+        bench_.begin_swap();  // (a script's screenshot above is not part of any frame a person sees)
         glfwSwapBuffers(window_.handle());
+        bench_.end_frame();
 
         if (!nav_.has_next() && want) nav_.go(*want);  // the workflow's step decides
         if (nav_.has_next()) {

@@ -96,7 +96,7 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
 
     CLI::App app{"ChairSync: bring X-rays taken offline into the practice's online system."};
     std::string config_flag, store = cfg.store.string(), recovery = cfg.recovery.string();
-    std::string screenshot, script, bench_frames, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
+    std::string screenshot, script, bench_frames, thumbnail_cache, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
     app.add_option("--config", config_flag, "Settings file (default " + default_config_path().string() + ")");
     app.add_option("--server", cfg.server, "Practice server address, e.g. https://practice.example:8443");
     app.add_option("--location", cfg.location, "Location id of this computer, e.g. loc-1");
@@ -120,6 +120,8 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     app.add_option("--size", size, "Window size WIDTHxHEIGHT");
     app.add_option("--bench-frames", bench_frames,
                    "Measure each frame's CPU time from the first drag on; write JSON here at exit");
+    app.add_option("--thumbnail-cache", thumbnail_cache,
+                   "Keep thumbnails in this folder instead of the store's (an empty one: a cold cache, for benches)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -139,6 +141,7 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     cfg.screenshot = screenshot;
     cfg.script = script;
     cfg.bench_frames = bench_frames;
+    cfg.thumbnail_cache = thumbnail_cache;
     return r;
 }
 

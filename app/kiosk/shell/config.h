@@ -29,6 +29,7 @@ struct Config {
     fs::path screenshot;          // render, save this PNG, exit
     fs::path script;              // run this automation script, exit
     fs::path bench_frames;        // write per-frame CPU times here at exit (app/kiosk/automation/frame_bench.h)
+    fs::path thumbnail_cache;     // thumbnails on disk here; empty: <store>/thumbnails
     int width = 1280, height = 800;
     fs::path config_file;         // which file was read (empty when none)
 

@@ -77,6 +77,7 @@ private:
     // Preview and the recovery folder (engine_worker_viewer.cpp).
     void handle(const cmd::ViewerCommand&);
     void handle(const cmd::LoadPreview&);
+    void handle(const cmd::LoadPatientImages&);
     void handle(const cmd::RenderImage&);
     void handle(const cmd::LoadRecovery&);
     void handle(const cmd::RestoreRecovered&);

@@ -1,5 +1,5 @@
-// The engine worker's side of Preview and the recovery folder: reading the
-// images to browse, rendering one for the viewer (on its own thread), and
+// The engine worker's side of Preview, the recovery folder and the wizard's
+// thumbnails: reading the images to browse, rendering one for the viewer (on its own thread), and
 // Put Back in Offline List. Worker thread only.
 #include <spdlog/spdlog.h>
 
@@ -22,28 +22,47 @@ std::filesystem::path EngineWorker::recovery_dir() const {
     return RecoveryFolder::dir_for(opt_.store, opt_.recovery);
 }
 
+namespace {
+
+// A patient's images as Preview and the wizard list them: every image of
+// each pending or failed procedure, by procedure then seq.
+PreviewPatient waiting_images(OfflineStore& store, const OfflinePatient& patient) {
+    PreviewPatient p{patient, {}};
+    for (const auto& proc : store.procedures_of(patient.id)) {
+        if (proc.state != ProcedureState::pending && proc.state != ProcedureState::failed) continue;
+        size_t position = 0;
+        for (const auto& img : store.images_of(proc.uuid)) {
+            PreviewImage pi;
+            pi.image = img;
+            pi.procedure = proc.code + " \xC2\xB7 " + proc.name;
+            pi.caption = image_caption(proc.code, ++position);
+            p.images.push_back(std::move(pi));
+        }
+    }
+    return p;
+}
+
+}  // namespace
+
 void EngineWorker::handle(const cmd::LoadPreview&) {
     if (!store_) throw Error("The offline store is not open.", "LoadPreview before the store opened");
     std::vector<PreviewPatient> patients;
     for (const auto& summary : store_->patients_with_pending()) {
-        PreviewPatient p{summary.patient, {}};
-        for (const auto& proc : store_->procedures_of(summary.patient.id)) {
-            if (proc.state != ProcedureState::pending && proc.state != ProcedureState::failed) continue;
-            size_t position = 0;
-            for (const auto& img : store_->images_of(proc.uuid)) {
-                PreviewImage pi;
-                pi.image = img;
-                pi.procedure = proc.code + " \xC2\xB7 " + proc.name;
-                pi.caption = image_caption(proc.code, ++position);
-                p.images.push_back(std::move(pi));
-            }
-        }
+        PreviewPatient p = waiting_images(*store_, summary.patient);
         if (!p.images.empty()) patients.push_back(std::move(p));
     }
     publish([&](Snapshot& s) {
         s.preview = std::move(patients);
         s.preview_loaded = true;
     });
+}
+
+void EngineWorker::handle(const cmd::LoadPatientImages& c) {
+    if (!store_) throw Error("The offline store is not open.", "LoadPatientImages before the store opened");
+    std::optional<OfflinePatient> patient = store_->patient(c.patient_id);
+    // A patient no longer in the store gets an empty list, so the screen stops waiting.
+    PreviewPatient p = patient ? waiting_images(*store_, *patient) : PreviewPatient{OfflinePatient{c.patient_id, "", "", ""}, {}};
+    publish([&](Snapshot& s) { s.patient_images = std::move(p); });
 }
 
 void EngineWorker::handle(const cmd::RenderImage& c) {

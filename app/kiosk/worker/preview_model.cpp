@@ -1,6 +1,7 @@
 #include "app/kiosk/worker/preview_model.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace cs::kiosk {
 
@@ -49,8 +50,10 @@ std::string ViewerNav::position() const {
     return "Image " + std::to_string(current_ + 1) + " of " + std::to_string(size());
 }
 
-std::string view_key(const std::string& image_uuid, unsigned levels_version) {
-    return "view:" + image_uuid + "@" + std::to_string(levels_version);
+std::string view_key(const std::string& image_uuid, const ViewLevels& levels) {
+    char at[64];
+    std::snprintf(at, sizeof at, "@%+.4f/%.4f/%d", levels.brightness, levels.contrast, levels.invert ? 1 : 0);
+    return "view:" + image_uuid + at;
 }
 
 namespace {

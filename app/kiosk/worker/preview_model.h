@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/kiosk/worker/viewer_render.h"
 #include "engine/store/records.h"
 #include "engine/sync/recovery_folder.h"
 
@@ -49,8 +50,9 @@ private:
     int current_ = 0;
 };
 
-// The texture key of an image rendered at a levels version.
-std::string view_key(const std::string& image_uuid, unsigned levels_version);
+// The texture key of an image rendered at some levels: the levels are part
+// of the key, so a texture never stands for other levels than its own.
+std::string view_key(const std::string& image_uuid, const ViewLevels& levels);
 
 // Which viewer texture to draw, which to ask the worker for, and which to
 // free. One render is in flight at a time: while the sliders move, the

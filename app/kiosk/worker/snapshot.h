@@ -67,6 +67,8 @@ struct Snapshot {
     // Preview and the recovery folder (engine_worker_viewer.cpp).
     bool preview_loaded = false;
     std::vector<PreviewPatient> preview;
+    // One offline patient's images for the wizard's thumbnails (cmd::LoadPatientImages).
+    std::optional<PreviewPatient> patient_images;
     bool recovery_loaded = false;
     std::string recovery_dir;
     std::vector<RecoveredProcedure> recovery;  // newest first

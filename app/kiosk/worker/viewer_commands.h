@@ -1,5 +1,6 @@
 #pragma once
-// Commands of Preview and the recovery folder (handled in engine_worker_viewer.cpp).
+// Commands of Preview, the recovery folder and the wizard's thumbnails (handled in engine_worker_viewer.cpp).
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <variant>
@@ -11,6 +12,12 @@ namespace cs::kiosk::cmd {
 
 // Every image of the patients with pending or failed procedures -> Snapshot::preview.
 struct LoadPreview {};
+
+// Every image of one offline patient's pending or failed procedures, by
+// procedure then seq -> Snapshot::patient_images (the wizard's thumbnails).
+struct LoadPatientImages {
+    int64_t patient_id = 0;
+};
 
 // Renders an image for the viewer at `levels`; the pixels come back through
 // the thumbnail callback under `key` (view_key()).
@@ -30,6 +37,6 @@ struct RestoreRecovered {
     std::string procedure_uuid;
 };
 
-using ViewerCommand = std::variant<LoadPreview, RenderImage, LoadRecovery, RestoreRecovered>;
+using ViewerCommand = std::variant<LoadPreview, LoadPatientImages, RenderImage, LoadRecovery, RestoreRecovered>;
 
 }  // namespace cs::kiosk::cmd

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 #include "app/kiosk/shell/config.h"
 #include "app/kiosk/automation/frame_bench.h"
 #include "engine/util/error.h"
@@ -21,9 +23,33 @@ nlohmann::json read_json(const std::filesystem::path& p) {
     return nlohmann::json::parse(bytes.begin(), bytes.end());
 }
 
-void frame(FrameBench& b, bool down, bool moved) {
+// Real work for the thread's CPU clock to see.
+std::string work() {
+    std::vector<uint8_t> bytes(8u << 20, 0x5a);
+    std::string digest;
+    for (int i = 0; i < 4; ++i) digest = sha256_hex(bytes);
+    return digest;
+}
+
+// One frame as the kiosk loop runs it, with `before` (tasks and uploads),
+// `build` and `swap` run in their places.
+void frame(FrameBench& b, bool down, bool moved, int uploads = 0, const std::function<void()>& before = {},
+           const std::function<void()>& build = {}, const std::function<void()>& swap = {}) {
     b.begin_frame();
-    b.end_frame(down, moved);
+    if (before) before();
+    b.uploads_done(uploads);
+    b.begin_build();
+    if (build) build();
+    b.end_build(down, moved);
+    b.begin_swap();
+    if (swap) swap();
+    b.end_frame();
+}
+
+std::vector<double> build_ms(const FrameBench& b) {
+    std::vector<double> v;
+    for (const auto& f : b.samples()) v.push_back(f.build_cpu);
+    return v;
 }
 
 }  // namespace
@@ -53,29 +79,50 @@ TEST_CASE("frames are kept from the first drag on; taps and waits before it are 
     frame(b, false, false);  // waiting for the screen
     frame(b, true, false);   // a tap: pressed, not moving
     frame(b, false, true);   // the pointer moved without a press
-    CHECK(b.frame_ms().empty());
+    CHECK(b.samples().empty());
     CHECK_FALSE(b.recording());
     frame(b, true, true);  // a drag starts
     CHECK(b.recording());
     frame(b, false, false);  // everything after it counts, pauses included
     frame(b, true, false);
-    CHECK(b.frame_ms().size() == 3);
-    b.end_frame(true, true);  // no begin_frame: not a frame
-    CHECK(b.frame_ms().size() == 3);
+    CHECK(b.samples().size() == 3);
+    b.begin_build();  // no begin_frame: not a frame
+    b.end_build(true, true);
+    b.end_frame();
+    CHECK(b.samples().size() == 3);
 }
 
-TEST_CASE("a frame's time is the CPU the thread spent building it") {
+TEST_CASE("a frame's build is the CPU the thread spent building it") {
     FrameBench b("unused.json");
     frame(b, true, true);
-    b.begin_frame();
-    std::vector<uint8_t> work(8u << 20, 0x5a);
     std::string digest;
-    for (int i = 0; i < 4; ++i) digest = sha256_hex(work);  // real work between begin and end
-    b.end_frame(false, false);
-    REQUIRE(b.frame_ms().size() == 2);
+    frame(b, false, false, 0, {}, [&] { digest = work(); });
+    REQUIRE(b.samples().size() == 2);
     CHECK(digest.size() == 64);
-    CHECK(b.frame_ms()[1] > b.frame_ms()[0]);
-    for (double ms : b.frame_ms()) CHECK(ms >= 0);
+    CHECK(b.samples()[1].build_cpu > b.samples()[0].build_cpu);
+    for (double ms : build_ms(b)) CHECK(ms >= 0);
+}
+
+TEST_CASE("the whole frame holds the uploads before NewFrame and the swap; the build holds neither") {
+    FrameBench b("unused.json");
+    frame(b, true, true);
+    std::string digest;
+    frame(b, false, false, 3, [&] { digest = work(); });  // texture uploads
+    frame(b, false, false, 0, {}, {}, [&] { digest = work(); });  // the swap
+    REQUIRE(b.samples().size() == 3);
+    const auto& plain = b.samples()[0];
+    const auto& uploading = b.samples()[1];
+    const auto& swapping = b.samples()[2];
+    CHECK(uploading.uploads == 3);
+    CHECK(uploading.upload_wall > plain.upload_wall);
+    CHECK(uploading.whole_cpu > plain.whole_cpu);
+    CHECK(uploading.whole_wall >= uploading.upload_wall);
+    CHECK(swapping.whole_cpu > plain.whole_cpu);
+    for (const auto& f : b.samples()) {
+        CHECK(f.whole_cpu >= f.build_cpu);
+        CHECK(f.whole_wall >= f.upload_wall);
+    }
+    CHECK(uploading.build_cpu < uploading.whole_cpu);
 }
 
 TEST_CASE("the JSON written at exit has every frame, the peaks and the texture budget") {
@@ -84,7 +131,7 @@ TEST_CASE("the JSON written at exit has every frame, the peaks and the texture b
     b.texture_bytes(10, 1000);
     b.texture_bytes(700, 1000);
     b.texture_bytes(300, 1000);  // evicted since: the peak stays
-    for (int i = 0; i < 5; ++i) frame(b, true, true);
+    for (int i = 0; i < 5; ++i) frame(b, true, true, i % 2 == 0 ? 0 : 4);  // two frames upload 4 textures
     CHECK(b.texture_bytes_peak() == 700);
 
     std::filesystem::create_directories(dir / "out");
@@ -93,8 +140,13 @@ TEST_CASE("the JSON written at exit has every frame, the peaks and the texture b
     REQUIRE(j["frame_ms"].is_array());
     CHECK(j["frame_ms"].size() == 5);
     CHECK(j["frames"] == 5);
-    CHECK(j["frame_ms"].get<std::vector<double>>() == b.frame_ms());
-    CHECK(j["p99_ms"].get<double>() == percentile(b.frame_ms(), 0.99));
+    CHECK(j["frame_ms"].get<std::vector<double>>() == build_ms(b));
+    CHECK(j["p99_ms"].get<double>() == percentile(build_ms(b), 0.99));
+    for (const char* each : {"whole_ms", "whole_cpu_ms", "upload_ms", "uploads"}) CHECK(j[each].size() == 5);
+    CHECK(j["uploads"].get<std::vector<int>>() == std::vector<int>{0, 4, 0, 4, 0});
+    CHECK(j["upload_frames"] == 2);  // the upload figures are of the frames that uploaded
+    CHECK(j["whole_p99_ms"].get<double>() == percentile(j["whole_ms"].get<std::vector<double>>(), 0.99));
+    CHECK(j["whole_p99_ms"].get<double>() >= j["upload_p99_ms"].get<double>());
     CHECK(j["texture_bytes_peak"] == 700);
     CHECK(j["texture_budget_bytes"] == 1000);
     CHECK(j["peak_rss_kb"].get<uint64_t>() > 0);  // this process's VmHWM
@@ -105,7 +157,7 @@ TEST_CASE("the JSON written at exit has every frame, the peaks and the texture b
     // Without --bench-frames nothing is measured or written.
     FrameBench off{std::filesystem::path{}};
     frame(off, true, true);
-    CHECK(off.frame_ms().empty());
+    CHECK(off.samples().empty());
     CHECK_NOTHROW(off.write());
 }
 
@@ -126,4 +178,9 @@ TEST_CASE("--bench-frames names the file; without it nothing is recorded") {
     r = parse_command_line(3, plain);
     REQUIRE_FALSE(r.exit_code);
     CHECK(r.config.bench_frames.empty());
+    CHECK(r.config.thumbnail_cache.empty());  // the store's own
+    const char* cold[] = {"chairsync", "--config", "/nonexistent/c.json", "--thumbnail-cache", "/tmp/cold"};
+    r = parse_command_line(5, cold);
+    REQUIRE_FALSE(r.exit_code);
+    CHECK(r.config.thumbnail_cache == "/tmp/cold");
 }

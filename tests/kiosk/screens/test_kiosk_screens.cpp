@@ -14,6 +14,7 @@
 #include "app/kiosk/screens/chrome.h"
 #include "app/kiosk/screens/screen.h"
 #include "tests/widgets/harness.h"
+#include "widgets/image_viewer.h"
 #include "widgets/registry.h"
 #include "widgets/theme.h"
 
@@ -385,6 +386,34 @@ bool whole_button_in_sight(const std::string& label) {
     return r && r->GetHeight() >= cs::ui::TargetHeight() - 0.5f;
 }
 
+// The images of one offline patient as the engine lists them: four bitewings (an X-ray) and two photos.
+PreviewPatient bitewings_and_photos(const OfflinePatient& patient) {
+    PreviewPatient p{patient, {}};
+    auto add = [&](const std::string& proc, const std::string& code, int n, int bit_depth) {
+        for (int i = 1; i <= n; ++i) {
+            PreviewImage img;
+            img.image.uuid = proc + "-img-" + std::to_string(i);
+            img.image.procedure_uuid = proc;
+            img.image.bit_depth = bit_depth;
+            img.procedure = code + " \xC2\xB7 " + (bit_depth == 16 ? "Bitewings" : "Photo");
+            img.caption = image_caption(code, size_t(i));
+            p.images.push_back(img);
+        }
+    };
+    add("u-1", "D0274", 4, 16);
+    add("u-2", "D0350", 2, 8);
+    return p;
+}
+
+bool shows(std::string_view text) { return cs::ui::Registry().FindContaining(text) != nullptr; }
+
+// Taps the label, then lets the screen draw what the tap changed.
+void tap(Rig& rig, std::string_view label, const Harness::Ui& ui) {
+    INFO(std::string(label));
+    REQUIRE(rig.h.TapLabel(label, ui));
+    rig.h.Frames(2, ui);
+}
+
 }  // namespace
 
 TEST_CASE("Sync: 14 procedures, the 14th failed: a fixed summary, and the list brings the failure into sight") {
@@ -581,4 +610,85 @@ TEST_CASE("Patient: a search over 60 patients finds one by name or date of birth
     rig.h.Frames(2, ui);
     CHECK(cs::ui::Registry().Find("Maria LÓPEZ") != nullptr);
     CHECK(cs::ui::Registry().FindContaining("1 of 60 patients") != nullptr);
+}
+
+TEST_CASE("Viewer: levels belong to one image — a photo after an adjusted X-ray, and the next patient, start at "
+          "the default; an Adjusted badge says so while they differ") {
+    Snapshot s = signed_in();
+    s.preview_loaded = true;
+    s.preview = {bitewings_and_photos(offline(1, "Maria", "LÓPEZ", "1984-03-09")),
+                 bitewings_and_photos(offline(2, "Noah", "Patel", "1979-08-14"))};
+    for (auto& img : s.preview[1].images) img.image.uuid = "noah-" + img.image.uuid;
+    Rig rig;
+    auto screen = make_screen(ScreenId::preview);
+    auto ui = rig.ui(s, *screen);
+    rig.h.Frames(2, ui);
+    tap(rig, "D0274 #4", ui);
+    REQUIRE(shows("Image 4 of 6"));
+    CHECK_FALSE(shows(cs::ui::kLevelsAdjusted));
+    tap(rig, "Levels", ui);
+    tap(rig, "Invert", ui);
+    tap(rig, "Hide Levels", ui);
+    CHECK(shows(cs::ui::kLevelsAdjusted));  // the strip is hidden, the badge says the picture is not as taken
+
+    tap(rig, "Next", ui);  // the first photo
+    rig.h.Frames(2, ui);
+    REQUIRE(shows("Image 5 of 6"));
+    CHECK_FALSE(shows(cs::ui::kLevelsAdjusted));  // no radiograph levels on a photo
+    tap(rig, "Previous", ui);  // back to the X-ray: its own levels are still on it
+    rig.h.Frames(2, ui);
+    REQUIRE(shows("Image 4 of 6"));
+    CHECK(shows(cs::ui::kLevelsAdjusted));
+    tap(rig, cs::ui::kLevelsAdjusted, ui);  // Reset
+    rig.h.Frames(2, ui);
+    CHECK_FALSE(shows(cs::ui::kLevelsAdjusted));
+    tap(rig, "Levels", ui);
+    tap(rig, "Invert", ui);
+    tap(rig, "Close", ui);
+
+    // The next patient's X-ray opens at the default.
+    rig.h.Frames(2, ui);
+    tap(rig, "Noah Patel \xC2\xB7 6 images", ui);
+    tap(rig, "D0274 #1", ui);
+    REQUIRE(shows("Noah Patel"));
+    REQUIRE(shows("Image 1 of 6"));
+    CHECK_FALSE(shows(cs::ui::kLevelsAdjusted));
+}
+
+TEST_CASE("Wizard: every image of each procedure shows; a tap opens the viewer on it, Next and Previous stay "
+          "within its procedure, Close returns") {
+    struct Case {
+        SyncStep step;
+        ScreenId screen;
+    };
+    for (const Case& c : {Case{SyncStep::patients, ScreenId::wizard_patient}, Case{SyncStep::match, ScreenId::wizard_match},
+                          Case{SyncStep::options, ScreenId::wizard_options}}) {
+        CAPTURE(int(c.step));
+        Snapshot s = at_step(c.step);
+        s.patient_images = bitewings_and_photos(s.session.patients.front().patient);
+        Rig rig;
+        auto screen = make_screen(c.screen);
+        auto ui = rig.ui(s, *screen);
+        rig.h.Frames(2, ui);
+        if (c.step == SyncStep::patients) {
+            tap(rig, "Zo\xC3\xAB O'Brien", ui);
+        }
+        for (const char* each : {"D0274 #1", "D0274 #2", "D0274 #3", "D0274 #4"}) CHECK(cs::ui::Registry().Find(each));
+        // Imaging Options shows the selected procedure's images only.
+        CHECK((cs::ui::Registry().Find("D0350 #2") != nullptr) == (c.step != SyncStep::options));
+        tap(rig, "D0274 #2", ui);
+        CHECK(shows("Image 2 of 4"));
+        CHECK(shows("Zo\xC3\xAB O'Brien"));
+        CHECK_FALSE(shows("Remind Me Later"));  // the viewer has the bottom bar
+        tap(rig, "Next", ui);
+        CHECK(shows("Image 3 of 4"));
+        tap(rig, "Next", ui);
+        tap(rig, "Next", ui);
+        CHECK(shows("Image 1 of 4"));  // round within the bitewings, never into the photos
+        tap(rig, "Previous", ui);
+        CHECK(shows("Image 4 of 4"));
+        tap(rig, "Close", ui);
+        CHECK(cs::ui::Registry().Find("D0274 #2"));
+        CHECK(shows("Remind Me Later"));
+    }
 }

@@ -88,7 +88,8 @@ TEST_CASE("Next and Previous step through the images and wrap around, with the p
 TEST_CASE("the viewer asks for one render at a time and shows the last finished one meanwhile") {
     ViewTextures t;
     FakeCache c;
-    const std::string v0 = view_key("a", 0), v1 = view_key("a", 1), v2 = view_key("a", 2);
+    const std::string v0 = view_key("a", {}), v1 = view_key("a", {0.1, 1.0, false}),
+                      v2 = view_key("a", {0.2, 1.0, false});
 
     auto p = c.plan(t, v0);
     CHECK(p.ask == v0);
@@ -120,20 +121,28 @@ TEST_CASE("the viewer asks for one render at a time and shows the last finished 
     CHECK(c.resident == std::set<std::string>{v2});
 }
 
+TEST_CASE("a viewer texture's key names its image and its levels, never only a version") {
+    CHECK(view_key("a", {}) == view_key("a", ViewLevels{0.0, 1.0, false}));
+    CHECK(view_key("a", {}) != view_key("b", {}));
+    CHECK(view_key("a", {}) != view_key("a", {0.25, 1.0, false}));
+    CHECK(view_key("a", {}) != view_key("a", {0.0, 1.5, false}));
+    CHECK(view_key("a", {}) != view_key("a", {0.0, 1.0, true}));
+}
+
 TEST_CASE("another image never shows the previous one's picture, and a failed render is reported once") {
     ViewTextures t;
     FakeCache c;
-    c.plan(t, view_key("a", 0));
-    c.resident.insert(view_key("a", 0));
-    c.plan(t, view_key("a", 0));
+    c.plan(t, view_key("a", {}));
+    c.resident.insert(view_key("a", {}));
+    c.plan(t, view_key("a", {}));
 
-    auto p = c.plan(t, view_key("b", 0));  // Next
+    auto p = c.plan(t, view_key("b", {}));  // Next
     CHECK(p.show.empty());
-    CHECK(p.ask == view_key("b", 0));
+    CHECK(p.ask == view_key("b", {}));
     CHECK(c.resident.empty());  // a's texture freed
 
-    c.failures.insert(view_key("b", 0));
-    p = c.plan(t, view_key("b", 0));
+    c.failures.insert(view_key("b", {}));
+    p = c.plan(t, view_key("b", {}));
     CHECK(p.failed);
     CHECK(p.ask.empty());
     CHECK(t.held().empty());

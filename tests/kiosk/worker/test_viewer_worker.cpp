@@ -4,6 +4,7 @@
 // Put Back of something no longer there answered with a sentence.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -134,4 +135,45 @@ TEST_CASE("the kiosk's start repairs a move left half-done, by its uuid, before 
     REQUIRE(st.step());
     CHECK(st.i64(0) == 0);
     CHECK(check.verify().ok());
+}
+
+TEST_CASE("the wizard's thumbnails: every image of one patient's waiting procedures, grouped by procedure") {
+    test::TempDir dir;
+    fs::path store_dir = dir.path() / "store";
+    int64_t ada = 0, noah = 0;
+    {
+        OfflineStore store(store_dir);
+        capture(store, dir.path() / "in", "Ada", "Lovelace", "D0274", 4);
+        capture(store, dir.path() / "in", "Ada", "Lovelace", "D0350", 2);
+        capture(store, dir.path() / "in", "Noah", "Patel", "D0230", 1);
+        for (const auto& p : store.patients_with_pending()) (p.patient.first_name == "Ada" ? ada : noah) = p.patient.id;
+    }
+    Waker w;
+    EngineOptions opt;
+    opt.store = store_dir;
+    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->store_loaded; }));
+
+    worker.send(cmd::LoadPatientImages{ada});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->patient_images.has_value(); }));
+    auto s = worker.snapshot();
+    CHECK(s->patient_images->patient.first_name == "Ada");
+    const auto& images = s->patient_images->images;
+    REQUIRE(images.size() == 6);  // not only the first image of each procedure
+    std::vector<std::string> captions;
+    for (const auto& i : images) captions.push_back(i.caption);
+    // By procedure (as the store lists them), then seq: each procedure's images together.
+    std::sort(captions.begin(), captions.end());
+    CHECK(captions == std::vector<std::string>{"D0274 #1", "D0274 #2", "D0274 #3", "D0274 #4", "D0350 #1", "D0350 #2"});
+    for (size_t i = 1; i < images.size(); ++i)
+        if (images[i].image.procedure_uuid != images[i - 1].image.procedure_uuid)
+            CHECK(images[i].caption.find(" #1") != std::string::npos);  // a new group starts at its first image
+
+    worker.send(cmd::LoadPatientImages{noah});
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->patient_images->patient.id == noah; }));
+    CHECK(worker.snapshot()->patient_images->images.size() == 1);
+
+    worker.send(cmd::LoadPatientImages{987654});  // gone: an empty list, so nobody waits for it
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->patient_images->patient.id == 987654; }));
+    CHECK(worker.snapshot()->patient_images->images.empty());
 }
