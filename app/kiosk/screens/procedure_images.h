@@ -1,5 +1,5 @@
 #pragma once
-// The wizard's thumbnails (PRODUCT.md §2.3–2.5): every image of an offline
+// The wizard's thumbnails (docs/images.md, "Viewer levels"): every image of an offline
 // patient's waiting procedures, grouped by procedure, on Patient, Patient
 // Match and Imaging Options. A tap opens the viewer on that image; Next and
 // Previous step within its procedure; Close returns to the screen.
