@@ -1,6 +1,4 @@
 // Sign-in, sign-out, bearer tokens, PIN hashing and the sign-in rate limit.
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -21,21 +19,6 @@ std::vector<uint8_t> random_bytes(size_t n) {
     return b;
 }
 
-std::vector<uint8_t> pbkdf2(const std::string& pin, std::span<const uint8_t> salt, int iterations) {
-    std::vector<uint8_t> out(32);
-    if (PKCS5_PBKDF2_HMAC(pin.data(), static_cast<int>(pin.size()), salt.data(), static_cast<int>(salt.size()),
-                          iterations, EVP_sha256(), static_cast<int>(out.size()), out.data()) != 1)
-        throw Error("The server could not check the PIN.", "PKCS5_PBKDF2_HMAC");
-    return out;
-}
-
-std::vector<uint8_t> hex_decode(const std::string& h) {
-    std::vector<uint8_t> out;
-    if (h.size() % 2) return out;
-    for (size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
-    return out;
-}
-
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 std::string iso_from_unix(int64_t t) {
@@ -51,24 +34,6 @@ std::string iso_from_unix(int64_t t) {
 [[noreturn]] void bad_credentials() { fail(401, "bad_credentials", "The user name or PIN is not right."); }
 
 }  // namespace
-
-std::string hash_pin(const std::string& pin, int iterations) {
-    auto salt = random_bytes(16);
-    auto hash = pbkdf2(pin, salt, iterations);
-    return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + hex_encode(salt) + "$" + hex_encode(hash);
-}
-
-bool verify_pin(const std::string& pin, const std::string& stored) {
-    // pbkdf2-sha256$ITER$SALT$HASH
-    auto a = stored.find('$'), b = stored.find('$', a + 1), c = stored.find('$', b + 1);
-    if (a == std::string::npos || b == std::string::npos || c == std::string::npos) return false;
-    if (stored.substr(0, a) != "pbkdf2-sha256") return false;
-    int iterations = std::stoi(stored.substr(a + 1, b - a - 1));
-    auto salt = hex_decode(stored.substr(b + 1, c - b - 1));
-    auto want = hex_decode(stored.substr(c + 1));
-    auto got = pbkdf2(pin, salt, iterations);
-    return want.size() == got.size() && CRYPTO_memcmp(want.data(), got.data(), got.size()) == 0;
-}
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/api/codec.h"
+#include "engine/util/pin_hash.h"
 #include "engine/util/sqlite.h"
 #include "server/api_error.h"
 #include "server/front.h"
@@ -62,9 +63,6 @@ private:
 };
 void create_schema(sql::Db& db);
 bool database_is_empty(sql::Db& db);  // no practice in it yet (docs/practice-seed.md)
-// Salted PBKDF2-HMAC-SHA256, stored as "pbkdf2-sha256$ITER$SALTHEX$HASHHEX".
-std::string hash_pin(const std::string& pin, int iterations);
-bool verify_pin(const std::string& pin, const std::string& stored);
 
 // Sleeps that end early when the server stops (stalls and trickles must not
 // hold up shutdown).

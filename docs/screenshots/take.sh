@@ -29,6 +29,13 @@ for size in 1280x800 1920x1080 1024x768; do
         --script "$root/tests/kiosk/screens/gate.script" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
     (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/kiosk/screens/with_many_patients.sh" "$bin" \
         "$root/tests/kiosk/screens/many_patients.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
+    (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" "$bin/chairsync" --demo --config /nonexistent/config.json \
+        --size "$size" --signout-minutes 0.15 --demo-server-delay 2 \
+        --script "$root/tests/kiosk/screens/privacy_cover.script" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
+    (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/kiosk/screens/with_server_down.sh" "$bin" \
+        "$root/tests/kiosk/screens/offline_sign_in.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
+    (cd "$work" && xvfb-run -a -s "-screen 0 ${size}x24" sh "$root/tests/kiosk/screens/with_server_faults.sh" "$bin" \
+        "$root/tests/kiosk/screens/server_status.script" --size "$size" > "$work/log" 2>&1) || { tail -20 "$work/log"; exit 1; }
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

@@ -21,6 +21,7 @@ namespace cs::kiosk {
 
 enum class ScreenId {
     first_run, preview, recovery,
+    privacy_cover,  // drawn by the shell over any screen at the inactivity limit (app.cpp)
     // The workflow (sync_engine.cpp drives it; route() in screen_wizard_parts.cpp picks the screen).
     sign_in, home, prompt, refused, wizard_patient, wizard_match, wizard_options, wizard_sync,
 };
@@ -117,6 +118,8 @@ void page_title(Frame& f, const std::string& text);
 // While a list is read or when it is empty, a status line that says so
 // ("Reading…", "Nothing waits"); true when there is something to show.
 bool list_ready(bool loaded, bool empty, const char* reading, const char* nothing);
+// The last session's outcome (Snapshot::last_outcome) in a band with OK; nothing when none.
+void last_outcome_panel(Frame& f);
 // A drawn status icon with a sentence beside it ("Reading…", "Nothing waits").
 void status_line(ui::IconKind icon, const char* text, float progress = 0.0f);
 

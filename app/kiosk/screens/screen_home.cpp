@@ -26,6 +26,7 @@ struct HomeScreen final : Screen {
 
     void content(Frame& f) override {
         const Snapshot& s = f.snap;
+        last_outcome_panel(f);  // signed out for inactivity last time: what happened then
         if (kind_ == Kind::home && !s.notice.empty()) {  // Finish & Proceed: that it ended, and for whom
             status_line(ui::IconKind::synced, s.notice.c_str());
             ImGui::Spacing();
@@ -49,7 +50,8 @@ struct HomeScreen final : Screen {
             f.act(cmd::SignOut{});
         }
         // Home offers it only when something waits: the page says when nothing does.
-        if (kind_ == Kind::prompt || s_waits(f.snap)) start_sync_button(f);
+        // Signed in offline, never: it needs the server.
+        if (!f.snap.offline_only && (kind_ == Kind::prompt || s_waits(f.snap))) start_sync_button(f);
     }
 
 private:
@@ -95,7 +97,12 @@ private:
         case ServerStatus::checking: ui::Text("Checking the practice server…"); break;
         case ServerStatus::not_configured: ui::Text("No practice server is set up on this computer."); break;
         }
-        if (!s.user_name.empty()) {
+        if (s.offline_only) {
+            ImGui::Spacing();
+            ui::TextWrapped("Signed in as %s on this computer only: Preview and the Recovery folder work without "
+                            "the server. To sync, sign out and sign in again once the server answers.",
+                            s.user_name.c_str());
+        } else if (!s.user_name.empty()) {
             ImGui::Spacing();
             ui::TextMuted("Signed in as %s.", s.user_name.c_str());
         }

@@ -1,5 +1,8 @@
 // Sign-in (PRODUCT.md §9): tap a user who signed in here before or type a
-// user name on the on-screen keyboard, then the PIN on the keypad.
+// user name on the on-screen keyboard, then the PIN on the keypad. A typed
+// name stays offered after a sign-in that failed, and while the server does
+// not answer the PIN of one's last sign-in here opens Preview and the
+// Recovery folder (docs/sync-workflow.md "Offline use").
 #include <imgui.h>
 
 #include "app/kiosk/screens/wizard.h"
@@ -21,10 +24,19 @@ struct SignInScreen final : Screen {
         error_banner(f);
         page_title(f, "Who is signing in?");
         ui::TextMuted("Tap your name, or tap Another User to type it. Then enter your PIN.");
+        if (s.server == ServerStatus::offline)
+            ui::TextWrapped("The practice server does not answer. Your PIN still opens Preview and the Recovery "
+                            "folder on this computer if you signed in here before.");
         ImGui::Spacing();
+        bool typed_known = false;
         for (const auto& u : s.known_users) {
+            typed_known = typed_known || u == user_;
             if (ui::BigButton(u.c_str(), ui::ButtonKind::secondary, ImVec2(ui::Em(18), 0))) choose(u);
         }
+        // The name typed for a sign-in that did not succeed: not typed again.
+        if (!user_.empty() && !typed_known &&
+            ui::BigButton(user_.c_str(), ui::ButtonKind::secondary, ImVec2(ui::Em(18), 0)))
+            choose(user_);
         if (ui::BigButton("Another User", ui::ButtonKind::quiet, ImVec2(ui::Em(18), 0))) {
             draft_.clear();
             mode_ = Mode::user;

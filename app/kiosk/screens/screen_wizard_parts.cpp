@@ -83,6 +83,48 @@ void text_colored(const ImVec4& c, const std::string& s) {
     ImGui::PopStyleColor();
 }
 
+void last_outcome_panel(Frame& f) {
+    if (!f.snap.last_outcome) return;
+    const LastOutcome& o = *f.snap.last_outcome;
+    constexpr size_t kShown = 3;  // failures listed; the Sync tab has them all after Synchronize Procedures
+    std::vector<std::string> lines;
+    lines.push_back("The last session (" + o.user + ") was signed out for inactivity at " + o.ended_at + ".");
+    std::string counts = o.patient.empty() ? std::string() : o.patient + ": ";
+    counts += std::to_string(o.synced) + " synced \xC2\xB7 " + std::to_string(o.failed) + " failed";
+    if (o.hidden > 0) counts += " \xC2\xB7 " + std::to_string(o.hidden) + " hidden";
+    if (o.not_run > 0) counts += " \xC2\xB7 " + std::to_string(o.not_run) + " not sent";
+    lines.push_back(counts + ".");
+    for (size_t i = 0; i < o.failures.size() && i < kShown; ++i) lines.push_back(o.failures[i]);
+    if (o.failures.size() > kShown) lines.push_back("and " + std::to_string(o.failures.size() - kShown) + " more.");
+    if (o.failed > 0) lines.push_back("Failed procedures wait on this computer: sync them again from Synchronize Procedures.");
+
+    const auto& pal = ui::Colors();
+    ImVec4 tint = o.failed > 0 ? pal.danger : pal.accent;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(tint.x, tint.y, tint.z, 0.18f));
+    float line_h = ImGui::GetTextLineHeightWithSpacing();
+    float h = std::max(ui::TargetHeight(), line_h * float(lines.size())) + ui::Em(1.0f);
+    ImGui::BeginChild("##last-outcome", ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetCursorPos(ImVec2(ui::Em(0.6f), ui::Em(0.5f)));
+    ui::StatusIcon(o.failed > 0 ? ui::IconKind::failed : ui::IconKind::synced, ui::Em(1.4f));
+    ImGui::SameLine(0, ui::Em(0.6f));
+    ImGui::PushTextWrapPos(ImGui::GetWindowWidth() - ui::Em(8));
+    ImGui::BeginGroup();
+    for (size_t i = 0; i < lines.size(); ++i) {
+        bool failure = i >= 2 && i < 2 + std::min(o.failures.size(), kShown);
+        if (failure)
+            text_colored(pal.danger, lines[i]);
+        else
+            ui::Text("%s", lines[i].c_str());
+    }
+    ImGui::EndGroup();
+    ImGui::PopTextWrapPos();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), ui::Em(0.5f)));
+    if (ui::BigButton("OK", ui::ButtonKind::quiet, ImVec2(ui::Em(6.5f), 0))) f.act(cmd::DismissOutcome{});
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    ImGui::Spacing();
+}
+
 void error_banner(Frame& f) {
     if (f.snap.error.empty()) return;
     const auto& pal = ui::Colors();

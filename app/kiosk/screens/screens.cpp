@@ -7,6 +7,7 @@ namespace cs::kiosk {
 std::unique_ptr<Screen> make_first_run_screen();
 std::unique_ptr<Screen> make_preview_screen();
 std::unique_ptr<Screen> make_recovery_screen();
+std::unique_ptr<Screen> make_privacy_cover_screen();
 
 std::unique_ptr<Screen> make_sign_in_screen();
 std::unique_ptr<Screen> make_home_screen();
@@ -29,6 +30,7 @@ std::unique_ptr<Screen> make_screen(ScreenId id) {
         case ScreenId::first_run: return {make_first_run_screen, "Set-up", none};
         case ScreenId::preview: return {make_preview_screen, "Preview", none};
         case ScreenId::recovery: return {make_recovery_screen, "Recovery folder", none};
+        case ScreenId::privacy_cover: return {make_privacy_cover_screen, "Signed out", none};
         // Sign-in shows its error below the busy line, itself.
         case ScreenId::sign_in: return {make_sign_in_screen, "Sign In", none};
         case ScreenId::home: return {make_home_screen, "Home", shown};

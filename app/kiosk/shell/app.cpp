@@ -126,7 +126,19 @@ private:
             inactivity_.touch(ImGui::GetTime());
         }
         if (!s.signed_in) inactivity_.touch(ImGui::GetTime());
-        if (inactivity_.expired(ImGui::GetTime())) worker_->send(cmd::SignOut{});  // hides all patient data
+        // The inactivity sign-out (PRODUCT.md §3): the cover hides everything
+        // now, while a sync under way goes on; the worker signs out when it
+        // has ended, and Sign-in then lifts the cover (docs/sync-workflow.md
+        // "Privacy cover").
+        if (inactivity_.expired(ImGui::GetTime())) {
+            worker_->send(cmd::SignOut{.for_inactivity = true});
+            cover_ = make_screen(ScreenId::privacy_cover);
+            screen_fresh_ = true;
+        }
+        if (cover_ && !s.signed_in) {
+            cover_.reset();
+            screen_fresh_ = true;
+        }
         // Spinners turn: keep drawing, slowly, without counting as a change.
         animating_ = !s.busy.empty() || !s.store_loaded || s.server == ServerStatus::checking;
 
@@ -140,7 +152,7 @@ private:
         std::optional<ScreenId> want = route(s, current_);
         if (!want) screen_visit_ = s.visit;
         Frame f{s, *worker_, textures_, fonts_, cfg_, nav_, screen_visit_};
-        draw_screen(f, *screen_);
+        draw_screen(f, cover_ ? *cover_ : *screen_);
         if (ui::TouchListsMoving()) settle_ = kSettleFrames;  // a flung list glides on: keep drawing
         ImGui::Render();
 
@@ -177,6 +189,7 @@ private:
     TextureCache textures_;
     std::unique_ptr<EngineWorker> worker_;  // after queue_/textures_: stopped before them
     std::unique_ptr<Screen> screen_;
+    std::unique_ptr<Screen> cover_;  // the privacy cover, from the inactivity limit until signed out
     Navigator nav_;
     ScreenId current_ = ScreenId::first_run;
     InactivityTimer inactivity_{cfg_.signout_minutes * 60.0};

@@ -4,6 +4,7 @@
 
 #include <tuple>
 
+#include "app/kiosk/worker/server_watch.h"
 #include "app/kiosk/worker/sync_engine.h"
 #include "app/kiosk/worker/thumbnails.h"
 #include "engine/store/offline_store.h"
@@ -77,6 +78,7 @@ auto place_of(const Snapshot& s) {
 }  // namespace
 
 void EngineWorker::publish(const std::function<void(Snapshot&)>& change) {
+    std::lock_guard serial(publish_mu_);
     std::shared_ptr<const Snapshot> before = snapshot();
     auto next = std::make_shared<Snapshot>(*before);
     change(*next);
@@ -122,7 +124,8 @@ void EngineWorker::run(std::stop_token st) {
             open_store();
             start_sync_engine(st);  // known users first: Sign-in shows once store_loaded is set
             handle(cmd::Refresh{});
-            sync_->start();       // then the network: health check, the demo's sign-in
+            start_server_watch();  // then the network: the health check beside, the demo's sign-in
+            sync_->start();
         }
     } catch (const std::exception& e) {  // any kind: the kiosk stays up and says it
         report("engine start", e, true);
@@ -150,6 +153,7 @@ void EngineWorker::run(std::stop_token st) {
     // Pool first (its threads may still call back), then the store, on this thread.
     thumbnails_.reset();
     viewer_.reset();
+    watch_.reset();  // its thread publishes: stopped before anything else goes
     {
         std::lock_guard lock(cancel_mu_);
         cancel_ = nullptr;
@@ -170,8 +174,11 @@ void EngineWorker::handle(const cmd::Refresh&) {
 }
 
 void EngineWorker::start_sync_engine(const std::stop_token& st) {
-    SyncEngineOptions o{opt_.server_url, opt_.location,        opt_.workstation, opt_.recovery,
-                        opt_.proceed_command, opt_.patient, opt_.auto_user,   opt_.auto_pin};
+    SyncEngineOptions o{opt_.server_url,      opt_.location, opt_.workstation, opt_.recovery,
+                        opt_.proceed_command, opt_.patient,  opt_.auto_user,   opt_.auto_pin,
+                        [this] {
+                            if (watch_) watch_->check_now();
+                        }};
     sync_ = std::make_unique<SyncEngine>(*store_, std::move(o), [this](const auto& change) { publish(change); });
     {
         // Under the lock the destructor takes after request_stop(): either it
@@ -181,6 +188,16 @@ void EngineWorker::start_sync_engine(const std::stop_token& st) {
         if (st.stop_requested()) cancel_();
     }
     sync_->publish_known_users();
+}
+
+void EngineWorker::start_server_watch() {
+    if (opt_.server_url.empty()) return;
+    ServerWatchOptions o{opt_.server_url, opt_.location, opt_.workstation, opt_.server_check_interval,
+                         opt_.server_check_timeout};
+    watch_ = std::make_unique<ServerWatch>(std::move(o), [this](bool online) {
+        ServerStatus now = online ? ServerStatus::online : ServerStatus::offline;
+        if (snapshot()->server != now) publish([now](Snapshot& s) { s.server = now; });
+    });
 }
 
 void EngineWorker::handle(const cmd::SyncCommand& c) {

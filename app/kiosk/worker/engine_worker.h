@@ -7,6 +7,7 @@
 //   UI thread                         worker thread
 //   send(cmd::Refresh{}) ──queue──▶   handle(Refresh) → publish(change)
 //   snapshot() ◀──shared_ptr swap──   wake()  (glfwPostEmptyEvent)
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -26,6 +27,7 @@ namespace cs {
 class OfflineStore;
 }
 namespace cs::kiosk {
+class ServerWatch;
 class SyncEngine;
 class ViewerRenderer;
 }
@@ -44,6 +46,9 @@ struct EngineOptions {
     double demo_server_delay = 0;      // --demo: seconds the embedded server waits before each answer
     std::filesystem::path thumbnail_cache;  // where thumbnails are kept on disk; empty: <store>/thumbnails
     int thumbnail_threads = 2;
+    // The background check of the server's status (server_watch.h).
+    std::chrono::milliseconds server_check_interval{10000};
+    std::chrono::milliseconds server_check_timeout{3000};
 
     // Runs first, on the worker thread (never the UI's), and may fill in the
     // fields above: the demo makes its workspace and starts its server here.
@@ -86,6 +91,7 @@ private:
     void publish(const std::function<void(Snapshot&)>& change);
     void open_store();
     void start_sync_engine(const std::stop_token& st);
+    void start_server_watch();
     // A failure of any kind becomes the snapshot's sentence (logged with its detail).
     void report(const char* where, const std::exception& e, bool starting);
 
@@ -99,7 +105,10 @@ private:
     std::unique_ptr<ThumbnailPool> thumbnails_;
     std::unique_ptr<ViewerRenderer> viewer_;  // decodes full images for Preview
     std::unique_ptr<SyncEngine> sync_;  // the client, audit log and sync session
+    std::unique_ptr<ServerWatch> watch_;  // its own thread and client; publishes the server status
 
+    // publish() is a read-modify-write of snap_ from the worker and the watch's thread.
+    std::mutex publish_mu_;
     mutable std::mutex snap_mu_;
     std::shared_ptr<const Snapshot> snap_;
 

@@ -28,6 +28,17 @@ struct AttachView {
     uint64_t bytes_done = 0, bytes_total = 0;
 };
 
+// How the last session ended when nobody saw it: signed out for inactivity
+// with procedures synced or failed. Kept in the offline store until someone
+// signs in and taps OK (docs/sync-workflow.md "Privacy cover").
+struct LastOutcome {
+    std::string user;      // who was signed in
+    std::string ended_at;  // local time of the sign-out, "12/06/2026 14:32"
+    std::string patient;   // the offline patient being synced
+    int synced = 0, failed = 0, hidden = 0, not_run = 0;
+    std::vector<std::string> failures;  // "D0274 Bitewings…: The practice server did not answer."
+};
+
 enum class ServerStatus { not_configured, checking, online, offline };
 const char* to_string(ServerStatus s);
 
@@ -52,6 +63,9 @@ struct Snapshot {
 
     // Sign-in and the sync workflow (sync_engine.cpp).
     bool signed_in = false;
+    // Signed in by the PIN kept on this computer while the server did not
+    // answer: Preview and the Recovery folder only (docs/sync-workflow.md "Offline use").
+    bool offline_only = false;
     std::string user_name;                 // as the server names the signed-in user
     std::vector<std::string> known_users;  // who signed in here before, latest first
     bool should_prompt = false;  // offline procedures wait and Remind Me Later was not chosen today
@@ -63,6 +77,7 @@ struct Snapshot {
     std::string gate_patient;
     // What just ended, said on Home ("Sync finished. …"), until the next sync or sign-out.
     std::string notice;
+    std::optional<LastOutcome> last_outcome;  // while signed in, until OK
 
     // Preview and the recovery folder (engine_worker_viewer.cpp).
     bool preview_loaded = false;

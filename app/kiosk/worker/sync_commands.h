@@ -11,7 +11,9 @@
 namespace cs::kiosk::cmd {
 
 struct SignIn { std::string user, pin; };
-struct SignOut {};
+// Sign Out, or the inactivity sign-out (PRODUCT.md §3): that one keeps the
+// session's outcome for the next sign-in (docs/sync-workflow.md "Privacy cover").
+struct SignOut { bool for_inactivity = false; };
 struct CheckServer {};        // ask the server's health for the top bar
 struct StartSync {};          // Synchronize Procedures: begin() (takes the offline-mode lock)
 struct RemindLater {};
@@ -35,6 +37,7 @@ struct Finish {};
 // released), without Remind Me Later's snooze.
 struct LeaveSync {};
 struct DismissError {};
+struct DismissOutcome {};  // OK on the last session's outcome: it is not shown again
 // Attach to Patient (the recovery folder): search, choose, then attach and sync.
 struct AttachSearch { std::string hidden_uuid, query; };
 struct AttachChoose { std::string hidden_uuid, online_patient_id; };
@@ -44,6 +47,7 @@ using SyncCommand =
     std::variant<SignIn, SignOut, CheckServer, StartSync, RemindLater, SelectPatient, EditMatch, Search,
                  ChoosePatient, AcceptMatch, SelectProcedure, SetApplyCharges, SetBillInsurance, SetProvider,
                  ApplyToAll, Back, StartSyncRun, SyncAgain, Hide, SyncAnother, Finish, LeaveSync, DismissError,
+                 DismissOutcome,
                  AttachSearch, AttachChoose, AttachRun>;
 
 }  // namespace cs::kiosk::cmd

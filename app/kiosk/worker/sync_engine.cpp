@@ -3,12 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "engine/api/api_error.h"
 #include "engine/api/practice_client.h"
 #include "engine/store/offline_lock.h"
 #include "engine/store/offline_store.h"
+#include "engine/util/pin_hash.h"
 #include "engine/sync/audit_log.h"
 #include "engine/sync/sync_pipeline.h"
 #include "engine/sync/sync_session.h"
@@ -25,6 +28,10 @@ constexpr size_t kMaxKnownUsers = 6;
 // The location's name as the server last said it, per location id: the top
 // bar names it before sign-in and while the server cannot be reached.
 std::string location_name_key(const std::string& location) { return "kiosk_location_name:" + location; }
+// + the user name: JSON {user_id, user_name, pin}, the PIN of their last online sign-in here, hashed.
+constexpr const char* kSettingLocalPin = "kiosk_local_pin:";
+constexpr int kLocalPinIterations = 100000;
+constexpr const char* kSettingLastOutcome = "kiosk_last_outcome";  // JSON of LastOutcome; "" when none
 constexpr auto kProgressEvery = std::chrono::milliseconds(100);  // at most this often while bytes go out
 
 std::vector<std::string> split_users(const std::string& s) {
@@ -39,6 +46,15 @@ std::vector<std::string> split_users(const std::string& s) {
 bool is_unreachable(const api::ApiError& e) {
     return e.kind() == api::ApiErrorKind::network || e.kind() == api::ApiErrorKind::timeout ||
            e.kind() == api::ApiErrorKind::tls;
+}
+
+std::string local_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%m/%d/%Y %H:%M", &tm);
+    return buf;
 }
 
 }  // namespace
@@ -97,7 +113,6 @@ std::string SyncEngine::location_name() {
 }
 
 void SyncEngine::start() {
-    run(cmd::CheckServer{});
     if (!opt_.auto_user.empty()) handle(cmd::SignIn{opt_.auto_user, opt_.auto_pin});
 }
 
@@ -111,6 +126,7 @@ void SyncEngine::handle(const cmd::SyncCommand& c) {
             s.error = e.what();
             if (down) s.server = ServerStatus::offline;
         });
+        if (opt_.check_server) opt_.check_server();
     } catch (const Error& e) {
         spdlog::error("sync: {} ({})", e.what(), e.detail());
         bool refused = std::string(e.what()) == kOfflineModeOpenMessage;
@@ -125,6 +141,7 @@ void SyncEngine::handle(const cmd::SyncCommand& c) {
 }
 
 SyncSession& SyncEngine::session() {
+    if (offline_only_) throw Error(kOfflineOnlyMessage, "sync command signed in offline");
     if (!signed_in_ || !session_) throw Error("Sign in first.", "sync command without a signed-in user");
     return *session_;
 }
@@ -151,6 +168,10 @@ bool SyncEngine::progress_due(uint64_t done, uint64_t total) {
 
 void SyncEngine::publish_view(const std::function<void(Snapshot&)>& change) {
     SessionView v = session_ ? session_->view() : SessionView{};
+    size_t failed = std::count_if(v.items.begin(), v.items.end(),
+                                  [](const SyncItemView& it) { return it.state == ItemState::failed; });
+    if (failed > failed_items_ && opt_.check_server) opt_.check_server();  // "cannot be reached" beside "online"?
+    failed_items_ = failed;
     publish_([&](Snapshot& s) {
         s.session = v;
         if (change) change(s);
@@ -173,9 +194,19 @@ void SyncEngine::run(const cmd::SignIn& c) {
         throw Error("No practice server is set up on this computer. Ask your administrator to set its address.",
                     "sign-in without a server URL");
     if (c.user.empty() || c.pin.empty()) throw Error("Enter your user name and PIN, then tap Sign In.");
-    api::Session who = sign_in_audited(*client_, *audit_, c.user, c.pin);
+    api::Session who;
+    try {
+        who = sign_in_audited(*client_, *audit_, c.user, c.pin);
+    } catch (const api::ApiError& e) {
+        if (!is_unreachable(e)) throw;
+        spdlog::warn("sign-in: the server did not answer ({}); checking the PIN on this computer", e.detail());
+        sign_in_offline(c);
+        return;
+    }
     audit_->set_user(c.user);
+    keep_local_pin(c, who);
     signed_in_ = true;
+    offline_only_ = false;
     new_session();
     bool prompt = session_->should_prompt();
     std::string gate = gate_patient_words();
@@ -185,11 +216,14 @@ void SyncEngine::run(const cmd::SignIn& c) {
         purged_at_start_ = true;
         purge_old_images();
     }
+    std::optional<LastOutcome> outcome = kept_outcome();
     publish_view([&](Snapshot& s) {
         s.signed_in = true;
+        s.last_outcome = std::move(outcome);
         s.user_name = who.user_name.empty() ? c.user : who.user_name;
         s.should_prompt = prompt;
         s.in_session = false;
+        s.offline_only = false;
         s.lock_refused = false;
         s.server = ServerStatus::online;
         s.gate_patient = gate;
@@ -210,33 +244,126 @@ std::string SyncEngine::gate_patient_words() {
     }
 }
 
-void SyncEngine::run(const cmd::SignOut&) {
+void SyncEngine::run(const cmd::SignOut& c) {
+    // Runs after a sync under way has ended (the worker takes one command at
+    // a time), so the view holds how it ended.
+    if (c.for_inactivity && session_) keep_outcome(session_->view());
     session_.reset();  // releases the lock; nothing of the patient stays in the snapshot
-    signed_in_ = false;
+    signed_in_ = offline_only_ = false;
     if (client_ && client_->signed_in()) client_->sign_out();
     audit_->set_user({});
     publish_view([](Snapshot& s) {
         s.signed_in = false;
         s.user_name.clear();
-        s.should_prompt = s.in_session = s.lock_refused = false;
+        s.should_prompt = s.in_session = s.lock_refused = s.offline_only = false;
         s.attach = AttachView{};
         s.gate_patient.clear();
         s.notice.clear();
+        s.last_outcome.reset();
         s.error.clear();
     });
 }
 
-void SyncEngine::run(const cmd::CheckServer&) {
-    if (!client_) return;
-    publish_([](Snapshot& s) { s.server = ServerStatus::checking; });
-    ServerStatus st = ServerStatus::offline;
+void SyncEngine::keep_local_pin(const cmd::SignIn& c, const api::Session& who) {
+    nlohmann::json j;
+    j["user_id"] = who.user_id.empty() ? c.user : who.user_id;
+    j["user_name"] = who.user_name.empty() ? c.user : who.user_name;
+    j["pin"] = hash_pin(c.pin, kLocalPinIterations);
+    store_.set_setting(kSettingLocalPin + c.user, j.dump());
+}
+
+void SyncEngine::sign_in_offline(const cmd::SignIn& c) {
+    publish_([](Snapshot& s) { s.server = ServerStatus::offline; });
+    if (opt_.check_server) opt_.check_server();
+    std::string user_id, user_name;
+    bool ok = false;
     try {
-        client_->health();
-        st = ServerStatus::online;
-    } catch (const Error& e) {
-        spdlog::warn("server health: {}", e.detail());
+        auto j = nlohmann::json::parse(store_.setting(kSettingLocalPin + c.user).value_or("{}"));
+        user_id = j.value("user_id", "");
+        user_name = j.value("user_name", "");
+        ok = !user_id.empty() && verify_pin(c.pin, j.value("pin", ""));
+    } catch (const nlohmann::json::exception& e) {
+        spdlog::warn("offline sign-in: the kept PIN of {} is unreadable: {}", c.user, e.what());
     }
-    publish_([&](Snapshot& s) { s.server = st; });
+    audit_->set_user(ok ? user_id : c.user);
+    audit_->record(AuditAction::sign_in, {},
+                   ok ? "offline: the server did not answer; PIN checked on this workstation"
+                      : "offline refused: PIN not checked on this workstation");
+    audit_->set_user(ok ? c.user : std::string());  // as after an online sign-in
+    if (!ok) {
+        // One sentence for a wrong PIN and a name never signed in here: it tells nobody which names did.
+        throw Error("The practice server does not answer, and this computer cannot check that PIN. Preview and "
+                    "the Recovery folder open without the server for people who signed in here before: use the "
+                    "PIN of your last sign-in here.",
+                    "offline sign-in refused for " + c.user);
+    }
+    session_.reset();
+    signed_in_ = false;  // no client session: every call to the server says kOfflineOnlyMessage
+    offline_only_ = true;
+    std::optional<LastOutcome> outcome = kept_outcome();
+    publish_view([&](Snapshot& s) {
+        s.signed_in = true;
+        s.offline_only = true;
+        s.user_name = user_name;
+        s.last_outcome = std::move(outcome);
+        s.should_prompt = s.in_session = s.lock_refused = false;
+        s.error.clear();
+    });
+}
+
+void SyncEngine::keep_outcome(const SessionView& v) {
+    if (v.items.empty()) return;  // nothing was sent: nothing to tell
+    nlohmann::json j;
+    j["user"] = audit_->user();
+    j["ended_at"] = local_now();
+    j["patient"] = v.offline_patient ? person_name(v.offline_patient->first_name, v.offline_patient->last_name) : "";
+    int synced = 0, failed = 0, hidden = 0, not_run = 0;
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& it : v.items) {
+        switch (it.state) {
+        case ItemState::synced: ++synced; break;
+        case ItemState::hidden: ++hidden; break;
+        case ItemState::failed:
+            ++failed;
+            failures.push_back(it.code + " " + it.name + ": " + it.message);
+            break;
+        default: ++not_run; break;
+        }
+    }
+    j["synced"] = synced, j["failed"] = failed, j["hidden"] = hidden, j["not_run"] = not_run;
+    j["failures"] = failures;
+    store_.set_setting(kSettingLastOutcome, j.dump());
+}
+
+std::optional<LastOutcome> SyncEngine::kept_outcome() {
+    std::string text = store_.setting(kSettingLastOutcome).value_or("");
+    if (text.empty()) return std::nullopt;
+    try {
+        auto j = nlohmann::json::parse(text);
+        LastOutcome o;
+        o.user = j.at("user").get<std::string>();
+        o.ended_at = j.at("ended_at").get<std::string>();
+        o.patient = j.at("patient").get<std::string>();
+        o.synced = j.at("synced").get<int>();
+        o.failed = j.at("failed").get<int>();
+        o.hidden = j.at("hidden").get<int>();
+        o.not_run = j.at("not_run").get<int>();
+        o.failures = j.at("failures").get<std::vector<std::string>>();
+        return o;
+    } catch (const nlohmann::json::exception& e) {  // a damaged setting must not stop a sign-in
+        spdlog::warn("the last session's outcome is unreadable and is dropped: {}", e.what());
+        store_.set_setting(kSettingLastOutcome, "");
+        return std::nullopt;
+    }
+}
+
+void SyncEngine::run(const cmd::DismissOutcome&) {
+    store_.set_setting(kSettingLastOutcome, "");
+    publish_([](Snapshot& s) { s.last_outcome.reset(); });
+}
+
+void SyncEngine::run(const cmd::CheckServer&) {
+    if (opt_.check_server) opt_.check_server();
 }
 
 void SyncEngine::run(const cmd::StartSync&) {

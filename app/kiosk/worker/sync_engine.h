@@ -12,6 +12,7 @@
 
 #include "app/kiosk/worker/snapshot.h"
 #include "app/kiosk/worker/sync_commands.h"
+#include "engine/api/api_types.h"
 
 namespace cs {
 class OfflineStore;
@@ -24,6 +25,11 @@ class PracticeClient;
 
 namespace cs::kiosk {
 
+// What a sync command says when signed in offline (the server did not answer the sign-in).
+inline constexpr const char* kOfflineOnlyMessage =
+    "Syncing needs the practice server, which did not answer when you signed in. Sign out, then sign in again "
+    "once it answers.";
+
 struct SyncEngineOptions {
     std::string server_url;       // empty: no server (sign-in explains)
     std::string location;         // empty: the store's location_id setting
@@ -32,6 +38,10 @@ struct SyncEngineOptions {
     std::string proceed_command;  // Finish & Proceed runs it for `patient`
     std::string patient;          // the online patient the user came from (gate mode)
     std::string auto_user, auto_pin;  // --demo: sign in at once
+    // Asks for the server's status to be checked now, in the background
+    // (ServerWatch): on cmd::CheckServer and whenever a call to the server
+    // failed (an error, or a procedure that newly failed). Never blocks.
+    std::function<void()> check_server;
 };
 
 class SyncEngine {
@@ -46,7 +56,7 @@ public:
     // Who signed in here before (a store read, no network): published before
     // the Sign-in screen first shows, so its buttons do not move under a finger.
     void publish_known_users();
-    // Health check and the demo's automatic sign-in.
+    // The demo's automatic sign-in (the server's health is ServerWatch's).
     void start();
     void handle(const cmd::SyncCommand& c);
     // The signed-in client (Put Back confirms a withdrawal with it), else nullptr.
@@ -79,6 +89,16 @@ private:
     void run(const cmd::Finish&);
     void run(const cmd::LeaveSync&);
     void run(const cmd::DismissError&);
+    void run(const cmd::DismissOutcome&);
+    // The server did not answer a sign-in: Preview and the Recovery folder
+    // only, when the PIN matches the one this person last signed in with
+    // here (docs/sync-workflow.md "Offline use"). Throws a sentence otherwise.
+    void sign_in_offline(const cmd::SignIn& c);
+    // After an online sign-in: what sign_in_offline() checks later.
+    void keep_local_pin(const cmd::SignIn& c, const api::Session& who);
+    // The inactivity sign-out: what the session did, kept for the next sign-in.
+    void keep_outcome(const SessionView& v);
+    std::optional<LastOutcome> kept_outcome();
     // Attach to Patient (sync_engine_attach.cpp).
     void run(const cmd::AttachSearch&);
     void run(const cmd::AttachChoose&);
@@ -108,7 +128,9 @@ private:
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<SyncSession> session_;
     bool signed_in_ = false;
+    bool offline_only_ = false;  // signed in by the local PIN: no client session
     bool purged_at_start_ = false;
+    size_t failed_items_ = 0;  // failed procedures in the last view published (check_server on a rise)
     std::chrono::steady_clock::time_point last_progress_{};
 };
 

@@ -29,6 +29,7 @@ std::string images_text(size_t n) { return std::to_string(n) + (n == 1 ? " image
 }  // namespace
 
 api::PracticeClient& SyncEngine::signed_in_client() {
+    if (offline_only_) throw Error(kOfflineOnlyMessage, "attach signed in offline");
     if (!signed_in_ || !client_) throw Error("Sign in first.", "attach without a signed-in user");
     return *client_;
 }

@@ -39,6 +39,19 @@ if(XVFB_RUN)
            COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_offline_mode.sh ${CMAKE_BINARY_DIR}/bin
                    ${CMAKE_CURRENT_LIST_DIR}/offline_open.script)
   list(APPEND _screens_tests screens_offline_open)
+  # The privacy cover during a sync, and the outcome at the next sign-in (docs/sync-workflow.md).
+  add_test(NAME screens_privacy_cover
+           COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.15 --demo-server-delay 2
+                   --script ${CMAKE_CURRENT_LIST_DIR}/privacy_cover.script)
+  # The server down from the start: the local screens by the PIN kept here, audited.
+  add_test(NAME screens_offline_sign_in
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_server_down.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/offline_sign_in.script)
+  # The server status: offline right after a failure, online again in the background.
+  add_test(NAME screens_server_status
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_server_faults.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/server_status.script)
+  list(APPEND _screens_tests screens_privacy_cover screens_offline_sign_in screens_server_status)
   set_tests_properties(${_screens_tests} PROPERTIES TIMEOUT 300 WORKING_DIRECTORY ${_screens_out}
                        RESOURCE_LOCK xvfb)
 

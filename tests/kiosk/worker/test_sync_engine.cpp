@@ -27,17 +27,23 @@ struct Rig {
     std::unique_ptr<server::PracticeServer> server;
     std::unique_ptr<OfflineStore> store;
     Snapshot snap;
+    SyncEngineOptions o;
     std::unique_ptr<SyncEngine> engine;
 
     explicit Rig(const std::function<void(SyncEngineOptions&)>& more = {}) {
         demo::build_demo_store(dir / "store");
         server = test::start_demo_server(dir.path());
         store = std::make_unique<OfflineStore>(dir / "store");
-        SyncEngineOptions o;
         o.server_url = server->base_url();
         o.workstation = "OP-1";
         o.recovery_dir = (dir / "recovery").string();
         if (more) more(o);
+        restart();
+    }
+    // As a kiosk started again on the same store: a new engine, nothing in the snapshot.
+    void restart() {
+        engine.reset();
+        snap = Snapshot{};
         engine = std::make_unique<SyncEngine>(*store, o, [this](const auto& change) { change(snap); });
     }
     ~Rig() {
@@ -58,8 +64,7 @@ int64_t offline_id(const Snapshot& s, const std::string& first) {
 
 TEST_CASE("sync engine: a wrong PIN is a sentence, the right one signs in and asks about offline images") {
     Rig r;
-    r.engine->start();
-    CHECK(r.snap.server == ServerStatus::online);
+    r.engine->start();  // no demo user: nothing happens until someone signs in
     CHECK_FALSE(r.snap.signed_in);
     r.engine->handle(cmd::SignIn{"demo", "9999"});
     CHECK_FALSE(r.snap.signed_in);
@@ -112,6 +117,63 @@ TEST_CASE("sync engine: Maria's exact match syncs to green through snapshots; Fi
     for (const auto& it : r.snap.session.items) CHECK(it.state == ItemState::synced);
     r.engine->handle(cmd::Finish{});
     CHECK_FALSE(r.snap.in_session);
+}
+
+namespace {
+
+// Maria's two procedures sent, the photo (D0350) refused by the server: one synced, one failed.
+void sync_maria_one_failing(Rig& r) {
+    r.engine->handle(cmd::StartSync{});
+    r.engine->handle(cmd::SelectPatient{offline_id(r.snap, "Maria")});
+    r.engine->handle(cmd::AcceptMatch{});
+    REQUIRE(r.snap.session.options.size() == 2);
+    r.engine->handle(cmd::ApplyToAll{});
+    std::string photo;
+    for (const auto& o : r.snap.session.options)
+        if (o.code == "D0350") photo = o.uuid;
+    REQUIRE_FALSE(photo.empty());
+    r.server->add_fault(server::FaultRule::on(server::FaultRule::Action::fail, "PUT", photo + "/images/", -1));
+    r.engine->handle(cmd::StartSyncRun{});
+    REQUIRE(r.snap.session.items.size() == 2);
+}
+
+}  // namespace
+
+TEST_CASE("sync engine: the inactivity sign-out keeps the session's outcome for the next sign-in, across a restart, until OK") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    REQUIRE_FALSE(r.snap.last_outcome);
+    sync_maria_one_failing(r);
+    r.engine->handle(cmd::SignOut{.for_inactivity = true});
+    CHECK_FALSE(r.snap.signed_in);
+    CHECK_FALSE(r.snap.last_outcome);  // signed out: nothing of a patient on screen
+
+    r.restart();  // survives the kiosk's restart: it is in the offline store
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    REQUIRE(r.snap.last_outcome);
+    const LastOutcome& o = *r.snap.last_outcome;
+    CHECK(o.user == "demo");
+    CHECK(o.patient == "Maria LÓPEZ");
+    CHECK(o.synced == 1);
+    CHECK(o.failed == 1);
+    REQUIRE(o.failures.size() == 1);
+    CHECK_THAT(o.failures[0], Catch::StartsWith("D0350 "));
+    CHECK_FALSE(o.ended_at.empty());
+
+    r.engine->handle(cmd::DismissOutcome{});  // OK: not shown again
+    CHECK_FALSE(r.snap.last_outcome);
+    r.engine->handle(cmd::SignOut{});
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    CHECK_FALSE(r.snap.last_outcome);
+}
+
+TEST_CASE("sync engine: Sign Out tapped by the person, who saw the outcome, keeps nothing for the next sign-in") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    sync_maria_one_failing(r);
+    r.engine->handle(cmd::SignOut{});
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    CHECK_FALSE(r.snap.last_outcome);
 }
 
 TEST_CASE("sync engine: a step out of order is a banner, not a crash") {
@@ -375,4 +437,50 @@ TEST_CASE("sync engine: the location is named as the practice names it, and the 
     SyncEngine again(*r.store, o, [&](const auto& change) { change(later); });
     again.publish_known_users();
     CHECK(later.location_name == "Main Street Dental");
+}
+
+TEST_CASE("sync engine: with the server down, the PIN of one's last sign-in here opens the local screens, audited") {
+    Rig r;
+    r.engine->handle(cmd::SignIn{"demo", "1234"});  // online: the PIN is kept, hashed, for later
+    REQUIRE(r.snap.signed_in);
+    r.engine->handle(cmd::SignOut{});
+    r.server->stop();  // the server goes away
+
+    r.engine->handle(cmd::SignIn{"demo", "0000"});  // a wrong PIN stays out
+    CHECK_FALSE(r.snap.signed_in);
+    CHECK_THAT(r.snap.error, Catch::Contains("cannot check that PIN"));
+    CHECK(r.snap.server == ServerStatus::offline);
+    r.engine->handle(cmd::SignIn{"hygienist", "1234"});  // never signed in here: the same sentence
+    CHECK_FALSE(r.snap.signed_in);
+    CHECK_THAT(r.snap.error, Catch::Contains("cannot check that PIN"));
+
+    r.engine->handle(cmd::SignIn{"demo", "1234"});
+    REQUIRE(r.snap.signed_in);
+    CHECK(r.snap.offline_only);
+    CHECK(r.snap.error.empty());
+    CHECK_FALSE(r.snap.should_prompt);
+    CHECK_FALSE(r.snap.user_name.empty());
+    // Syncing and attaching need the server: a sentence, not a session.
+    r.engine->handle(cmd::StartSync{});
+    CHECK(r.snap.error == std::string(kOfflineOnlyMessage));
+    CHECK_FALSE(r.snap.in_session);
+    r.engine->handle(cmd::AttachSearch{"whatever", "Patel"});
+    CHECK(r.snap.error == std::string(kOfflineOnlyMessage));
+
+    // Audited under the person, as their online sign-ins are.
+    std::vector<std::string> outcomes;
+    std::string online_user;
+    for (const auto& e : AuditLog(r.store->db(), "OP-1").entries()) {
+        if (e.action != "sign_in") continue;
+        outcomes.push_back(e.outcome);
+        if (e.outcome == "signed in") online_user = e.user;
+        if (e.outcome.starts_with("offline:")) CHECK(e.user == online_user);
+    }
+    CHECK(std::count(outcomes.begin(), outcomes.end(),
+                     "offline: the server did not answer; PIN checked on this workstation") == 1);
+    CHECK(std::count(outcomes.begin(), outcomes.end(), "offline refused: PIN not checked on this workstation") == 2);
+
+    r.engine->handle(cmd::SignOut{});
+    CHECK_FALSE(r.snap.signed_in);
+    CHECK_FALSE(r.snap.offline_only);
 }
