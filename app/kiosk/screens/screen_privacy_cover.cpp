@@ -5,8 +5,6 @@
 // happened and Sign-in shows.
 #include <imgui.h>
 
-#include <cstdio>
-
 #include "app/kiosk/screens/wizard.h"
 #include "widgets/controls.h"
 #include "widgets/icons.h"
@@ -15,12 +13,6 @@
 namespace cs::kiosk {
 
 namespace {
-
-std::string megabytes(uint64_t bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", double(bytes) / 1e6);
-    return buf;
-}
 
 struct PrivacyCoverScreen final : Screen {
     void content(Frame& f) override {
@@ -41,7 +33,7 @@ struct PrivacyCoverScreen final : Screen {
         if (running) {
             std::string line = "The sync goes on";
             if (total > 0) line += ": " + std::to_string(done) + " of " + std::to_string(total) + " procedures done";
-            if (bytes_total > 0) line += " \xC2\xB7 " + megabytes(bytes) + " of " + megabytes(bytes_total) + " MB";
+            if (bytes_total > 0) line += " \xC2\xB7 " + megabytes(bytes) + " of " + megabytes(bytes_total);
             line += ".";
             float progress = bytes_total > 0 ? float(double(bytes) / double(bytes_total)) : 0.3f;
             ui::StatusIcon(ui::IconKind::in_progress, ui::Em(1.6f), progress);

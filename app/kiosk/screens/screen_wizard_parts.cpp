@@ -70,6 +70,12 @@ std::string money(int64_t cents) {
     return buf;
 }
 
+std::string megabytes(uint64_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / 1e6);
+    return buf;
+}
+
 std::string counts_text(int procedures, int images) {
     auto plural = [](int n, const char* one, const char* many) {
         return std::to_string(n) + ' ' + (n == 1 ? one : many);

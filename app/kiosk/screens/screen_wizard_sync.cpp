@@ -22,12 +22,6 @@ namespace cs::kiosk {
 
 namespace {
 
-std::string megabytes(uint64_t bytes) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / 1e6);
-    return buf;
-}
-
 // The whole run in one line, and its icon: what failed first, then what
 // still moves, else all synced.
 struct Summary {

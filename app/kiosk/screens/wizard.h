@@ -15,6 +15,8 @@ std::optional<ScreenId> route(const Snapshot& s, ScreenId current);
 std::string offline_name(const OfflinePatient& p);  // "(no name entered)" when empty
 std::string online_name(const api::Patient& p);
 std::string money(int64_t cents);  // "$65.00"
+// "2.1 MB"
+std::string megabytes(uint64_t bytes);
 // "2 procedures · 6 images"
 std::string counts_text(int procedures, int images);
 
