@@ -24,7 +24,7 @@ struct Planned {
     fs::path file;
 };
 
-// Realistic sizes (PRODUCT.md §4): intraoral 1500×1000 and 1000×1500 16-bit
+// Realistic sizes (docs/performance.md): intraoral 1500×1000 and 1000×1500 16-bit
 // PNGs, panoramic 2900×1500 16-bit PNGs, 4000×3000 JPEG photos.
 std::vector<Planned> plan(const fs::path& dir) {
     struct Group { SyntheticKind kind; int count, w, h; };

@@ -15,7 +15,7 @@ namespace cs::kiosk {
 // One online patient as a touch row: name, then date of birth and household.
 bool online_patient_row(Frame& f, const api::Patient& p, bool selected, const std::string& today);
 
-// A box that opens the on-screen keyboard (UI.md: text entry), showing
+// A box that opens the on-screen keyboard (docs/touch.md), showing
 // what is typed; the Patient list filters with it, PatientSearch searches.
 class SearchBox {
 public:

@@ -1,5 +1,5 @@
 #pragma once
-// Attach to Patient, inside the Recovery folder screen (PRODUCT.md §2.6):
+// Attach to Patient, inside the Recovery folder screen (docs/sync-workflow.md, "Hide, and the recovery folder"):
 // find the online patient, check the options, then attach and sync. The
 // engine does the work (cmd::AttachSearch/AttachChoose/AttachRun); this
 // holds only what the person is choosing.

@@ -1,4 +1,4 @@
-// Home and the prompt after sign-in (PRODUCT.md §2.1, §9, UI.md): one
+// Home and the prompt after sign-in (docs/sync-workflow.md, "prompt"; docs/touch.md): one
 // screen in two kinds. Both say what waits offline and offer Synchronize
 // Procedures; the prompt adds Remind Me Later and, in gate mode, the patient
 // the user came from; Home adds what just finished, the server's status, and

@@ -1,4 +1,4 @@
-// Preview (PRODUCT.md §2, "Preview and Recovery folder browsing"): every
+// Preview (docs/sync-workflow.md, "Offline use"; docs/touch.md for the viewer): every
 // offline image waiting to sync, grouped by patient — patients on the left,
 // their thumbnails on the right; a tap opens the image full screen.
 #include <imgui.h>

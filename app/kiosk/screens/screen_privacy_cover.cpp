@@ -1,4 +1,4 @@
-// The privacy cover (PRODUCT.md §3, docs/sync-workflow.md "Privacy cover"):
+// The privacy cover (docs/sync-workflow.md, "Privacy cover"):
 // drawn over everything the moment the inactivity limit passes, even while
 // the engine is still busy with a sync and cannot sign out yet. It shows no
 // patient, only how far the sync has come; it lifts when the sign-out has

@@ -1,4 +1,4 @@
-// Recovery folder (PRODUCT.md §2.6): procedures hidden after failing to
+// Recovery folder (docs/sync-workflow.md, "Hide, and the recovery folder"): procedures hidden after failing to
 // sync, with their images kept aside. The list on the left; on the right the
 // chosen one's offline patient, date, code, why it was hidden, its
 // thumbnails (a tap opens the viewer) and Put Back in Offline List.

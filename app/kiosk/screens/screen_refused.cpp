@@ -1,4 +1,4 @@
-// Sync cannot start while offline imaging holds the store (PRODUCT.md §2.2).
+// Sync cannot start while offline imaging holds the store (docs/sync-workflow.md, "gate").
 #include <imgui.h>
 
 #include "app/kiosk/screens/wizard.h"

@@ -1,4 +1,4 @@
-// Sign-in (PRODUCT.md §9): tap a user who signed in here before or type a
+// Sign-in (docs/sync-workflow.md, "Offline use"): tap a user who signed in here before or type a
 // user name on the on-screen keyboard, then the PIN on the keypad. A typed
 // name stays offered after a sign-in that failed, and while the server does
 // not answer the PIN of one's last sign-in here opens Preview and the

@@ -1,4 +1,4 @@
-// Patient Match tab (PRODUCT.md §2.4): the offline patient and the online
+// Patient Match tab (docs/sync-workflow.md, "match"): the offline patient and the online
 // match side by side, same fields in the same order, differences marked;
 // twins must be chosen; Edit searches patients and households; with no
 // match the search shows at once. New patients cannot be made here.

@@ -1,4 +1,4 @@
-// Imaging Options tab (PRODUCT.md §2.5): procedures on the left (the first
+// Imaging Options tab (docs/sync-workflow.md, "options"): procedures on the left (the first
 // selected), each marked while it still needs a provider; for the selected
 // one Apply charges (its fee, or $0.00), Bill to insurance and the provider
 // among those offered here; Apply Selected Options to All Procedures, which

@@ -1,4 +1,4 @@
-// Patient tab (PRODUCT.md §2.3): offline patients still to sync, with name
+// Patient tab (docs/sync-workflow.md, "patients"): offline patients still to sync, with name
 // and date of birth as entered, counts and thumbnails (a tap opens one); one
 // is chosen, Next. A search box over the list finds one among many by name or
 // date of birth.

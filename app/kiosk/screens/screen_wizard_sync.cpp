@@ -1,4 +1,4 @@
-// Sync tab (PRODUCT.md §2.6–7): a fixed summary of the run ("13 synced ·
+// Sync tab (docs/sync-workflow.md, "sync" and "then"): a fixed summary of the run ("13 synced ·
 // 1 failed · 2.1 of 48.0 MB sent"), then each procedure with a drawn status
 // (progress ring with bytes, green check, red error saying which attempt
 // failed and why, hidden) in a list that scrolls by finger and brings the

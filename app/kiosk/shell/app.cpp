@@ -126,7 +126,7 @@ private:
             inactivity_.touch(ImGui::GetTime());
         }
         if (!s.signed_in) inactivity_.touch(ImGui::GetTime());
-        // The inactivity sign-out (PRODUCT.md §3): the cover hides everything
+        // The inactivity sign-out (docs/sync-workflow.md, "Privacy cover"): the cover hides everything
         // now, while a sync under way goes on; the worker signs out when it
         // has ended, and Sign-in then lifts the cover (docs/sync-workflow.md
         // "Privacy cover").

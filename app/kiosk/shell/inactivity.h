@@ -1,5 +1,5 @@
 #pragma once
-// Sign-out after N minutes without a touch (PRODUCT.md §9, issue 5): the UI
+// Sign-out after N minutes without a touch (docs/sync-workflow.md, "Privacy cover"): the UI
 // thread tells it about every touch and asks once per frame whether the
 // time is up. Pure (times are given), so tests need no clock.
 namespace cs::kiosk {

@@ -1,5 +1,5 @@
 #pragma once
-// The workflow's commands (sign-in and the sync wizard of PRODUCT.md §2):
+// The workflow's commands (sign-in and the sync wizard of docs/sync-workflow.md):
 // plain values the screens send; the worker hands them to SyncEngine, which
 // calls the SyncSession and publishes a snapshot with its view.
 #include <cstdint>
@@ -11,7 +11,7 @@
 namespace cs::kiosk::cmd {
 
 struct SignIn { std::string user, pin; };
-// Sign Out, or the inactivity sign-out (PRODUCT.md §3): that one keeps the
+// Sign Out, or the inactivity sign-out (docs/sync-workflow.md, "Privacy cover"): that one keeps the
 // session's outcome for the next sign-in (docs/sync-workflow.md "Privacy cover").
 struct SignOut { bool for_inactivity = false; };
 struct CheckServer {};        // ask the server's health for the top bar

@@ -1,4 +1,4 @@
-// Attach to Patient (PRODUCT.md §2.6): a procedure hidden in the recovery
+// Attach to Patient (docs/sync-workflow.md, "Hide, and the recovery folder"): a procedure hidden in the recovery
 // folder goes to an online patient the person searches for, with the
 // options Imaging Options would offer, and syncs at once. Worker thread only.
 #include <spdlog/spdlog.h>
