@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs a kiosk script against a practice-server process that the script can
-# make fail: once the script has saved status-online.png, every health check
-# and image upload is refused (503); once it has saved
+# make fail: every image upload is refused (503) from the start, so the
+# sync's failure never races the script; once the script has saved
+# status-online.png, every health check is refused too; once it has saved
 # status-offline-after-failure.png, the server answers again. The store is
 # the demo's.
 # Usage: with_server_faults.sh BIN_DIR SCRIPT [more kiosk flags]
@@ -29,13 +30,13 @@ until grep -q "listening on" "$work/server.out"; do
 done
 url=$(sed -n 's/^listening on //p' "$work/server.out")
 admin() { curl -sf -X "$1" "$url/api/v1/admin/faults" -H 'Content-Type: application/json' ${2:+-d "$2"} > /dev/null; }
+admin POST '{"action": "fail", "method": "PUT", "path_contains": "/images/", "count": -1, "status": 503}'
 
 "$bin/chairsync" --config /nonexistent/config.json --store "$work/store" --server "$url" --location loc-1 \
     --script "$script" "$@" &
 kiosk=$!
 until [ -f status-online.png ]; do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
 admin POST '{"action": "fail", "method": "GET", "path_contains": "/health", "count": -1, "status": 503}'
-admin POST '{"action": "fail", "method": "PUT", "path_contains": "/images/", "count": -1, "status": 503}'
 until [ -f status-offline-after-failure.png ]; do kill -0 "$kiosk" 2>/dev/null || break; sleep 0.1; done
 admin DELETE
 wait "$kiosk"
