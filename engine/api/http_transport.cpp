@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 
@@ -27,10 +28,13 @@ struct Exchange {
     std::string body, retry_after;
     bool too_large = false;
     bool cancelled = false;
-    // upload
-    FILE* file = nullptr;
-    uint64_t read_bytes = 0;
+    // upload: the piece being sent, how much of it has gone, its open file
+    size_t piece = 0;
+    uint64_t piece_done = 0;
+    uint64_t total = 0;
+    std::unique_ptr<FILE, int (*)(FILE*)> file{nullptr, &std::fclose};
     bool read_failed = false;
+    std::string failed_file;  // the file that could not be opened or read
     uint64_t last_progress = UINT64_MAX;
 };
 
@@ -61,16 +65,45 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 
 size_t on_read(char* buf, size_t size, size_t n, void* user) {
     auto* x = static_cast<Exchange*>(user);
-    const uint64_t left = x->call->upload_size - x->read_bytes;
-    size_t want = std::min<uint64_t>(size * n, left);
-    if (want == 0) return 0;
-    size_t got = std::fread(buf, 1, want, x->file);
-    if (got == 0) {  // the file shrank or cannot be read: abort rather than send a short body
-        x->read_failed = true;
-        return CURL_READFUNC_ABORT;
+    const auto& pieces = x->call->upload;
+    size_t out = 0;
+    const size_t room = size * n;
+    while (out < room && x->piece < pieces.size()) {
+        const BodyPiece& p = pieces[x->piece];
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(room - out, p.size - x->piece_done));
+        size_t got = 0;
+        if (!p.file) {
+            std::memcpy(buf + out, p.bytes.data() + x->piece_done, want);
+            got = want;
+        } else if (want > 0) {
+            if (!x->file) x->file.reset(std::fopen(p.file->c_str(), "rb"));
+            got = x->file ? std::fread(buf + out, 1, want, x->file.get()) : 0;
+            if (got == 0) {  // the file is gone, shrank or cannot be read: abort rather than send a short body
+                x->read_failed = true;
+                x->failed_file = p.file->string();
+                return CURL_READFUNC_ABORT;
+            }
+        }
+        out += got;
+        x->piece_done += got;
+        if (x->piece_done == p.size) {
+            x->file.reset();
+            ++x->piece;
+            x->piece_done = 0;
+        }
     }
-    x->read_bytes += got;
-    return got;
+    return out;
+}
+
+// curl rewinds a body it must send again (a kept-alive connection found
+// closed): start over from the first piece.
+int on_seek(void* user, curl_off_t offset, int origin) {
+    auto* x = static_cast<Exchange*>(user);
+    if (origin != SEEK_SET || offset != 0) return CURL_SEEKFUNC_CANTSEEK;
+    x->piece = 0;
+    x->piece_done = 0;
+    x->file.reset();
+    return CURL_SEEKFUNC_OK;
 }
 
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow) {
@@ -79,9 +112,9 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow
         x->cancelled = true;
         return 1;
     }
-    if (x->call->progress && x->call->upload_file && static_cast<uint64_t>(ulnow) != x->last_progress) {
+    if (x->call->progress && !x->call->upload.empty() && static_cast<uint64_t>(ulnow) != x->last_progress) {
         x->last_progress = static_cast<uint64_t>(ulnow);
-        x->call->progress(static_cast<uint64_t>(ulnow), x->call->upload_size);
+        x->call->progress(static_cast<uint64_t>(ulnow), x->total);
     }
     return 0;
 }
@@ -101,13 +134,14 @@ const char* kCheckNetwork = " Check the network, then try again.";
 ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
                          const TransportConfig& cfg, const BaseUrl& base, bool connected) {
     const HttpCall& c = *x.call;
+    const std::string& peer = cfg.peer;
     std::string detail = std::string(c.method) + " " + c.path + ": curl " + std::to_string(rc) + " " +
                          curl_easy_strerror(rc) + (errbuf[0] ? std::string(" (") + errbuf + ")" : "");
     using K = ApiErrorKind;
     if (x.cancelled) return ApiError(K::cancelled, "Cancelled.", detail);
     if (x.too_large)
         return ApiError(K::bad_answer,
-                        "The practice server sent an answer that is far too large (over " +
+                        "The " + peer + " sent an answer that is far too large (over " +
                             size_text(cfg.max_response_bytes) +
                             "), so it was not accepted. If it keeps happening, call your IT person.",
                         detail + " (response over the size cap)");
@@ -115,26 +149,26 @@ ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
         return ApiError(K::local_file,
                         "The image file on this computer could not be read completely. It may have been moved or "
                         "damaged.",
-                        detail);
+                        detail + (x.failed_file.empty() ? "" : " (" + x.failed_file + ")"));
     switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
         case CURLE_COULDNT_CONNECT:
-            return ApiError(K::network, "The practice server at " + base.host + " cannot be reached." + kCheckNetwork,
+            return ApiError(K::network, "The " + peer + " at " + base.host + " cannot be reached." + kCheckNetwork,
                             detail);
         case CURLE_OPERATION_TIMEDOUT:
             if (!connected)
                 return ApiError(K::timeout,
-                                "The practice server did not answer within " + seconds_text(cfg.connect_timeout) +
+                                "The " + peer + " did not answer within " + seconds_text(cfg.connect_timeout) +
                                     "." + kCheckNetwork,
                                 detail);
             if (std::strncmp(errbuf, "Operation too slow", 18) == 0)
                 return ApiError(K::timeout,
-                                "The connection to the practice server stalled (almost nothing moved for " +
+                                "The connection to the " + peer + " stalled (almost nothing moved for " +
                                     std::to_string(cfg.low_speed_seconds) + " s)." + kCheckNetwork,
                                 detail);
             return ApiError(K::timeout,
-                            "The practice server did not answer within " + seconds_text(c.timeout) + "." + kCheckNetwork,
+                            "The " + peer + " did not answer within " + seconds_text(c.timeout) + "." + kCheckNetwork,
                             detail);
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CACERT_BADFILE:
@@ -147,14 +181,14 @@ ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
         case CURLE_SSL_CIPHER:
         case CURLE_SSL_ENGINE_NOTFOUND:
         case CURLE_SSL_ENGINE_SETFAILED:
-            return ApiError(K::tls, "A secure connection to the practice server could not be made. Call your IT person.",
+            return ApiError(K::tls, "A secure connection to the " + peer + " could not be made. Call your IT person.",
                             detail);
         case CURLE_UNSUPPORTED_PROTOCOL:
         case CURLE_URL_MALFORMAT:
-            return ApiError(K::config, "The practice server address in the settings is not valid. Call your IT person.",
+            return ApiError(K::config, "The " + peer + " address in the settings is not valid. Call your IT person.",
                             detail);
         default:
-            return ApiError(K::network, std::string("The connection to the practice server was interrupted.") + kCheckNetwork,
+            return ApiError(K::network, "The connection to the " + peer + " was interrupted." + kCheckNetwork,
                             detail);
     }
 }
@@ -164,6 +198,12 @@ struct SlistFree {
 };
 
 }  // namespace
+
+uint64_t upload_size(const HttpCall& call) {
+    uint64_t n = 0;
+    for (const auto& p : call.upload) n += p.size;
+    return n;
+}
 
 HttpTransport::HttpTransport(BaseUrl base, TransportConfig cfg, const std::atomic<bool>& cancel_flag)
     : base_(std::move(base)), cfg_(std::move(cfg)), cancel_(cancel_flag) {
@@ -216,26 +256,37 @@ HttpOutcome HttpTransport::perform(const HttpCall& call) {
         (void)headers.release();
         headers.reset(l);
     };
-    add_header("Accept: application/json");
+    add_header("Accept: " + call.accept);
     add_header("Expect:");  // no 100-continue round trip before uploads
     if (!call.bearer.empty()) add_header("Authorization: Bearer " + call.bearer);
+    if (call.bearer.empty() && !call.basic_auth.empty()) {
+        curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(h, CURLOPT_USERPWD, call.basic_auth.c_str());
+    }
 
-    std::unique_ptr<FILE, int (*)(FILE*)> file(nullptr, &std::fclose);
     const std::string method = call.method;
-    if (call.upload_file) {
-        file.reset(std::fopen(call.upload_file->c_str(), "rb"));
-        if (!file)
-            throw ApiError(ApiErrorKind::local_file,
-                           "The image file on this computer cannot be opened. It may have been moved or deleted.",
-                           method + " " + call.path + ": cannot open " + call.upload_file->string());
-        x.file = file.get();
-        add_header("Content-Type: application/octet-stream");
-        add_header("Repr-Digest: " + call.repr_digest);
-        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);  // PUT with a streamed body and Content-Length
+    if (!call.upload.empty()) {
+        // Files that cannot be opened are told before anything is sent.
+        for (const auto& p : call.upload)
+            if (p.file && !std::unique_ptr<FILE, int (*)(FILE*)>(std::fopen(p.file->c_str(), "rb"), &std::fclose))
+                throw ApiError(ApiErrorKind::local_file,
+                               "The image file on this computer cannot be opened. It may have been moved or deleted.",
+                               method + " " + call.path + ": cannot open " + p.file->string());
+        x.total = upload_size(call);
+        add_header("Content-Type: " + call.content_type);
+        if (!call.repr_digest.empty()) add_header("Repr-Digest: " + call.repr_digest);
         curl_easy_setopt(h, CURLOPT_READFUNCTION, &on_read);
         curl_easy_setopt(h, CURLOPT_READDATA, &x);
-        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(call.upload_size));
+        curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, &on_seek);
+        curl_easy_setopt(h, CURLOPT_SEEKDATA, &x);
         curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024L);
+        if (method == "PUT") {
+            curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);  // PUT with a streamed body and Content-Length
+            curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(x.total));
+        } else {
+            curl_easy_setopt(h, CURLOPT_POST, 1L);  // POST streamed through the read callback
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.total));
+        }
     } else if (call.json_body) {
         add_header("Content-Type: application/json");
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.json_body->data());
@@ -258,6 +309,7 @@ HttpOutcome HttpTransport::perform(const HttpCall& call) {
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);  // the list (with the token) is freed below
+    curl_easy_setopt(h, CURLOPT_USERPWD, nullptr);      // nor does the handle keep a password
     out.request_sent = request_size > 0;
     if (rc != CURLE_OK) {
         out.error = transport_error(rc, errbuf, x, cfg_, base_, connect_us > 0 || request_size > 0);

@@ -23,7 +23,9 @@ std::string lower(std::string s) {
     throw ApiError(ApiErrorKind::config, message, "base URL \"" + url + "\": " + why);
 }
 
-const char* kFixUrl = "The practice server address in the settings is not valid. Call your IT person.";
+std::string fix_url(const std::string& peer) {
+    return "The " + peer + " address in the settings is not valid. Call your IT person.";
+}
 
 std::string url_part(CURLU* u, CURLUPart part) {
     char* out = nullptr;
@@ -46,21 +48,21 @@ bool is_loopback_host(const std::string& host_in) {
     return false;
 }
 
-BaseUrl check_base_url(const std::string& url, bool insecure) {
-    if (url.empty()) bad_url(url, "empty", "No practice server address is set. Call your IT person.");
+BaseUrl check_base_url(const std::string& url, bool insecure, const std::string& peer) {
+    if (url.empty()) bad_url(url, "empty", "No " + peer + " address is set. Call your IT person.");
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) bad_url(url, "unparsable", kFixUrl);
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) bad_url(url, "unparsable", fix_url(peer));
     BaseUrl out;
     out.scheme = lower(url_part(u.get(), CURLUPART_SCHEME));
     out.host = url_part(u.get(), CURLUPART_HOST);
-    if (out.scheme != "http" && out.scheme != "https") bad_url(url, "scheme is not http(s)", kFixUrl);
-    if (out.host.empty()) bad_url(url, "no host", kFixUrl);
+    if (out.scheme != "http" && out.scheme != "https") bad_url(url, "scheme is not http(s)", fix_url(peer));
+    if (out.host.empty()) bad_url(url, "no host", fix_url(peer));
     if (!url_part(u.get(), CURLUPART_USER).empty() || !url_part(u.get(), CURLUPART_QUERY).empty() ||
         !url_part(u.get(), CURLUPART_FRAGMENT).empty())
-        bad_url(url, "user, query or fragment present", kFixUrl);
+        bad_url(url, "user, query or fragment present", fix_url(peer));
     if (out.scheme == "http" && !insecure && !is_loopback_host(out.host))
         bad_url(url, "plain http to a non-loopback host without the insecure setting",
-                "The practice server address uses an unencrypted connection (http). Patient data must travel "
+                "The " + peer + " address uses an unencrypted connection (http). Patient data must travel "
                 "encrypted: use https, or call your IT person.");
     if (out.host.size() > 2 && out.host.front() == '[') out.host = out.host.substr(1, out.host.size() - 2);
     out.text = url;

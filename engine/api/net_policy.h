@@ -19,8 +19,9 @@ struct BaseUrl {
 bool is_loopback_host(const std::string& host);
 
 // Accepts https anywhere; http only to loopback unless `insecure`. Rejects
-// other schemes, user info, queries, fragments. Throws ApiError kind config.
-BaseUrl check_base_url(const std::string& url, bool insecure);
+// other schemes, user info, queries, fragments. Throws ApiError kind config,
+// whose sentence names `peer` ("practice server", "image archive").
+BaseUrl check_base_url(const std::string& url, bool insecure, const std::string& peer = "practice server");
 
 struct RetryPolicy {
     int max_attempts = 4;  // first try included

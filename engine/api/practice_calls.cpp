@@ -191,8 +191,8 @@ UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, con
                        "upload " + image_uuid + ": " + file.string() +
                            (ec ? ": " + ec.message() : ": " + std::to_string(on_disk) + " bytes, expected " + std::to_string(size)));
     HttpCall c = json_call("PUT", procedure_path(procedure_uuid) + "/images/" + image_uuid);
-    c.upload_file = file;
-    c.upload_size = size;
+    c.upload = {BodyPiece::file_part(file, size)};
+    c.content_type = "application/octet-stream";
     c.repr_digest = repr_digest_header(sha256);
     c.timeout = cfg_.upload_timeout;
     c.progress = progress;
