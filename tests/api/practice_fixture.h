@@ -12,6 +12,7 @@
 
 #include "engine/api/practice_client.h"
 #include "server/practice_server.h"
+#include "tests/support/error_of.h"
 #include "tests/support/test_support.h"
 
 namespace cs::api {
@@ -57,18 +58,6 @@ private:
     std::unique_ptr<server::PracticeServer> server_;
     int image_counter_ = 0;
 };
-
-// The ApiError that f throws; a test failure when it throws none.
-template <typename F>
-api::ApiError error_of(F&& f) {
-    try {
-        f();
-    } catch (const api::ApiError& e) {
-        return e;
-    }
-    FAIL("no ApiError thrown");
-    throw 0;
-}
 
 // A self-signed certificate for 127.0.0.1 and localhost, made with OpenSSL's X509 API.
 server::TlsFiles make_self_signed_cert(const fs::path& dir);
