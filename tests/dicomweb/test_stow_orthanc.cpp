@@ -4,7 +4,9 @@
 // each instance exactly once.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "engine/util/error.h"
 #include "engine/util/peak_rss.h"
@@ -267,4 +269,29 @@ TEST_CASE("the body is streamed from disk: a large file does not raise this proc
     CHECK(e.http_status() == 503);
     CHECK(sent > size);
     CHECK(peak_rss_kb() - before_kb < (size >> 10) / 4);
+}
+
+TEST_CASE("cancel ends a stalled STOW-RS at once, with nothing counted as stored") {
+    // No archive needed: the proxy reads the request and never answers.
+    test::TempDir dir;
+    const fs::path file = dir / "one.dcm";
+    std::ofstream(file, std::ios::binary) << "not looked at by the client";
+    TcpProxy proxy(test::free_loopback_port());
+    proxy.fault_next(TcpProxy::Fault::stall);
+    ArchiveConfig cfg;
+    cfg.base_url = "http://127.0.0.1:" + std::to_string(proxy.port()) + "/dicom-web";
+    StowClient client(cfg);  // the stall limit (30 s) and overall cap are far away
+    const auto start = std::chrono::steady_clock::now();
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        client.cancel();
+    });
+    auto e = error_of([&] { client.store({StowPart{test::test_uid(), file, fs::file_size(file)}}); });
+    canceller.join();
+    CHECK(e.kind() == ApiErrorKind::cancelled);
+    CHECK(std::string(e.what()) == "Cancelled.");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    // Cancelled stays cancelled until reset: the next request does not start.
+    CHECK(error_of([&] { client.store({StowPart{test::test_uid(), file, fs::file_size(file)}}); }).kind() ==
+          ApiErrorKind::cancelled);
 }
