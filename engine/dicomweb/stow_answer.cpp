@@ -49,17 +49,23 @@ std::string string_value(const json& dataset, const char* tag) {
     return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
-// A number, whether the archive wrote it as a JSON number or as a decimal string.
-std::optional<int> int_value(const json& dataset, const char* tag) {
+// An unsigned short (US: reasons, rows, columns), whether the archive wrote
+// it as a JSON number or as a decimal string; nothing outside 0..65535.
+std::optional<int> us_value(const json& dataset, const char* tag) {
     const json* v = first_value(dataset, tag);
     if (!v) return std::nullopt;
-    if (v->is_number_integer()) return v->get<int>();
-    if (v->is_string()) {
+    long long n = -1;
+    if (v->is_number_unsigned()) {
+        n = v->get<uint64_t>() > 0xFFFF ? -1 : static_cast<long long>(v->get<uint64_t>());
+    } else if (v->is_number_integer()) {
+        n = v->get<int64_t>();
+    } else if (v->is_string()) {
         const std::string s = v->get<std::string>();
-        if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-        return std::stoi(s);
+        if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        n = std::stoll(s);
     }
-    return std::nullopt;
+    if (n < 0 || n > 0xFFFF) return std::nullopt;
+    return static_cast<int>(n);
 }
 
 // The items of a sequence; an absent or empty sequence has none.
@@ -149,7 +155,7 @@ StowResult read_stow_answer(const api::CallContext& call, int http_status, const
     };
     for (const auto& item : items(call, doc, kFailedSOPSequence)) {
         InstanceReport& rep = report_of(item, kFailedSOPSequence);
-        rep.failure_reason = int_value(item, kFailureReason).value_or(0);
+        rep.failure_reason = us_value(item, kFailureReason).value_or(0);
         // The archive holds an instance with this SOPInstanceUID already: it is
         // there, and confirmation checks that it is ours (docs/dicomweb.md).
         rep.already_held = rep.failure_reason == kDuplicateSOPInstance;
@@ -162,7 +168,7 @@ StowResult read_stow_answer(const api::CallContext& call, int http_status, const
             bad(call, "SOP instance \"" + rep.sop_instance_uid + "\" is reported both stored and failed");
         rep.stored = true;
         rep.message.clear();
-        rep.warning_reason = int_value(item, kWarningReason).value_or(-1);
+        rep.warning_reason = us_value(item, kWarningReason).value_or(-1);
         rep.retrieve_url = string_value(item, kRetrieveURL);
     }
     return r;
@@ -178,8 +184,8 @@ InstanceMetadata read_instance_metadata(const api::CallContext& call, const std:
     m.study_instance_uid = string_value(d, kStudyInstanceUID);
     m.series_instance_uid = string_value(d, kSeriesInstanceUID);
     m.patient_id = string_value(d, kPatientID);
-    m.rows = int_value(d, kRows);
-    m.columns = int_value(d, kColumns);
+    m.rows = us_value(d, kRows);
+    m.columns = us_value(d, kColumns);
     return m;
 }
 

@@ -92,6 +92,8 @@ TEST_CASE("a STOW-RS answer that cannot be trusted counts nothing as stored") {
     CHECK(kind_of_read("{" + seq("00081199", {item("2.25.99")}) + "}") == ApiErrorKind::bad_answer);  // not sent
     CHECK(kind_of_read("{" + seq("00081199", {item(A)}) + "," + seq("00081198", {item(A, reason(0x0110))}) + "}") ==
           ApiErrorKind::bad_answer);  // both stored and failed
+    CHECK(kind_of_read("{" + seq("00081198", {item(A, reason(-5))}) + "," + seq("00081199", {item(A)}) + "}") ==
+          ApiErrorKind::bad_answer);  // a reason that is no unsigned short is still a failure
     CHECK(kind_of_read(R"({"00081199":{"vr":"SQ","Value":[5]}})") == ApiErrorKind::bad_answer);
     try {
         read_stow_answer(kCall, 200, "nonsense", {A});

@@ -77,7 +77,7 @@ case $cmd in
         corpus=$build/corpus/$h; mkdir -p "$corpus"
         opts+=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
       fi
-      case $h in api|manifest|config) opts+=(-dict="$here/json.dict") ;; esac
+      case $h in api|dicomweb|manifest|config) opts+=(-dict="$here/json.dict") ;; esac
       log=$build/logs/$h.log
       echo "fuzz: $h for ${each}s (corpus $corpus; seeds: ${seeds[*]:-none})"
       rc=0

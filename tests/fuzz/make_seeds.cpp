@@ -86,6 +86,27 @@ void api_seeds() {
     for (const json& a : answers) seed("api", "answer" + std::to_string(n++) + ".json", a.dump());
 }
 
+// DICOM JSON as archives answer STOW-RS (docs/dicomweb.md), and WADO-RS metadata.
+void dicomweb_seeds() {
+    auto uid = [](const char* v) { return json{{"vr", "UI"}, {"Value", {v}}}; };
+    auto us = [](int v) { return json{{"vr", "US"}, {"Value", {v}}}; };
+    auto ref = [&](const char* sop) { return json{{"00081150", uid("1.2.840.10008.5.1.4.1.1.7")}, {"00081155", uid(sop)}}; };
+    json stored = ref("2.25.1");
+    stored["00081190"] = {{"vr", "UR"}, {"Value", {"http://127.0.0.1/dicom-web/studies/1/series/2/instances/2.25.1"}}};
+    json warned = ref("2.25.2");
+    warned["00081196"] = us(0xB000);
+    json failed = ref("2.25.3");
+    failed["00081197"] = us(0xA700);
+    json duplicate = ref("2.25.2");
+    duplicate["00081197"] = {{"vr", "US"}, {"Value", {"273"}}};
+    seed("dicomweb", "stored.json", json{{"00081199", {{"vr", "SQ"}, {"Value", {stored, warned}}}}}.dump());
+    seed("dicomweb", "partial.json",
+         json{{"00081199", {{"vr", "SQ"}, {"Value", {stored}}}}, {"00081198", {{"vr", "SQ"}, {"Value", {failed, duplicate}}}}}.dump());
+    seed("dicomweb", "metadata.json",
+         json::array({{{"00080018", uid("2.25.1")}, {"00100020", {{"vr", "LO"}, {"Value", {"P-1"}}}},
+                       {"00280010", us(480)}, {"00280011", us(640)}}}).dump());
+}
+
 void manifest_seeds() {
     RecoveredProcedure r;
     r.state = "complete";
@@ -171,6 +192,7 @@ int main(int argc, char** argv) {
     g_out = argv[1];
     image_seeds();
     api_seeds();
+    dicomweb_seeds();
     manifest_seeds();
     thumb_cache_seeds();
     script_seeds();
