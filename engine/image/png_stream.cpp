@@ -99,6 +99,13 @@ PngLayout read_png_layout(std::span<const uint8_t> b, const std::string& name) {
         } else if (is_type(type, "IDAT")) {
             if (idat_ended) bad("IDAT chunks not consecutive");
             l.idat.emplace_back(data, len);
+        } else if (is_type(type, "sBIT")) {
+            if (len >= 1 && data[0] >= 1 && data[0] <= l.depth) l.significant_bits = data[0];
+        } else if (is_type(type, "pHYs")) {
+            if (len == 9 && data[8] == 1) {
+                l.pixels_per_metre_x = be32(data);
+                l.pixels_per_metre_y = be32(data + 4);
+            }
         } else if (is_type(type, "IEND")) {
             break;  // bytes after IEND are not read by anyone
         } else if ((type[0] & 0x20) == 0) {  // an upper-case first letter: critical

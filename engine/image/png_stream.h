@@ -25,6 +25,11 @@ struct PngLayout {
     bool trns = false;
     std::vector<std::span<const uint8_t>> idat;
     uint64_t raw_bytes = 0;  // the inflated image data the header implies (filter bytes included)
+    // Ancillary facts, kept when their chunk is well-formed (else ignored):
+    // sBIT's significant bits of the first sample (0: none), pHYs in pixels
+    // per metre (0: none, or no unit). A DICOM object states both (docs/dicom.md).
+    int significant_bits = 0;
+    uint32_t pixels_per_metre_x = 0, pixels_per_metre_y = 0;
 };
 
 // Parses and checks the whole chunk structure. Throws cs::Error "The image

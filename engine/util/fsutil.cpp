@@ -111,6 +111,18 @@ void write_file_durable(const fs::path& dst, std::span<const uint8_t> data) {
     }
 }
 
+void write_file_durable(const fs::path& dst, const std::function<void(const fs::path& tmp)>& write) {
+    fs::path tmp = temp_sibling(dst);
+    Fd f{create_private(tmp)};
+    try {
+        write(tmp);
+        commit_temp(f, tmp, dst);  // fsync through our descriptor: it syncs the file whoever wrote it
+    } catch (...) {
+        ::unlink(tmp.c_str());
+        throw;
+    }
+}
+
 void write_file_durable(const fs::path& dst, std::string_view data) {
     write_file_durable(dst, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
 }

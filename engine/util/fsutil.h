@@ -5,6 +5,7 @@
 // final name.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ int create_private(const fs::path& file, bool may_exist = false);
 // Writes data under dst durably (tmp, fsync, rename, fsync dir). Throws cs::Error.
 void write_file_durable(const fs::path& dst, std::span<const uint8_t> data);
 void write_file_durable(const fs::path& dst, std::string_view data);
+// The same for a writer that needs a path (a library writing the file
+// itself): `write` fills the empty temporary file (0600) it is given.
+void write_file_durable(const fs::path& dst, const std::function<void(const fs::path& tmp)>& write);
 
 // Copies src to dst durably; returns the sha-256 (hex) of the bytes written.
 std::string copy_file_durable(const fs::path& src, const fs::path& dst);
