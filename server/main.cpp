@@ -2,12 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "engine/util/core_dumps.h"
 #include "engine/util/error.h"
+#include "engine/util/log_setup.h"
 #include "server/practice_seed.h"
 #include "server/practice_server.h"
 
@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
     CLI::App app{"practice-server: the reference ChairSync practice server (docs/practice-api.md)"};
     cs::server::ServerOptions opt;
     std::string listen = "127.0.0.1:0", cert, key;
+    // The package's service reads its settings from /etc/chairsync/practice-server.conf (docs/packaging.md).
+    app.set_config("--config", "", "Read options from this file: one \"name = value\" line per option, without its \"--\"");
+    app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt setting must not be silently ignored
     app.add_option("--db", opt.db, "SQLite database file (created if missing)")->required();
     app.add_option("--images", opt.images_dir, "Folder for image bytes (created if missing); needed to serve");
     app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free one")->capture_default_str();
@@ -61,7 +64,7 @@ int main(int argc, char** argv) {
     app.add_option("--token-ttl", ttl, "Seconds a sign-in stays valid")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
     // stdout carries only the "listening on" line scripts read; the log goes to stderr.
-    spdlog::set_default_logger(spdlog::stderr_color_mt("practice-server"));
+    cs::log_to_stderr("practice-server");
 
     if (!import_csv.empty()) return import_patients(opt.db, import_csv, skip_bad_rows);
     if (skip_bad_rows) {

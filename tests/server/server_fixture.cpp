@@ -1,6 +1,7 @@
 #include "tests/server/server_fixture.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -121,23 +122,36 @@ Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const s
     return json_of(c);
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, const std::filesystem::path& log_file,
+                             const std::vector<std::string>& env) {
     int out[2];
     REQUIRE(::pipe(out) == 0);
     std::vector<std::string> args{bin("practice-server").string(), "--db", (dir_ / "p.sqlite").string(), "--images",
                                   (dir_ / "img").string(), "--listen", "127.0.0.1:0", "--seed", "demo"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
+    // Everything the child needs is made before fork: after it, only exec.
+    std::vector<std::string> envs(env);
+    for (char** e = environ; *e; ++e) envs.emplace_back(*e);
+    std::vector<char*> argv, envp;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : envs) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    int log_fd = -1;
+    if (!log_file.empty()) {
+        log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        REQUIRE(log_fd >= 0);
+    }
     pid_ = ::fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
         ::dup2(out[1], 1);
+        if (log_fd >= 0) ::dup2(log_fd, 2);
         ::close(out[0]);
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
+        ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
+    if (log_fd >= 0) ::close(log_fd);
     ::close(out[1]);
     char ch;
     while (::read(out[0], &ch, 1) == 1 && ch != '\n') line_ += ch;

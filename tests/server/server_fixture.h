@@ -61,10 +61,13 @@ std::string image_path(const std::string& proc, const std::string& img);
 Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const std::vector<TestImage>& images);
 
 // The real `practice-server` command as a child process on a free loopback
-// port (demo seed, in a temporary folder); stopped with SIGTERM.
+// port (demo seed, in a temporary folder); stopped with SIGTERM. Its standard
+// error goes to log_file when one is given (else this process's), and env
+// ("NAME=value") is added to its environment.
 class ServerProcess {
 public:
-    explicit ServerProcess(std::vector<std::string> extra_args = {});
+    explicit ServerProcess(std::vector<std::string> extra_args = {}, const std::filesystem::path& log_file = {},
+                           const std::vector<std::string>& env = {});
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;

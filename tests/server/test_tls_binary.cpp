@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <fstream>
 
 #include "engine/util/error.h"
 #include "tests/server/server_fixture.h"
@@ -145,4 +146,59 @@ TEST_CASE("practice-server: bad arguments fail with a message") {
     auto r2 = run_process({bin("practice-server").string(), "--images", (dir / "img").string()});
     CHECK(r2.exit_code != 0);
     CHECK_FALSE(r2.err.empty());
+}
+
+// The package's service gives the server its settings in a file
+// (/etc/chairsync/practice-server.conf, docs/packaging.md): the same names as
+// the options, the TLS certificate and key among them.
+TEST_CASE("practice-server --config: settings from a file, HTTPS with the certificate it names") {
+    TempDir dir;
+    make_self_signed(dir / "cert.pem", dir / "key.pem");
+    {
+        std::ofstream conf(dir / "server.conf");
+        conf << "# as in the package\n"
+             << "db = \"" << (dir / "p.sqlite").string() << "\"\n"
+             << "images = \"" << (dir / "img").string() << "\"\n"
+             << "listen = \"127.0.0.1:0\"\n"
+             << "seed = \"demo\"\n"
+             << "tls-cert = \"" << (dir / "cert.pem").string() << "\"\n"
+             << "tls-key = \"" << (dir / "key.pem").string() << "\"\n";
+    }
+    int out[2];
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    const pid_t pid = spawn({bin("practice-server").string(), "--config", (dir / "server.conf").string()}, -1, out[1]);
+    REQUIRE(pid > 0);
+    ::close(out[1]);
+    std::string line;
+    char ch;
+    while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    ::close(out[0]);
+    INFO(line);
+    const std::string prefix = "listening on https://127.0.0.1:";
+    REQUIRE(line.rfind(prefix, 0) == 0);
+    httplib::SSLClient trusting("127.0.0.1", std::stoi(line.substr(prefix.size())));
+    trusting.set_ca_cert_path((dir / "cert.pem").c_str());
+    trusting.enable_server_certificate_verification(true);
+    auto ok = trusting.Get("/api/v1/health");
+    REQUIRE(ok);
+    CHECK(ok->status == 200);
+    REQUIRE(::kill(pid, SIGTERM) == 0);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("practice-server --config: a misspelt setting is refused, naming it") {
+    TempDir dir;
+    {
+        std::ofstream conf(dir / "server.conf");
+        conf << "db = \"" << (dir / "p.sqlite").string() << "\"\n"
+             << "tls-certificate = \"/etc/chairsync/tls/practice-server.crt\"\n";
+    }
+    auto r = run_process({bin("practice-server").string(), "--config", (dir / "server.conf").string(), "--images",
+                          (dir / "img").string()});
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("tls-certificate") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "p.sqlite"));
 }
