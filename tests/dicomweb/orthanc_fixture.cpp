@@ -3,7 +3,9 @@
 #include <fstream>
 #include <random>
 
+#include "engine/dicom/dicom_object.h"
 #include "engine/image/encode.h"
+#include "engine/util/uuid.h"
 
 namespace cs::test {
 
@@ -22,37 +24,40 @@ std::string test_uid() {
     return s;
 }
 
-TestInstance make_instance(const fs::path& dir, const std::string& patient_id, const std::string& study,
-                           const std::string& series, int width, int height) {
+TestInstance make_instance(const fs::path& dir, const std::string& patient_id, const std::string& procedure_uuid,
+                           const std::string& code, int width, int height) {
     DecodedImage img;
-    img.format = ImageFormat::jpeg;
     img.width = width;
     img.height = height;
     img.channels = 1;
     img.pixels8.resize(static_cast<size_t>(width) * height);
     for (int y = 0; y < height; ++y)
         for (int x = 0; x < width; ++x) img.pixels8[static_cast<size_t>(y) * width + x] = static_cast<uint8_t>((x * 7 + y * 3) & 0xFF);
-    const std::string sop = test_uid();
-    const fs::path jpg = dir / (sop + ".jpg"), dcm = dir / (sop + ".dcm");
-    const auto bytes = encode_jpeg(img, 90);
-    std::ofstream(jpg, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    auto r = run_process({"/usr/bin/img2dcm", "-q", jpg.string(), dcm.string(), "-k", "PatientID=" + patient_id, "-k",
-                          "PatientName=Test^Patient", "-k", "StudyInstanceUID=" + study, "-k",
-                          "SeriesInstanceUID=" + series, "-k", "SOPInstanceUID=" + sop});
-    INFO("img2dcm (Debian package dcmtk, which ./dev installs): " << r.err);
-    REQUIRE(r.exit_code == 0);
+    dicom::InstanceInput in;
+    in.patient = {patient_id, "Patient", "Test", "1984-03-09", std::nullopt};
+    in.procedure.uuid = procedure_uuid;
+    in.procedure.code = code;
+    in.procedure.name = "Imaging procedure " + code;
+    in.procedure.acquired_at = "2026-12-06T15:04:05Z";
+    in.image.uuid = new_uuid();
+    in.image.procedure_uuid = procedure_uuid;
+    in.image_file = dir / (in.image.uuid + ".png");
+    const auto png = encode_png(img);
+    std::ofstream(in.image_file, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    in.institution = "Main Street Dental";
+    in.station = "OP-1";
+    const dicom::Instance made = dicom::write_instance(in, dir / "dicom");
     TestInstance t;
-    t.part.sop_instance_uid = sop;
-    t.part.file = dcm;
-    t.part.bytes = fs::file_size(dcm);
-    t.expected = dicomweb::ExpectedInstance{study, series, sop, patient_id, height, width};
+    t.part = dicomweb::StowPart{made.sop_instance_uid, made.file, made.bytes};
+    t.expected = dicomweb::ExpectedInstance{made.study_instance_uid, made.series_instance_uid, made.sop_instance_uid,
+                                            patient_id, height, width};
     return t;
 }
 
 std::vector<TestInstance> make_study(const fs::path& dir, int n) {
-    const std::string patient = "P-" + test_uid().substr(5, 10), study = test_uid(), a = test_uid(), b = test_uid();
+    const std::string patient = "P-" + test_uid().substr(5, 10), procedure = new_uuid();
     std::vector<TestInstance> v;
-    for (int i = 0; i < n; ++i) v.push_back(make_instance(dir, patient, study, i < (n + 1) / 2 ? a : b, 64 + i, 48));
+    for (int i = 0; i < n; ++i) v.push_back(make_instance(dir, patient, procedure, i < (n + 1) / 2 ? "D0220" : "D0350", 64 + i, 48));
     return v;
 }
 

@@ -28,7 +28,7 @@ Orthanc* shared_orthanc();
         return;                                                                                        \
     }
 
-// A fresh DICOM UID under the 2.25 root.
+// A fresh DICOM UID under the 2.25 root (for instances never sent).
 std::string test_uid();
 
 struct TestInstance {
@@ -36,12 +36,14 @@ struct TestInstance {
     dicomweb::ExpectedInstance expected;
 };
 
-// A grey JPEG of width x height wrapped into a DICOM file by img2dcm
-// (DCMTK), with this patient and these UIDs (a new SOPInstanceUID).
-TestInstance make_instance(const fs::path& dir, const std::string& patient_id, const std::string& study,
-                           const std::string& series, int width = 64, int height = 48);
-// One study of `n` instances for a new patient id, the first series holding
-// the first half, a second series the rest.
+// One offline image of width x height (8-bit grey PNG) of procedure
+// `procedure_uuid`, written as a DICOM object by the engine's encoder
+// (cs::dicom::write_instance, docs/dicom.md) for this online patient; `code`
+// picks its class and so its series (D0220: IO, D0350: XC).
+TestInstance make_instance(const fs::path& dir, const std::string& patient_id, const std::string& procedure_uuid,
+                           const std::string& code, int width = 64, int height = 48);
+// One study (a procedure) of `n` instances for a new patient id: the first
+// half radiographs, the rest photos (a second series).
 std::vector<TestInstance> make_study(const fs::path& dir, int n);
 std::vector<dicomweb::StowPart> parts_of(const std::vector<TestInstance>& v);
 

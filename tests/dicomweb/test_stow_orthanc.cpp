@@ -51,7 +51,8 @@ TEST_CASE("STOW-RS stores a study in Orthanc, which holds the right patient, stu
     CHECK(total > files);  // the files and the multipart framing around them
     CHECK(done == total);
 
-    // Orthanc's own REST API: one study with two series and three instances, of this patient.
+    // Orthanc's own REST API: one study (the procedure) with two series (X-rays
+    // and photos) and three instances, of this patient.
     const auto& e0 = study[0].expected;
     CHECK(test::instances_in_study(*orthanc, e0.study_instance_uid) == 3);
     auto study_id = test::orthanc_id(*orthanc, e0.study_instance_uid);
@@ -60,8 +61,10 @@ TEST_CASE("STOW-RS stores a study in Orthanc, which holds the right patient, stu
     CHECK(series.size() == 2);
     auto patient = nlohmann::json::parse(orthanc->get("/studies/" + *study_id + "/patient").body);
     CHECK(patient["MainDicomTags"]["PatientID"] == e0.patient_id);
-    for (const auto& t : study) {
+    for (size_t i = 0; i < study.size(); ++i) {
+        const auto& t = study[i];
         auto tags = test::instance_tags(*orthanc, t.part.sop_instance_uid);
+        CHECK(tags["Modality"] == (i < 2 ? "IO" : "XC"));  // the engine's intraoral X-ray and photo classes
         CHECK(tags["PatientID"] == t.expected.patient_id);
         CHECK(tags["PatientName"] == "Test^Patient");
         CHECK(tags["StudyInstanceUID"] == t.expected.study_instance_uid);
