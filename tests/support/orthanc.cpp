@@ -1,6 +1,7 @@
 #include "tests/support/orthanc.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -89,7 +90,10 @@ bool Orthanc::start_once(std::string& why) {
     };
     std::ofstream(dir_ / "orthanc.json") << cfg.dump(2);
 
-    pid_ = spawn({kOrthanc.string(), "--logdir=" + (dir_ / "log").string(), (dir_ / "orthanc.json").string()}, -1, -1);
+    const int err = ::open((dir_ / "log" / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    pid_ = spawn({kOrthanc.string(), "--logdir=" + (dir_ / "log").string(), (dir_ / "orthanc.json").string()}, -1, -1,
+                 SpawnOptions{err, true});
+    if (err >= 0) ::close(err);
     api::BaseUrl base{"http", "127.0.0.1", url()};
     api::TransportConfig t;
     t.peer = "test archive";

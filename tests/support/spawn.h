@@ -12,6 +12,10 @@ namespace cs::test {
 // are allowed as far as the hard limit lets us, so a test sees the program
 // itself turn them off. Pipes should be made with O_CLOEXEC, so the child
 // holds only its own ends. Returns the child's pid.
-pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd);
+struct SpawnOptions {
+    int err_fd = -1;               // standard error to this fd; -1: inherited
+    bool die_with_parent = false;  // SIGTERM when the test process ends, even by a crash
+};
+pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const SpawnOptions& options = {});
 
 }  // namespace cs::test
