@@ -399,19 +399,29 @@ Health from_json<Health>(const json& j) {
     return Health{r.str("status"), r.str("server_time"), static_cast<int>(version)};
 }
 
+// The fields a declaration and a procedure's status share; text and flag
+// read one field each, by the rules of the caller's message.
+namespace {
+template <class Target, class Text, class Flag>
+void read_declared_fields(Target& out, Text text, Flag flag) {
+    out.patient_id = text("patient_id");
+    out.location_id = text("location_id");
+    out.code = text("code");
+    out.acquired_at = text("acquired_at");
+    out.apply_charges = flag("apply_charges");
+    out.bill_insurance = flag("bill_insurance");
+}
+}  // namespace
+
 // The declaration a server receives: every rule of docs/practice-api.md
 // (declare, step 1) but the server's own size limit.
 template <>
 Declaration from_json<Declaration>(const json& j) {
     Reader r(j, "declaration");
     Declaration d;
-    d.patient_id = r.text("patient_id");
-    d.location_id = r.text("location_id");
-    d.code = r.text("code");
-    d.acquired_at = r.text("acquired_at");
+    read_declared_fields(
+        d, [&](const char* key) { return r.text(key); }, [&](const char* key) { return r.boolean(key); });
     if (!is_utc_time(d.acquired_at)) r.fail_field("acquired_at", "must be a UTC time like 2026-11-30T14:02:00Z");
-    d.apply_charges = r.boolean("apply_charges");
-    d.bill_insurance = r.boolean("bill_insurance");
     if (r.has("provider_id")) d.provider_id = r.text("provider_id");
     d.images = r.each<DeclaredImage>("images", read_declared_image);
     if (d.images.empty()) r.fail_field("images", "must list at least one image");
@@ -441,12 +451,7 @@ ProcedureStatus from_json<ProcedureStatus>(const json& j) {
     const bool nulls_ok = p.state == RemoteState::withdrawn;
     auto text = [&](const char* key) { return nulls_ok ? r.nullable_str(key) : r.str(key); };
     auto flag = [&](const char* key) { return nulls_ok && !r.has(key) ? false : r.boolean(key); };
-    p.patient_id = text("patient_id");
-    p.location_id = text("location_id");
-    p.code = text("code");
-    p.acquired_at = text("acquired_at");
-    p.apply_charges = flag("apply_charges");
-    p.bill_insurance = flag("bill_insurance");
+    read_declared_fields(p, text, flag);
     p.provider_id = r.nullable_str("provider_id");
     p.images = r.each<ImageStatus>("images", read_image_status);
     if (r.has("charge")) {

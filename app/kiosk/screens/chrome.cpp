@@ -210,7 +210,7 @@ void draw_screen(Frame& f, Screen& screen) {
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-    ImGui::Begin("##kiosk", nullptr, kFixed);
+    ImGui::Begin("##kiosk", nullptr, kFixed | ImGuiWindowFlags_NoBackground);
     ImGui::PopStyleVar();
 
     // Placed by hand so that no item spacing opens gaps between the three parts.

@@ -2,6 +2,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cinttypes>
 #include <cstdio>
@@ -135,17 +136,19 @@ void error_banner(Frame& f) {
     if (f.snap.error.empty()) return;
     const auto& pal = ui::Colors();
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(pal.danger.x, pal.danger.y, pal.danger.z, 0.18f));
-    float h = ui::TargetHeight() + ui::Em(1.0f);
+    // Left to right: icon, the sentence wrapped, Dismiss. The band is as tall
+    // as the sentence needs, so a long one (three lines at 1024×768) is whole.
+    const float text_x = ui::Em(0.6f + 1.4f + 0.6f), text_w = ImGui::GetContentRegionAvail().x - text_x - ui::Em(8);
+    const float text_h = ImGui::CalcTextSize(f.snap.error.c_str(), nullptr, false, text_w).y;
+    const float h = std::max(ui::TargetHeight() + ui::Em(1.0f), text_h + ui::Em(1.2f));
     ImGui::BeginChild("##error-banner", ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
     ImGui::SetCursorPos(ImVec2(ui::Em(0.6f), (h - ui::Em(1.4f)) / 2));
     ui::StatusIcon(ui::IconKind::failed, ui::Em(1.4f));
-    ImGui::SameLine(0, ui::Em(0.6f));
-    float text_w = ImGui::GetContentRegionAvail().x - ui::Em(8);
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_w);
+    ImGui::SetCursorPos(ImVec2(text_x, (h - text_h) / 2));
+    ImGui::PushTextWrapPos(text_x + text_w);
     ui::TextWrapped("%s", f.snap.error.c_str());
     ImGui::PopTextWrapPos();
-    ImGui::SameLine();
-    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), ui::Em(0.5f)));
+    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), (h - ui::TargetHeight()) / 2));
     if (ui::BigButton("Dismiss", ui::ButtonKind::quiet)) f.act(cmd::DismissError{});
     ImGui::EndChild();
     ImGui::PopStyleColor();

@@ -57,7 +57,7 @@ class App {
 public:
     explicit App(Config cfg)
         : cfg_(std::move(cfg)),
-          window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen}),
+          window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen, cfg_.bench_frames.empty()}),
           queue_(&Window::wake),
           textures_(kTextureBudget, kUploadsPerFrame) {
         int fb_w = 0, fb_h = 0;
@@ -168,6 +168,9 @@ private:
         std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
         bench_.begin_swap();  // (a script's screenshot above is not part of any frame a person sees)
         glfwSwapBuffers(window_.handle());
+        // The bench waits for the driver to finish drawing, so that the whole
+        // frame includes the rasterizing (llvmpipe's threads under Xvfb).
+        if (bench_.enabled()) glFinish();
         bench_.end_frame();
 
         if (!nav_.has_next() && want) nav_.go(*want);  // the workflow's step decides

@@ -59,7 +59,7 @@ Window::Window(const WindowOptions& opt) {
                     "glfwCreateWindow failed");
     }
     glfwMakeContextCurrent(win_);
-    glfwSwapInterval(1);
+    glfwSwapInterval(opt.vsync ? 1 : 0);
     if (!gladLoadGL(glfwGetProcAddress)) {
         glfwDestroyWindow(win_);
         glfwTerminate();

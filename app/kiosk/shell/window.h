@@ -10,6 +10,9 @@ namespace cs::kiosk {
 struct WindowOptions {
     int width = 1280, height = 800;
     bool fullscreen = false;
+    // Off only for the frame bench: with it on, the swap waits for the next
+    // refresh, which is idle time and not the frame's cost (docs/performance.md).
+    bool vsync = true;
     std::string title = "ChairSync";
 };
 

@@ -1,6 +1,8 @@
 #include "app/kiosk/worker/thumbnail_pool.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "engine/util/error.h"
 
@@ -31,6 +33,12 @@ size_t ThumbnailPool::queued() const {
 }
 
 void ThumbnailPool::run(std::stop_token st) {
+    // Frames come first: thumbnails fill in behind them. On a kiosk with
+    // software GL the rasterizer's threads share the cores with these
+    // decoders, and a cold cache made the frames wait (docs/performance.md).
+    // On Linux a thread's nice value is its own.
+    if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kThumbnailNice) != 0)
+        spdlog::debug("thumbnail thread: the priority stays as it is");
     for (;;) {
         Job job;
         {

@@ -16,6 +16,9 @@
 
 namespace cs::kiosk {
 
+// The pool's threads run at this nice value, below the UI's frames.
+constexpr int kThumbnailNice = 10;
+
 class ThumbnailPool {
 public:
     // Makes the thumbnail of `file` (whose record is `image`); throws cs::Error.

@@ -4,13 +4,8 @@
 # 12 more are captured before it with `chairsync-cli capture`, a quarter of
 # them photos with no default provider. Long lists, issue 13.
 # Usage: with_long_sync.sh BIN_DIR SCRIPT [more kiosk flags]
-set -eu
-bin=$1
-script=$2
-shift 2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$bin/chairsync-cli" demo-data "$work/store" > /dev/null
+. "$(dirname "$0")/demo_store.sh"
+make_demo_store
 png=$(find "$work/store/images" -name '*.png' | head -n 1)
 jpg=$(find "$work/store/images" -name '*.jpg' | head -n 1)
 day=$(date -u -d yesterday +%F)  # the demo's acquisition day: these come first, from 06:00
@@ -28,4 +23,4 @@ while [ $i -lt 12 ]; do
     fi
     i=$((i + 1))
 done
-"$bin/chairsync" --demo --config /nonexistent/config.json --store "$work/store" --script "$script" "$@"
+kiosk --demo --script "$script" "$@"

@@ -2,13 +2,8 @@
 # Runs a kiosk script on the demo store with 53 more offline patients
 # (60 in all), each with one radiograph, captured as offline imaging would.
 # Usage: with_many_patients.sh BIN_DIR SCRIPT [more kiosk flags]
-set -eu
-bin=$1
-script=$2
-shift 2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$bin/chairsync-cli" demo-data "$work/store" > /dev/null
+. "$(dirname "$0")/demo_store.sh"
+make_demo_store
 image=$(find "$work/store/images" -name '*.png' | head -n 1)
 i=0
 for last in Adams Baker Carter Diaz Evans Foster Green Hughes; do
@@ -19,4 +14,4 @@ for last in Adams Baker Carter Diaz Evans Foster Green Hughes; do
             --dob "19$((50 + i))-0$((1 + i % 9))-1$((i % 10))" --code D0220 "$image" > /dev/null
     done
 done
-"$bin/chairsync" --demo --config /nonexistent/config.json --store "$work/store" --script "$script" "$@"
+kiosk --demo --script "$script" "$@"

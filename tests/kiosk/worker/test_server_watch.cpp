@@ -40,13 +40,7 @@ struct WatchRig {
             s.set_setting(kSettingLocationId, "loc-1");
         }
         server = test::start_demo_server(dir.path());
-        EngineOptions opt;
-        opt.store = store;
-        opt.workstation = "OP-1";
-        opt.thumbnail_cache = dir / "thumbs";
-        opt.server_url = server->base_url();
-        opt.auto_user = "demo";
-        opt.auto_pin = "1234";
+        EngineOptions opt = test::worker_options(store, dir / "thumbs", server->base_url());
         opt.server_check_interval = interval;
         opt.server_check_timeout = 2000ms;
         worker = std::make_unique<EngineWorker>(opt, [this] { w.wake(); }, nullptr);

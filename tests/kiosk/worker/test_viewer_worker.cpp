@@ -43,9 +43,7 @@ TEST_CASE("Preview lists every waiting image by patient; Put Back returns a hidd
         hidden = test::hide_for_test(store, "Noah", "Patel", "D0230");
     }
     Waker w;
-    EngineOptions opt;
-    opt.store = store_dir;
-    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    EngineWorker worker = test::start_worker(test::worker_options(store_dir), w);
 
     worker.send(cmd::LoadPreview{});
     REQUIRE(w.wait_until([&] { return worker.snapshot()->preview_loaded; }));
@@ -92,10 +90,9 @@ TEST_CASE("Preview lists every waiting image by patient; Put Back returns a hidd
 TEST_CASE("an empty or missing recovery folder lists nothing") {
     test::TempDir dir;
     Waker w;
-    EngineOptions opt;
-    opt.store = dir.path() / "store";
+    EngineOptions opt = test::worker_options(dir.path() / "store");
     opt.recovery = (dir.path() / "nowhere").string();
-    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    EngineWorker worker = test::start_worker(opt, w);
     worker.send(cmd::LoadRecovery{});
     REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_loaded; }));
     CHECK(worker.snapshot()->recovery.empty());
@@ -122,9 +119,7 @@ TEST_CASE("the kiosk's start repairs a move left half-done, by its uuid, before 
             .run();
     }
     Waker w;
-    EngineOptions opt;
-    opt.store = store_dir;
-    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    EngineWorker worker = test::start_worker(test::worker_options(store_dir), w);
     worker.send(cmd::LoadRecovery{});
     REQUIRE(w.wait_until([&] { return worker.snapshot()->recovery_loaded; }));
     CHECK(worker.snapshot()->recovery.empty());
@@ -149,9 +144,7 @@ TEST_CASE("the wizard's thumbnails: every image of one patient's waiting procedu
         for (const auto& p : store.patients_with_pending()) (p.patient.first_name == "Ada" ? ada : noah) = p.patient.id;
     }
     Waker w;
-    EngineOptions opt;
-    opt.store = store_dir;
-    EngineWorker worker(opt, [&] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    EngineWorker worker = test::start_worker(test::worker_options(store_dir), w);
     REQUIRE(w.wait_until([&] { return worker.snapshot()->store_loaded; }));
 
     worker.send(cmd::LoadPatientImages{ada});

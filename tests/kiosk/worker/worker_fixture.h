@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "app/kiosk/worker/engine_worker.h"
 #include "engine/demo/synthetic_images.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/fsutil.h"
@@ -46,6 +47,28 @@ inline void capture_synthetic(OfflineStore& store, const std::filesystem::path& 
         req.images.push_back({f, ImageKind::radiograph});
     }
     store.capture(req);
+}
+
+// Options for a worker on `store` at workstation OP-1, its thumbnails kept in
+// `thumbs` (empty: the store's own folder); with a server_url, signed in there
+// at once as the demo practice's user (docs/demo-practice.md).
+inline kiosk::EngineOptions worker_options(const std::filesystem::path& store, const std::filesystem::path& thumbs = {},
+                                           const std::string& server_url = {}) {
+    kiosk::EngineOptions opt;
+    opt.store = store;
+    opt.workstation = "OP-1";
+    opt.thumbnail_cache = thumbs;
+    opt.server_url = server_url;
+    if (!server_url.empty()) {
+        opt.auto_user = "demo";
+        opt.auto_pin = "1234";
+    }
+    return opt;
+}
+
+// A worker that wakes `w` after each publish and drops the thumbnails it makes.
+inline kiosk::EngineWorker start_worker(const kiosk::EngineOptions& opt, Waker& w) {
+    return kiosk::EngineWorker(opt, [&w] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
 }
 
 }  // namespace cs::test
