@@ -90,69 +90,73 @@ void text_colored(const ImVec4& c, const std::string& s) {
     ImGui::PopStyleColor();
 }
 
+namespace {
+
+struct BandLine {
+    std::string text;
+    bool danger = false;  // in the danger colour (a failure), with its words
+};
+
+// A tinted band across the content: an icon, the lines wrapped, and one
+// quiet button at the right. As tall as its lines need, so a long sentence
+// (three lines at 1024×768) is whole. True when the button is tapped.
+bool message_band(const char* id, const ImVec4& tint, ui::IconKind icon, const std::vector<BandLine>& lines,
+                  const char* button) {
+    const float gap = ImGui::GetStyle().ItemSpacing.y;
+    const float text_x = ui::Em(0.6f + 1.4f + 0.6f), text_w = ImGui::GetContentRegionAvail().x - text_x - ui::Em(8);
+    float text_h = 0;
+    for (const auto& l : lines) text_h += ImGui::CalcTextSize(l.text.c_str(), nullptr, false, text_w).y + gap;
+    text_h -= gap;
+    const float h = std::max(ui::TargetHeight() + ui::Em(1.0f), text_h + ui::Em(1.2f));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(tint.x, tint.y, tint.z, 0.18f));
+    ImGui::BeginChild(id, ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetCursorPos(ImVec2(ui::Em(0.6f), (h - ui::Em(1.4f)) / 2));
+    ui::StatusIcon(icon, ui::Em(1.4f));
+    ImGui::SetCursorPos(ImVec2(text_x, (h - text_h) / 2));
+    ImGui::PushTextWrapPos(text_x + text_w);
+    ImGui::BeginGroup();
+    for (const auto& l : lines) {
+        if (l.danger) ImGui::PushStyleColor(ImGuiCol_Text, ui::Colors().danger);
+        ui::TextWrapped("%s", l.text.c_str());
+        if (l.danger) ImGui::PopStyleColor();
+    }
+    ImGui::EndGroup();
+    ImGui::PopTextWrapPos();
+    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), (h - ui::TargetHeight()) / 2));
+    const bool tapped = ui::BigButton(button, ui::ButtonKind::quiet, ImVec2(ui::Em(6.5f), 0));
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+    ImGui::Spacing();
+    return tapped;
+}
+
+}  // namespace
+
 void last_outcome_panel(Frame& f) {
     if (!f.snap.last_outcome) return;
     const LastOutcome& o = *f.snap.last_outcome;
     constexpr size_t kShown = 3;  // failures listed; the Sync tab has them all after Synchronize Procedures
-    std::vector<std::string> lines;
-    lines.push_back("The last session (" + o.user + ") was signed out for inactivity at " + o.ended_at + ".");
+    std::vector<BandLine> lines;
+    lines.push_back({"The last session (" + o.user + ") was signed out for inactivity at " + o.ended_at + "."});
     std::string counts = o.patient.empty() ? std::string() : o.patient + ": ";
     counts += std::to_string(o.synced) + " synced \xC2\xB7 " + std::to_string(o.failed) + " failed";
     if (o.hidden > 0) counts += " \xC2\xB7 " + std::to_string(o.hidden) + " hidden";
     if (o.not_run > 0) counts += " \xC2\xB7 " + std::to_string(o.not_run) + " not sent";
-    lines.push_back(counts + ".");
-    for (size_t i = 0; i < o.failures.size() && i < kShown; ++i) lines.push_back(o.failures[i]);
-    if (o.failures.size() > kShown) lines.push_back("and " + std::to_string(o.failures.size() - kShown) + " more.");
-    if (o.failed > 0) lines.push_back("Failed procedures wait on this computer: sync them again from Synchronize Procedures.");
-
+    lines.push_back({counts + "."});
+    for (size_t i = 0; i < o.failures.size() && i < kShown; ++i) lines.push_back({o.failures[i], true});
+    if (o.failures.size() > kShown) lines.push_back({"and " + std::to_string(o.failures.size() - kShown) + " more."});
+    if (o.failed > 0)
+        lines.push_back({"Failed procedures wait on this computer: sync them again from Synchronize Procedures."});
     const auto& pal = ui::Colors();
-    ImVec4 tint = o.failed > 0 ? pal.danger : pal.accent;
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(tint.x, tint.y, tint.z, 0.18f));
-    float line_h = ImGui::GetTextLineHeightWithSpacing();
-    float h = std::max(ui::TargetHeight(), line_h * float(lines.size())) + ui::Em(1.0f);
-    ImGui::BeginChild("##last-outcome", ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
-    ImGui::SetCursorPos(ImVec2(ui::Em(0.6f), ui::Em(0.5f)));
-    ui::StatusIcon(o.failed > 0 ? ui::IconKind::failed : ui::IconKind::synced, ui::Em(1.4f));
-    ImGui::SameLine(0, ui::Em(0.6f));
-    ImGui::PushTextWrapPos(ImGui::GetWindowWidth() - ui::Em(8));
-    ImGui::BeginGroup();
-    for (size_t i = 0; i < lines.size(); ++i) {
-        bool failure = i >= 2 && i < 2 + std::min(o.failures.size(), kShown);
-        if (failure)
-            text_colored(pal.danger, lines[i]);
-        else
-            ui::Text("%s", lines[i].c_str());
-    }
-    ImGui::EndGroup();
-    ImGui::PopTextWrapPos();
-    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), ui::Em(0.5f)));
-    if (ui::BigButton("OK", ui::ButtonKind::quiet, ImVec2(ui::Em(6.5f), 0))) f.act(cmd::DismissOutcome{});
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
-    ImGui::Spacing();
+    if (message_band("##last-outcome", o.failed > 0 ? pal.danger : pal.accent,
+                     o.failed > 0 ? ui::IconKind::failed : ui::IconKind::synced, lines, "OK"))
+        f.act(cmd::DismissOutcome{});
 }
 
 void error_banner(Frame& f) {
     if (f.snap.error.empty()) return;
-    const auto& pal = ui::Colors();
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(pal.danger.x, pal.danger.y, pal.danger.z, 0.18f));
-    // Left to right: icon, the sentence wrapped, Dismiss. The band is as tall
-    // as the sentence needs, so a long one (three lines at 1024×768) is whole.
-    const float text_x = ui::Em(0.6f + 1.4f + 0.6f), text_w = ImGui::GetContentRegionAvail().x - text_x - ui::Em(8);
-    const float text_h = ImGui::CalcTextSize(f.snap.error.c_str(), nullptr, false, text_w).y;
-    const float h = std::max(ui::TargetHeight() + ui::Em(1.0f), text_h + ui::Em(1.2f));
-    ImGui::BeginChild("##error-banner", ImVec2(0, h), false, ImGuiWindowFlags_NoScrollbar);
-    ImGui::SetCursorPos(ImVec2(ui::Em(0.6f), (h - ui::Em(1.4f)) / 2));
-    ui::StatusIcon(ui::IconKind::failed, ui::Em(1.4f));
-    ImGui::SetCursorPos(ImVec2(text_x, (h - text_h) / 2));
-    ImGui::PushTextWrapPos(text_x + text_w);
-    ui::TextWrapped("%s", f.snap.error.c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - ui::Em(7.5f), (h - ui::TargetHeight()) / 2));
-    if (ui::BigButton("Dismiss", ui::ButtonKind::quiet)) f.act(cmd::DismissError{});
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
-    ImGui::Spacing();
+    if (message_band("##error-banner", ui::Colors().danger, ui::IconKind::failed, {{f.snap.error}}, "Dismiss"))
+        f.act(cmd::DismissError{});
 }
 
 void busy_line(const char* what) {
