@@ -30,7 +30,7 @@ CommandRun add_capture_command(CLI::App& app, const Globals& g) {
     cmd->add_option("--location", o->request.location_id, "The location id (default: this computer's setting)");
     cmd->add_option("--acquired-at", o->request.acquired_at, "When it was acquired, ISO 8601 UTC (default: now)");
     cmd->add_option("--kind", o->kind, "radiograph or photo")->check(CLI::IsMember({"radiograph", "photo"}));
-    cmd->add_option("FILE", o->files, "PNG or JPEG files, in order")->required();
+    cmd->add_option("FILE", o->files, "PNG, JPEG or DICOM files, in order")->required();
     return [&g, o] {
         auto kind = image_kind_from_string(o->kind).value_or(ImageKind::radiograph);
         for (const auto& f : o->files) o->request.images.push_back({f, kind});

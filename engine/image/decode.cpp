@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 
+#include "engine/image/dicom_read.h"
 #include "engine/image/png_stream.h"
 #include "engine/image/resample.h"
 #include "engine/util/error.h"
@@ -156,6 +157,7 @@ DecodedImage decode_image(std::span<const uint8_t> bytes, const std::string& nam
     const ImageInfo info = probe_image(bytes, name);  // signature and dimension cap first
     g_decodes.fetch_add(1, std::memory_order_relaxed);
     if (info.format == ImageFormat::png) return decode_png(bytes, name, info, read_png_layout(bytes, name));
+    if (info.format == ImageFormat::dicom) return decode_dicom(bytes, name);
     return decode_jpeg(bytes, name, info, max_side_hint);
 }
 
@@ -171,6 +173,7 @@ DecodedImage decode_for_size(std::span<const uint8_t> bytes, const std::string& 
         return box_reduce(decode_png(bytes, name, info, layout), factor);
     }
     g_decodes.fetch_add(1, std::memory_order_relaxed);
+    if (info.format == ImageFormat::dicom) return box_reduce(decode_dicom(bytes, name), factor);
     DecodedImage img = decode_jpeg(bytes, name, info, std::max(target_w, target_h));
     return box_reduce(img, std::max(1, std::min(img.width / target_w, img.height / target_h)));
 }

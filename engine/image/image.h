@@ -17,7 +17,10 @@ inline constexpr uint64_t kMaxPixels = 100ull * 1000 * 1000;
 // header before anything is allocated (docs/images.md says how).
 inline constexpr uint64_t kMaxDecodeBytes = 512ull << 20;
 
-enum class ImageFormat { png, jpeg };
+enum class ImageFormat { png, jpeg, dicom };
+// The store names an image file <uuid><extension> (docs/offline-store.md).
+const char* image_extension(ImageFormat f);  // ".png", ".jpg", ".dcm"
+inline constexpr const char* kImageExtensions[] = {".png", ".jpg", ".dcm"};
 
 struct ImageInfo {
     ImageFormat format = ImageFormat::png;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "engine/image/dicom_read.h"
 #include "engine/image/image.h"
 #include "engine/image/png_stream.h"
 #include "engine/util/error.h"
@@ -75,11 +76,21 @@ ImageInfo jpeg_info(std::span<const uint8_t> bytes, const std::string& name) {
 
 }  // namespace
 
+const char* image_extension(ImageFormat f) {
+    switch (f) {
+        case ImageFormat::png: return ".png";
+        case ImageFormat::jpeg: return ".jpg";
+        case ImageFormat::dicom: return ".dcm";
+    }
+    return "";
+}
+
 ImageInfo probe_image(std::span<const uint8_t> bytes, const std::string& name) {
     ImageInfo info;
     if (is_png(bytes)) info = png_info(bytes, name);
     else if (is_jpeg(bytes)) info = jpeg_info(bytes, name);
-    else throw Error("The file " + name + " is not a PNG or JPEG image.", "unknown signature");
+    else if (is_dicom(bytes)) info = dicom_info(bytes, name);
+    else throw Error("The file " + name + " is not a PNG or JPEG image, nor a DICOM file.", "unknown signature");
     check_size(info, name);
     return info;
 }

@@ -6,6 +6,7 @@
 // everything. No row ever points at a file that is not whole.
 #include <array>
 
+#include "engine/image/dicom_read.h"
 #include "engine/image/image.h"
 #include "engine/image/thumbnail.h"
 #include "engine/store/offline_store.h"
@@ -23,6 +24,7 @@ struct PlannedImage {
     ImageInfo info;
     uint64_t size = 0;
     std::string uuid, file_name, sha256;
+    std::string acquired_at;  // what a DICOM file says ("" for others)
 };
 
 // Decodes and thumbnails each source image before anything is written, so a
@@ -49,7 +51,9 @@ std::vector<PlannedImage> probe_all(const std::vector<CaptureImage>& images) {
         p.size = bytes.size();
         p.uuid = img.uuid.empty() ? new_uuid() : img.uuid;
         // Named by uuid, never by the patient: the folder reveals nobody.
-        p.file_name = p.uuid + (p.info.format == ImageFormat::png ? ".png" : ".jpg");
+        p.file_name = p.uuid + image_extension(p.info.format);
+        // A DICOM file says when it was acquired; the procedure keeps that time (docs/images.md).
+        if (p.info.format == ImageFormat::dicom) p.acquired_at = dicom_facts(bytes, name).acquired_at;
         planned.push_back(std::move(p));
     }
     return planned;
@@ -119,6 +123,11 @@ std::string OfflineStore::capture(const CaptureRequest& request) {
 
     auto planned = probe_all(request.images);
     const std::string now = now_utc_iso();
+    // When: as given, else as the first DICOM image says, else now.
+    std::string acquired_at = request.acquired_at;
+    for (const auto& p : planned)
+        if (acquired_at.empty()) acquired_at = p.acquired_at;
+    if (acquired_at.empty()) acquired_at = now;
     const std::string procedure_uuid = request.procedure_uuid.empty() ? new_uuid() : request.procedure_uuid;
 
     std::vector<std::filesystem::path> written;
@@ -142,7 +151,7 @@ std::string OfflineStore::capture(const CaptureRequest& request) {
                "INSERT INTO procedures(uuid, patient_id, code, name, acquired_at, location_id, created_at) "
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             .bind_all(procedure_uuid, patient_id, request.code, request.name,
-                      request.acquired_at.empty() ? now : request.acquired_at, location, now)
+                      acquired_at, location, now)
             .run();
         auto insert_image = db_.prepare(
             "INSERT INTO images(uuid, procedure_uuid, seq, file_name, sha256, size, width, height, bit_depth, kind) "

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <set>
 
+#include "engine/image/image.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
@@ -64,7 +65,7 @@ std::set<std::string> kept_names(sql::Db& db) {
         if (!ids.is_array()) continue;
         for (const auto& id : ids)
             if (id.is_string())
-                for (const char* ext : {".png", ".jpg"}) names.insert(id.get<std::string>() + ext);
+                for (const char* ext : kImageExtensions) names.insert(id.get<std::string>() + ext);
     }
     return names;
 }

@@ -2,6 +2,7 @@
 // the `moves` journal, and repairing a move after a kill, by uuid. The order
 // of each move, and why it is crash safe, is in recovery_folder.h and
 // docs/sync-workflow.md ("The move journal").
+#include "engine/image/image.h"
 #include "engine/sync/recovery_folder.h"
 
 #include <algorithm>
@@ -176,7 +177,7 @@ int finish_hide(OfflineStore& store, const std::string& uuid) {
 
 void roll_back_restore(OfflineStore& store, const Move& m) {
     for (const auto& id : m.new_image_uuids)  // only the files this restore named, never by checksum
-        for (const char* ext : {".png", ".jpg"}) remove_store_file(store, id + ext);
+        for (const char* ext : kImageExtensions) remove_store_file(store, id + ext);
     end_move(store, m.uuid);
 }
 

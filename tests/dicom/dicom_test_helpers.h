@@ -6,10 +6,24 @@
 #include <vector>
 
 #include "engine/dicom/dicom_object.h"
+#include "tests/support/test_support.h"
 
 class DcmDataset;
 
 namespace cs::test {
+
+// Runs the rest of a test only with ../shared/testdata present.
+#define NEED_TESTDATA(var)                                                \
+    const auto var##_opt = ::cs::test::shared_testdata();                 \
+    if (!var##_opt) {                                                     \
+        WARN("../shared/testdata is absent (set CHAIRSYNC_SHARED_DIR)"); \
+        return;                                                           \
+    }                                                                     \
+    const std::filesystem::path var = *var##_opt
+
+inline std::filesystem::path dental(const std::filesystem::path& testdata, const char* name) {
+    return testdata / "dental" / name;
+}
 
 // An input for `file` under a procedure with `code`: the online patient is
 // "Ana Reyes-Online" (id pat-online-7), deliberately unlike any offline name.

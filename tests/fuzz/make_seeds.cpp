@@ -1,6 +1,9 @@
 // Writes small seed inputs for each harness into OUT/<harness>/, made with
 // the engine's own writers so that they follow the formats as they are now
 // (docs/fuzzing.md). Run by tests/fuzz/fuzz.sh before fuzzing.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dctk.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -42,7 +45,33 @@ DecodedImage gradient(int w, int h, int channels, int bit_depth) {
     return img;
 }
 
+// A DICOM file as sensor software writes one (engine/image/dicom_read.h):
+// grey, uncompressed, little endian.
+void dicom_seed(const std::string& name, const DecodedImage& img) {
+    DcmFileFormat file;
+    DcmDataset& ds = *file.getDataset();
+    ds.putAndInsertString(DCM_SOPClassUID, UID_DigitalIntraOralXRayImageStorageForPresentation);
+    ds.putAndInsertString(DCM_SOPInstanceUID, "2.25.1234");
+    ds.putAndInsertString(DCM_Modality, "IO");
+    ds.putAndInsertString(DCM_AcquisitionDateTime, "20261206183007-0500");
+    ds.putAndInsertUint16(DCM_Rows, static_cast<Uint16>(img.height));
+    ds.putAndInsertUint16(DCM_Columns, static_cast<Uint16>(img.width));
+    ds.putAndInsertUint16(DCM_SamplesPerPixel, 1);
+    ds.putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+    ds.putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(img.bit_depth));
+    ds.putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(img.bit_depth == 16 ? 12 : 8));
+    ds.putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(img.bit_depth == 16 ? 11 : 7));
+    ds.putAndInsertUint16(DCM_PixelRepresentation, 0);
+    if (img.bit_depth == 16) ds.putAndInsertUint16Array(DCM_PixelData, img.pixels16.data(), img.pixels16.size());
+    else ds.putAndInsertUint8Array(DCM_PixelData, img.pixels8.data(), img.pixels8.size());
+    fs::create_directories(g_out / "image");
+    if (file.saveFile((g_out / "image" / name).c_str(), EXS_LittleEndianExplicit).bad())
+        std::fprintf(stderr, "make_seeds: could not write %s\n", name.c_str());
+}
+
 void image_seeds() {
+    dicom_seed("gray16.dcm", gradient(13, 11, 1, 16));
+    dicom_seed("gray8.dcm", gradient(12, 9, 1, 8));
     seed("image", "gray16.png", encode_png(gradient(19, 13, 1, 16)));
     seed("image", "gray8.png", encode_png(gradient(17, 9, 1, 8)));
     seed("image", "graya16.png", encode_png(gradient(9, 12, 2, 16)));
