@@ -134,15 +134,10 @@ void PracticeServer::Impl::sign_in(Call& c) {
         throw ApiError{429, "rate_limited",
                        "Too many wrong PINs from this computer. Wait " + std::to_string(wait) + " seconds, then try again.", wait};
 
-    auto found = db.with([&](sql::Db& d) -> std::optional<std::array<std::string, 3>> {
-        auto st = d.prepare("SELECT id, name, pin_hash FROM users WHERE login = ?1");
-        st.bind_all(in.user);
-        if (!st.step()) return std::nullopt;
-        return std::array<std::string, 3>{st.text(0), st.text(1), st.text(2)};
-    });
+    auto found = db->read([&](Tx& t) { return t.user_by_login(in.user); });
     // Unknown users cost the same hashing time as known ones.
     bool ok = false;
-    if (found) ok = verify_pin(in.secret, (*found)[2]);
+    if (found) ok = verify_pin(in.secret, found->pin_hash);
     else verify_pin(in.secret, "pbkdf2-sha256$" + std::to_string(opt.pin_hash_iterations) + "$00$00");
     if (!ok) {
         limiter.record_failure(key, c.req.remote_addr);
@@ -152,15 +147,12 @@ void PracticeServer::Impl::sign_in(Call& c) {
 
     std::string token = hex_encode(random_bytes(32));
     int64_t now = unix_now(), expires = now + opt.token_ttl.count();
-    db.with([&](sql::Db& d) {
-        d.prepare("INSERT INTO sessions (token_sha256, user_id, workstation, created_at, expires_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind_all(sha256_hex(token), (*found)[0], in.workstation, now, expires)
-            .run();
+    db->write([&](Tx& t) {
+        t.add_session(sha256_hex(token), found->id, in.workstation, now, expires);
         // Expired sessions are of no use to anyone; keep the table small.
-        d.prepare("DELETE FROM sessions WHERE expires_at < ?1").bind_all(now - 86400).run();
+        t.forget_sessions_expired_before(now - 86400);
     });
-    send_body(c.res, 201, api::SignInAnswer{token, {iso_from_unix(expires), (*found)[0], (*found)[1]}});
+    send_body(c.res, 201, api::SignInAnswer{token, {iso_from_unix(expires), found->id, found->name}});
 }
 
 std::string PracticeServer::Impl::authenticate(const httplib::Request& req) {
@@ -169,33 +161,22 @@ std::string PracticeServer::Impl::authenticate(const httplib::Request& req) {
     if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0)
         fail(401, "unauthorized", "Sign in first: this call needs a bearer token.");
     std::string hashed = sha256_hex(h.substr(prefix.size()));
-    auto row = db.with([&](sql::Db& d) -> std::optional<std::pair<std::string, int64_t>> {
-        auto st = d.prepare("SELECT user_id, expires_at FROM sessions WHERE token_sha256 = ?1");
-        st.bind_all(hashed);
-        if (!st.step()) return std::nullopt;
-        return std::pair{st.text(0), st.i64(1)};
-    });
+    auto row = db->read([&](Tx& t) { return t.session(hashed); });
     if (!row) fail(401, "unauthorized", "This sign-in is not known to the server. Sign in again.");
-    if (unix_now() >= row->second) fail(401, "token_expired", "This sign-in has expired. Sign in again.");
-    return row->first;
+    if (unix_now() >= row->expires_at) fail(401, "token_expired", "This sign-in has expired. Sign in again.");
+    return row->user_id;
 }
 
 void PracticeServer::Impl::current_session(Call& c) {
     const std::string hashed = sha256_hex(c.req.get_header_value("Authorization").substr(7));
-    auto row = db.with([&](sql::Db& d) -> std::optional<std::array<std::string, 3>> {
-        auto st = d.prepare("SELECT u.id, u.name, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
-                            "WHERE s.token_sha256 = ?1");
-        st.bind_all(hashed);
-        if (!st.step()) return std::nullopt;
-        return std::array<std::string, 3>{st.text(0), st.text(1), iso_from_unix(st.i64(2))};
-    });
+    auto row = db->read([&](Tx& t) { return t.session(hashed); });
     if (!row) fail(401, "unauthorized", "This sign-in is not known to the server. Sign in again.");
-    send_body(c.res, 200, api::Session{(*row)[2], (*row)[0], (*row)[1]});
+    send_body(c.res, 200, api::Session{iso_from_unix(row->expires_at), row->user_id, row->user_name});
 }
 
 void PracticeServer::Impl::sign_out(Call& c) {
     std::string hashed = sha256_hex(c.req.get_header_value("Authorization").substr(7));
-    db.with([&](sql::Db& d) { d.prepare("DELETE FROM sessions WHERE token_sha256 = ?1").bind_all(hashed).run(); });
+    db->write([&](Tx& t) { t.remove_session(hashed); });
     c.res.status = 204;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Internals of the practice server shared by its feature files: the error a
-// handler throws, JSON replies, the guarded database, faults and the Impl.
+// handler throws, JSON replies, faults and the Impl (its database: storage.h).
 #include <httplib.h>
 
 #include <condition_variable>
@@ -14,10 +14,10 @@
 
 #include "engine/api/codec.h"
 #include "engine/util/pin_hash.h"
-#include "engine/util/sqlite.h"
 #include "server/api_error.h"
 #include "server/front.h"
 #include "server/practice_server.h"
+#include "server/storage.h"
 
 namespace cs::server {
 
@@ -45,24 +45,6 @@ void send_body(httplib::Response& res, int status, const T& body) {
     send_json(res, status, api::to_json(body));
 }
 
-// One SQLite connection, used by one thread at a time under a mutex: the
-// server's load is a few workstations, and SQLite serialises writers anyway.
-class Database {
-public:
-    void open(const std::filesystem::path& file);
-    void close();
-    template <typename F>
-    auto with(F&& f) const {
-        std::lock_guard lock(mu_);
-        return f(*db_);
-    }
-
-private:
-    mutable std::mutex mu_;
-    std::unique_ptr<sql::Db> db_;
-};
-void create_schema(sql::Db& db);
-bool database_is_empty(sql::Db& db);  // no practice in it yet (docs/practice-seed.md)
 
 // Sleeps that end early when the server stops (stalls and trickles must not
 // hold up shutdown).
@@ -165,7 +147,7 @@ constexpr uint64_t kSignInBodyBytes = 4096;  // {"user": ..., "pin": ..., "works
 
 struct PracticeServer::Impl {
     ServerOptions opt;
-    Database db;
+    std::unique_ptr<Storage> db;
     FaultBook faults;
     SignInLimiter limiter;
     Sleeper sleeper;
@@ -227,8 +209,7 @@ void drop_connection(const httplib::Request& req);
 Json fault_to_json(const FaultRule& r);
 FaultRule fault_from_json(const Json& j);  // throws ApiError 400
 
-// procedures.cpp: the Procedure object of the API; nullopt when unknown.
-std::optional<api::ProcedureStatus> load_procedure(sql::Db& db, const std::string& uuid);
+// procedures.cpp
 std::string require_uuid(const std::string& s, const char* what);  // throws 400 bad_uuid
 
 }  // namespace cs::server

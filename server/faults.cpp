@@ -156,11 +156,7 @@ void PracticeServer::Impl::admin_clear_faults(Call& c) {
 }
 
 std::string PracticeServer::Impl::other_patient_id(const std::string& id) {
-    return db.with([&](sql::Db& d) {
-        auto st = d.prepare("SELECT id FROM patients WHERE id <> ?1 ORDER BY id LIMIT 1");
-        st.bind_all(id);
-        return st.step() ? st.text(0) : id + "-other";
-    });
+    return db->read([&](Tx& t) { return t.patient_other_than(id); }).value_or(id + "-other");
 }
 
 void PracticeServer::Impl::apply_fault_after(const FaultRule& rule, const httplib::Request& req, httplib::Response& res) {

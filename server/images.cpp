@@ -6,46 +6,17 @@
 
 namespace cs::server {
 
-namespace {
-
-struct HeldImage {
-    std::string state, sha256;
-    int64_t size = 0;
-    bool received = false;
-};
-
-std::optional<HeldImage> find_image(sql::Db& db, const std::string& proc, const std::string& img, bool& proc_known) {
-    auto st = db.prepare("SELECT state FROM procedures WHERE uuid = ?1");
-    st.bind_all(proc);
-    proc_known = st.step();
-    if (!proc_known) return std::nullopt;
-    HeldImage d;
-    d.state = st.text(0);
-    auto im = db.prepare("SELECT sha256, size, received FROM procedure_images WHERE procedure_uuid = ?1 AND image_uuid = ?2");
-    im.bind_all(proc, img);
-    if (!im.step()) {
-        if (d.state == "withdrawn") return d;  // withdrawn before declared: no images at all
-        return std::nullopt;
-    }
-    d.sha256 = im.text(0);
-    d.size = im.i64(1);
-    d.received = im.i64(2) != 0;
-    return d;
-}
-
-}  // namespace
-
 UploadTarget PracticeServer::Impl::upload_target(const std::string& proc, const std::string& img,
                                                 const std::string& repr_digest, uint64_t length) {
     UploadTarget t;
     t.proc = require_uuid(proc, "procedure uuid");
     t.img = require_uuid(img, "image uuid");
     if (length > opt.max_image_bytes) fail(413, "too_large", "The image is larger than the server accepts.");
-    bool proc_known = false;
-    auto decl = db.with([&](sql::Db& d) { return find_image(d, t.proc, t.img, proc_known); });
-    if (!proc_known) fail(404, "not_found", "The server holds no procedure with this uuid; declare it first.");
+    auto [state, decl] = db->read([&](Tx& x) { return std::pair{x.procedure_state(t.proc), x.image(t.proc, t.img)}; });
+    if (!state) fail(404, "not_found", "The server holds no procedure with this uuid; declare it first.");
+    // Withdrawn (also before it was ever declared, with no images): withdrawn is the answer.
+    if (*state == "withdrawn") fail(409, "withdrawn", "This procedure was withdrawn.");
     if (!decl) fail(404, "not_found", "This image is not part of the procedure's declaration.");
-    if (decl->state == "withdrawn") fail(409, "withdrawn", "This procedure was withdrawn.");
 
     t.claimed_sha256 = parse_repr_digest(repr_digest);
     if (t.claimed_sha256.empty()) fail(400, "bad_request", "The upload needs a Repr-Digest: sha-256=:BASE64: header.");
@@ -73,23 +44,17 @@ void PracticeServer::Impl::upload_image(Call& c) {
     // Durable before anyone is told it is held.
     fsx::create_dirs_durable(opt.images_dir / proc);
     fsx::write_file_durable(image_file(proc, img), bytes);
-    std::string state_now;
-    int changed = db.with([&](sql::Db& d) {
-        auto st = d.prepare("SELECT state FROM procedures WHERE uuid = ?1");
-        st.bind_all(proc);
-        st.step();
-        state_now = st.text(0);
-        if (state_now == "withdrawn") return 0;
-        d.prepare("UPDATE procedure_images SET received = 1 WHERE procedure_uuid = ?1 AND image_uuid = ?2 AND received = 0")
-            .bind_all(proc, img)
-            .run();
-        return d.changes();
+    // Withdrawn while the bytes were being written (perhaps on another
+    // server): the same transaction that would mark them received says so.
+    auto [withdrawn, newly] = db->write([&](Tx& x) {
+        if (x.procedure_state(proc) == "withdrawn") return std::pair{true, false};
+        return std::pair{false, x.mark_received(proc, img)};
     });
-    if (state_now == "withdrawn") {  // withdrawn while the bytes were being written
+    if (withdrawn) {
         fsx::remove_durable(image_file(proc, img));
         fail(409, "withdrawn", "This procedure was withdrawn.");
     }
-    send_body(c.res, changed == 1 ? 201 : 200, answer);
+    send_body(c.res, newly ? 201 : 200, answer);
 }
 
 }  // namespace cs::server

@@ -37,7 +37,14 @@ int main(int argc, char** argv) {
     // The package's service reads its settings from /etc/chairsync/practice-server.conf (docs/packaging.md).
     app.set_config("--config", "", "Read options from this file: one \"name = value\" line per option, without its \"--\"");
     app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt setting must not be silently ignored
-    app.add_option("--db", opt.db, "SQLite database file (created if missing)")->required();
+    std::string db;
+    app.add_option("--db", db,
+                   "The database: a SQLite file (created if missing; also sqlite:PATH) or postgresql://USER@HOST/NAME "
+                   "(docs/server-backends.md)")
+        ->required();
+    app.add_option("--db-connections", opt.db_connections, "PostgreSQL: connections this server opens at most")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     app.add_option("--images", opt.images_dir, "Folder for image bytes (created if missing); needed to serve");
     app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free one")->capture_default_str();
     auto* seed = app.add_option("--seed", opt.seed,
@@ -63,6 +70,7 @@ int main(int argc, char** argv) {
     int64_t ttl = opt.token_ttl.count();
     app.add_option("--token-ttl", ttl, "Seconds a sign-in stays valid")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    opt.db = db;
     // stdout carries only the "listening on" line scripts read; the log goes to stderr.
     cs::log_to_stderr("practice-server");
 

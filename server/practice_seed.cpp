@@ -106,29 +106,13 @@ void check_birth_date(Problems& p, const std::string& where, const std::string& 
               order);
 }
 
-struct Patient {
-    std::string id, first, last, birth;
-    std::optional<std::string> household;
-};
+using Patient = NewPatient;
 
 void check_patient(Problems& p, const std::string& where, const Patient& pt, size_t order = 0) {
     check_name(p, where, "first_name", pt.first, order);
     check_name(p, where, "last_name", pt.last, order);
     check_birth_date(p, where, pt.birth, order);
     if (pt.household) check_id(p, where, "household", *pt.household, order);
-}
-
-// Stored name keys come from cs::name_key, the exact match's own function (docs/name-matching.md).
-void insert_household(sql::Db& db, const std::string& id, const std::string& name) {
-    auto st = db.cached("INSERT INTO households (id, name, name_norm) VALUES (?1, ?2, ?3)");
-    st->bind_all(id, name, normalize_name(name)).run();
-}
-
-void insert_patient(sql::Db& db, const Patient& p) {
-    auto st = db.cached(
-        "INSERT INTO patients (id, first_name, last_name, birth_date, household_id, first_norm, last_norm) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    st->bind_all(p.id, p.first, p.last, p.birth, p.household, normalize_name(p.first), normalize_name(p.last)).run();
 }
 
 // ---- the practice file ----
@@ -395,38 +379,24 @@ Practice read_practice(Problems& p, std::string_view text) {
     return pr;
 }
 
-void write_practice(sql::Db& db, const Practice& pr, int iterations) {
-    for (const auto& l : pr.locations)
-        db.cached("INSERT INTO locations (id, name) VALUES (?1, ?2)")->bind_all(l.id, l.name).run();
+// pin_hashes: one per user, made before the transaction (it may run again).
+void write_practice(Tx& t, const Practice& pr, const std::vector<std::string>& pin_hashes) {
+    for (const auto& l : pr.locations) t.add_location(l.id, l.name);
     for (const auto& v : pr.providers) {
-        db.cached("INSERT INTO providers (id, name, charting) VALUES (?1, ?2, ?3)")
-            ->bind_all(v.id, v.name, v.charting)
-            .run();
-        for (const auto& l : v.locations)
-            db.cached("INSERT INTO provider_locations (provider_id, location_id) VALUES (?1, ?2)")
-                ->bind_all(v.id, l)
-                .run();
+        t.add_provider(v.id, v.name, v.charting);
+        for (const auto& l : v.locations) t.add_provider_location(v.id, l);
     }
-    for (const auto& u : pr.users)
-        db.cached("INSERT INTO users (id, login, name, pin_hash) VALUES (?1, ?2, ?3, ?4)")
-            ->bind_all(u.id, u.login, u.name, hash_pin(u.pin, iterations))
-            .run();
-    for (const auto& t : pr.types) {
-        db.cached(
-              "INSERT INTO procedure_types (code, name, default_apply_charges, default_bill_insurance, "
-              "default_provider_id) VALUES (?1, ?2, ?3, ?4, ?5)")
-            ->bind_all(t.code, t.name, t.charges, t.insurance,
-                       t.provider && !t.provider->empty() ? t.provider : std::nullopt)
-            .run();
-        for (const auto& [loc, cents] : t.fees)
-            db.cached("INSERT INTO procedure_fees (code, location_id, fee_cents) VALUES (?1, ?2, ?3)")
-                ->bind_all(t.code, loc, cents)
-                .run();
+    for (size_t i = 0; i < pr.users.size(); ++i)
+        t.add_user(pr.users[i].id, pr.users[i].login, pr.users[i].name, pin_hashes.at(i));
+    for (const auto& ty : pr.types) {
+        t.add_procedure_type(ty.code, ty.name, ty.charges, ty.insurance,
+                             ty.provider && !ty.provider->empty() ? ty.provider : std::nullopt);
+        for (const auto& [loc, cents] : ty.fees) t.add_fee(ty.code, loc, cents);
     }
-    for (const auto& h : pr.households) insert_household(db, h.id, h.name);
+    for (const auto& h : pr.households) t.add_household(h.id, h.name);
     for (auto p : pr.patients) {
         if (p.household && p.household->empty()) p.household.reset();
-        insert_patient(db, p);
+        t.add_patient(p);
     }
 }
 
@@ -461,20 +431,30 @@ std::vector<std::string> check_practice_seed(std::string_view json_text) {
     return p.sentences();
 }
 
-void seed_practice(sql::Db& db, std::string_view json_text, const std::string& source, int pin_hash_iterations) {
+bool seed_practice(Storage& db, std::string_view json_text, const std::string& source, int pin_hash_iterations,
+                   bool keep_existing) {
     Problems p;
     Practice pr = read_practice(p, json_text);
-    if (!database_is_empty(db))
-        p.add("The database " + db.path().string(),
-              "it already holds a practice; a practice file is loaded only into an empty database (give --db a new "
-              "file).");
-    if (!p.empty()) throw SeedError("The practice in " + source + " was not loaded", p.sentences());
-    sql::Transaction tx(db);
-    write_practice(db, pr, pin_hash_iterations);
-    tx.commit();
+    std::vector<std::string> hashes;
+    if (p.empty())
+        for (const auto& u : pr.users) hashes.push_back(hash_pin(u.pin, pin_hash_iterations));
+    // The emptiness check and the writes are one transaction: of two servers
+    // starting on one empty database, one loads the practice (storage.h).
+    return db.write([&](Tx& t) {
+        Problems all = p;
+        if (!t.practice_empty()) {
+            if (keep_existing && all.empty()) return false;
+            all.add("The database " + db.where().shown(),
+                    "it already holds a practice; a practice file is loaded only into an empty database (give --db a "
+                    "new file).");
+        }
+        if (!all.empty()) throw SeedError("The practice in " + source + " was not loaded", all.sentences());
+        write_practice(t, pr, hashes);
+        return true;
+    });
 }
 
-PatientImport import_patients_csv(sql::Db& db, std::string_view csv_text, const std::string& source,
+PatientImport import_patients_csv(Storage& db, std::string_view csv_text, const std::string& source,
                                   bool skip_bad_rows) {
     Problems file, rows;
     const CsvTable table = read_csv(csv_text);
@@ -543,39 +523,38 @@ PatientImport import_patients_csv(sql::Db& db, std::string_view csv_text, const 
     PatientImport report;
     report.skipped = rows.sentences();
     report.rows_skipped = bad_rows;
-    sql::Transaction tx(db);
     // A household id the database does not know yet is a new household,
     // named after its first patient (docs/practice-seed.md).
-    std::set<std::string> known;
-    for (const auto& p : good) {
-        if (p.household && !known.count(*p.household)) {
-            auto st = db.cached("SELECT 1 FROM households WHERE id = ?1");
-            st->bind_all(*p.household);
-            if (!st->step()) {
-                insert_household(db, *p.household, p.last + " household");
-                ++report.households_added;
+    report.households_added = db.write([&](Tx& t) {
+        size_t added = 0;
+        std::set<std::string> known;
+        for (const auto& p : good) {
+            if (p.household && known.insert(*p.household).second && !t.household_exists(*p.household)) {
+                t.add_household(*p.household, p.last + " household");
+                ++added;
             }
-            known.insert(*p.household);
+            t.add_patient(p);
         }
-        insert_patient(db, p);
-        ++report.added;
-    }
-    tx.commit();
+        return added;
+    });
+    report.added = good.size();
     return report;
 }
 
-PatientImport import_patients_file(const std::filesystem::path& db_file, const std::filesystem::path& csv_file,
-                                   bool skip_bad_rows) {
+PatientImport import_patients_csv(sql::Db& db, std::string_view csv_text, const std::string& source,
+                                  bool skip_bad_rows) {
+    return import_patients_csv(*Storage::over(db), csv_text, source, skip_bad_rows);
+}
+
+PatientImport import_patients_file(const std::string& db, const std::filesystem::path& csv_file, bool skip_bad_rows) {
     const auto bytes = fsx::read_file(csv_file, kMaxFileBytes);
+    const DbLocation where = parse_db_location(db);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(db_file, ec))
-        throw Error("There is no practice database at " + db_file.string() +
+    if (where.kind == DbLocation::Kind::sqlite && !std::filesystem::is_regular_file(where.target, ec))
+        throw Error("There is no practice database at " + where.target +
                     "; patients are added to an existing one (make it with --seed first).");
-    sql::OpenOptions o;
-    o.create = false;
-    sql::Db db(db_file, o);
-    create_schema(db);
-    return import_patients_csv(db, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+    return import_patients_csv(*Storage::open(where, 1),
+                               std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
                                csv_file.string(), skip_bad_rows);
 }
 

@@ -19,6 +19,8 @@ class Db;
 
 namespace cs::server {
 
+class Storage;
+
 // A practice file or CSV that was refused: what() says so and lists every
 // problem, one per line; nothing was written.
 class SeedError : public Error {
@@ -44,10 +46,13 @@ const std::map<std::string, std::vector<std::string>>& practice_seed_fields();
 // Every problem of a practice file's text, in file order; empty when it may be loaded.
 std::vector<std::string> check_practice_seed(std::string_view json_text);
 
-// Loads a practice file's text into `db` in one transaction. Throws SeedError
-// (and writes nothing) when the text has problems or the database already
-// holds a practice; `source` names the file in that message.
-void seed_practice(sql::Db& db, std::string_view json_text, const std::string& source, int pin_hash_iterations);
+// Loads a practice file's text into `db` in one transaction; true when it
+// did. Throws SeedError (and writes nothing) when the text has problems, or
+// when the database already holds a practice — unless keep_existing, which
+// leaves that practice alone (the demo on a restart); `source` names the
+// file in that message.
+bool seed_practice(Storage& db, std::string_view json_text, const std::string& source, int pin_hash_iterations,
+                   bool keep_existing = false);
 
 struct PatientImport {
     size_t added = 0;
@@ -59,12 +64,13 @@ struct PatientImport {
 // Adds the patients of a CSV file (header first_name,last_name,birth_date,household)
 // to `db` in one transaction. A bad row makes it add none (SeedError) unless
 // `skip_bad_rows`; a bad file (no such columns, not a CSV) always does.
+PatientImport import_patients_csv(Storage& db, std::string_view csv_text, const std::string& source,
+                                  bool skip_bad_rows);
 PatientImport import_patients_csv(sql::Db& db, std::string_view csv_text, const std::string& source,
                                   bool skip_bad_rows);
 
 // The same on files, for `practice-server --db DB --import-patients CSV`:
-// the database must exist already.
-PatientImport import_patients_file(const std::filesystem::path& db_file, const std::filesystem::path& csv_file,
-                                   bool skip_bad_rows);
+// the database (a SQLite file, or postgresql://…) must exist already.
+PatientImport import_patients_file(const std::string& db, const std::filesystem::path& csv_file, bool skip_bad_rows);
 
 }  // namespace cs::server

@@ -34,16 +34,6 @@ Json parse_json_body(const httplib::Request& req, uint64_t max_bytes) {
     return j;
 }
 
-void Database::open(const std::filesystem::path& file) {
-    std::lock_guard lock(mu_);
-    db_ = std::make_unique<sql::Db>(file);
-}
-
-void Database::close() {
-    std::lock_guard lock(mu_);
-    db_.reset();
-}
-
 bool Sleeper::sleep_for(double seconds) {
     std::unique_lock lock(mu_);
     return !cv_.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return stopping_; });
@@ -230,16 +220,15 @@ void PracticeServer::Impl::dispatch(const httplib::Request& req, httplib::Respon
 }
 
 namespace {
-// A write killed with the process leaves its temporary file; nothing is
-// written before start(), so every one found then is stale.
+// A write killed with the process leaves its temporary file. Other servers
+// may share the folder and be writing theirs now: those are locked, and
+// stay (docs/server-backends.md).
 void remove_stale_temp_files(const std::filesystem::path& images_dir) {
     std::error_code ec;
     for (auto it = std::filesystem::recursive_directory_iterator(images_dir, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && fsx::is_temp_name(it->path())) {
-            spdlog::info("practice-server: removing {} left by an interrupted write", it->path().string());
-            fsx::remove_durable(it->path());
-        }
+        if (it->is_regular_file(ec) && fsx::is_temp_name(it->path()) && fsx::remove_abandoned_temp(it->path()))
+            spdlog::info("practice-server: removed {} left by an interrupted write", it->path().string());
     }
     if (ec) spdlog::warn("practice-server: could not look for stale temporary files: {}", ec.message());
 }
@@ -313,26 +302,26 @@ void PracticeServer::start() {
 
     fsx::create_dirs_durable(s.opt.images_dir);
     remove_stale_temp_files(s.opt.images_dir);
-    if (s.opt.db.has_parent_path()) fsx::create_dirs_durable(s.opt.db.parent_path());
+    const DbLocation where = parse_db_location(s.opt.db.string());
+    if (where.kind == DbLocation::Kind::sqlite) {
+        const std::filesystem::path file(where.target);
+        if (file.has_parent_path()) fsx::create_dirs_durable(file.parent_path());
+    }
     // A practice file is read before the database is opened: a missing file creates no database.
     std::string seed_text;
     if (!s.opt.seed.empty() && s.opt.seed != "demo") {
         const auto bytes = fsx::read_file(s.opt.seed, 256ull << 20);
         seed_text.assign(bytes.begin(), bytes.end());
     }
-    s.db.open(s.opt.db);
-    s.db.with([&](sql::Db& db) {
-        create_schema(db);
-        // The demo goes into an empty database and is left alone in one that
-        // has it already (restarts); a file is refused by a non-empty one
-        // (docs/practice-seed.md).
-        if (s.opt.seed == "demo") {
-            if (database_is_empty(db))
-                seed_practice(db, demo_seed_json(), "the demo practice (server/seed/demo.json)", s.opt.pin_hash_iterations);
-        } else if (!s.opt.seed.empty()) {
-            seed_practice(db, seed_text, s.opt.seed, s.opt.pin_hash_iterations);
-        }
-    });
+    s.db = Storage::open(where, s.opt.db_connections);
+    // The demo goes into an empty database and is left alone in one that
+    // has it already (restarts, or another server that loaded it first); a
+    // file is refused by a non-empty one (docs/practice-seed.md).
+    if (s.opt.seed == "demo")
+        seed_practice(*s.db, demo_seed_json(), "the demo practice (server/seed/demo.json)", s.opt.pin_hash_iterations,
+                      true);
+    else if (!s.opt.seed.empty())
+        seed_practice(*s.db, seed_text, s.opt.seed, s.opt.pin_hash_iterations);
 
     // cpp-httplib parses, routes and answers; the front (front.h) owns the
     // sockets and bounds everything before that (docs/server-limits.md).
@@ -347,7 +336,7 @@ void PracticeServer::start() {
     } catch (...) {
         s.front.reset();
         s.http.reset();
-        s.db.close();
+        s.db.reset();
         throw;
     }
     s.http->set_listening(s.front->listen_fd());
@@ -364,7 +353,7 @@ void PracticeServer::stop() {
     s.front->stop();
     s.front.reset();
     s.http.reset();
-    s.db.close();
+    s.db.reset();
     s.running = false;
 }
 
@@ -379,37 +368,19 @@ void PracticeServer::add_fault(const FaultRule& rule) { impl_->faults.add(rule);
 void PracticeServer::clear_faults() { impl_->faults.clear(); }
 
 int PracticeServer::charge_count(const std::string& uuid) const {
-    return impl_->db.with([&](sql::Db& db) {
-        auto st = db.prepare("SELECT count(*) FROM charges WHERE procedure_uuid = ?1");
-        st.bind_all(uuid);
-        st.step();
-        return static_cast<int>(st.i64(0));
-    });
+    return impl_->db->read([&](Tx& t) { return t.charge_count(uuid); });
 }
 
 int PracticeServer::total_charges() const {
-    return impl_->db.with([&](sql::Db& db) {
-        auto st = db.prepare("SELECT count(*) FROM charges");
-        st.step();
-        return static_cast<int>(st.i64(0));
-    });
+    return impl_->db->read([&](Tx& t) { return t.total_charges(); });
 }
 
 std::optional<int64_t> PracticeServer::charge_amount_cents(const std::string& uuid) const {
-    return impl_->db.with([&](sql::Db& db) -> std::optional<int64_t> {
-        auto st = db.prepare("SELECT amount_cents FROM charges WHERE procedure_uuid = ?1");
-        st.bind_all(uuid);
-        if (!st.step()) return std::nullopt;
-        return st.i64(0);
-    });
+    return impl_->db->read([&](Tx& t) { return t.charge_amount(uuid); });
 }
 
 std::string PracticeServer::procedure_state(const std::string& uuid) const {
-    return impl_->db.with([&](sql::Db& db) {
-        auto st = db.prepare("SELECT state FROM procedures WHERE uuid = ?1");
-        st.bind_all(uuid);
-        return st.step() ? st.text(0) : std::string();
-    });
+    return impl_->db->read([&](Tx& t) { return t.procedure_state(uuid); }).value_or("");
 }
 
 std::filesystem::path PracticeServer::image_path(const std::string& proc, const std::string& img) const {

@@ -16,7 +16,10 @@ struct TlsFiles {
 };
 
 struct ServerOptions {
-    std::filesystem::path db;          // SQLite file (created if missing)
+    // The database (docs/server-backends.md): a SQLite file (created if
+    // missing; also written sqlite:PATH) or a postgresql://… URI.
+    std::filesystem::path db;
+    int db_connections = 8;            // PostgreSQL: connections at most (SQLite has one)
     std::filesystem::path images_dir;  // where image bytes live
     std::string host = "127.0.0.1";
     int port = 0;                      // 0: pick a free port

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,6 +53,21 @@ fs::path temp_sibling(const fs::path& dst) {
     return dst.parent_path() / (std::string(kTempPrefix) + dst.filename().string() + "." + new_uuid().substr(0, 8));
 }
 
+// A new temporary file, locked until it is closed: a sweep for files an
+// interrupted write left (remove_abandoned_temp) passes over one that a
+// live process is writing, as in a folder several servers share
+// (docs/server-backends.md).
+int create_locked_temp(const fs::path& tmp) {
+    const int fd = create_private(tmp);
+    if (::flock(fd, LOCK_EX) != 0) {
+        const int err = errno;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw_io_error("lock", tmp.string(), err);
+    }
+    return fd;
+}
+
 // Finishes a temporary file: fsync, close, rename over dst, fsync folder.
 void commit_temp(Fd& f, const fs::path& tmp, const fs::path& dst) {
     if (::fsync(f.fd) != 0) throw_io_error("sync", tmp.string(), errno);
@@ -81,6 +97,14 @@ int create_private(const fs::path& file, bool may_exist) {
 
 bool is_temp_name(const fs::path& p) { return p.filename().string().rfind(kTempPrefix, 0) == 0; }
 
+bool remove_abandoned_temp(const fs::path& tmp) {
+    Fd f{::open(tmp.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) return errno == ENOENT;  // gone already: its writer finished
+    if (::flock(f.fd, LOCK_EX | LOCK_NB) != 0) return false;  // its writer is alive
+    remove_durable(tmp);
+    return true;
+}
+
 void fsync_dir(const fs::path& dir) {
     Fd f{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     if (f.fd < 0) throw_io_error("open folder", dir.string(), errno);
@@ -101,7 +125,7 @@ void create_dirs_durable(const fs::path& dir) {
 
 void write_file_durable(const fs::path& dst, std::span<const uint8_t> data) {
     fs::path tmp = temp_sibling(dst);
-    Fd f{create_private(tmp)};
+    Fd f{create_locked_temp(tmp)};
     try {
         write_all(f.fd, data.data(), data.size(), tmp.string());
         commit_temp(f, tmp, dst);
@@ -131,7 +155,7 @@ std::string copy_file_durable(const fs::path& src, const fs::path& dst) {
     Fd in{::open(src.c_str(), O_RDONLY | O_CLOEXEC)};
     if (in.fd < 0) throw_io_error("open", src.string(), errno);
     fs::path tmp = temp_sibling(dst);
-    Fd out{create_private(tmp)};
+    Fd out{create_locked_temp(tmp)};
     try {
         Sha256 h;
         std::vector<uint8_t> buf(1 << 20);

@@ -46,6 +46,10 @@ std::vector<uint8_t> read_file(const fs::path& path, uint64_t max_bytes = 1ull <
 // sweep them.
 inline constexpr const char* kTempPrefix = ".tmp-";
 bool is_temp_name(const fs::path& p);
+// Removes a temporary file that an interrupted write left; false (and
+// nothing removed) while a live process still writes it: its writer holds
+// a lock on it until it closes it.
+bool remove_abandoned_temp(const fs::path& tmp);
 
 // Test-only crash injection: when the environment variable
 // CHAIRSYNC_CRASH_AT names `point`, the process dies at once (SIGKILL to

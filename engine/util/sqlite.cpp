@@ -158,6 +158,7 @@ void Stmt::reset() {
 
 int64_t Stmt::i64(int col) const { return sqlite3_column_int64(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+int Stmt::columns() const { return sqlite3_column_count(st_); }
 
 std::string Stmt::text(int col) const {
     auto p = sqlite3_column_text(st_, col);

@@ -53,6 +53,7 @@ public:
     std::optional<std::string> opt_text(int col) const;
     std::optional<int64_t> opt_i64(int col) const;
     bool is_null(int col) const;
+    int columns() const;  // of the result rows
 
 private:
     Db* db_;

@@ -1,9 +1,12 @@
-// The server's database: the practice (read by the API) and what clients
-// post (procedures, their images, charges).
+// The SQLite backend (docs/server-backends.md): one file, one server. Its
+// migrations are numbered by PRAGMA user_version.
+#include <sqlite3.h>
+
 #include <array>
 
+#include "engine/util/sqlite.h"
 #include "engine/util/text.h"
-#include "server/core.h"
+#include "server/storage.h"
 
 namespace cs::server {
 
@@ -26,9 +29,8 @@ void recompute_name_keys(sql::Db& db) {
     for (const auto& [id, name] : households)
         db.prepare("UPDATE households SET name_norm = ?2 WHERE id = ?1").bind_all(id, normalize_name(name)).run();
 }
-}
 
-void create_schema(sql::Db& db) {
+void migrate(sql::Db& db) {
     int have = db.user_version();
     if (have >= kSchemaVersion) return;
     sql::Transaction tx(db);
@@ -81,12 +83,74 @@ CREATE TABLE IF NOT EXISTS charges (
     tx.commit();
 }
 
-bool database_is_empty(sql::Db& db) {
-    auto st = db.prepare(
-        "SELECT (SELECT count(*) FROM locations) + (SELECT count(*) FROM providers) + (SELECT count(*) FROM users) + "
-        "(SELECT count(*) FROM procedure_types) + (SELECT count(*) FROM households) + (SELECT count(*) FROM patients)");
-    st.step();
-    return st.i64(0) == 0;
+// SQL written for both backends numbers its parameters $1, $2, ...; SQLite
+// reads those as names, so they become ?1, ?2, ...
+std::string sqlite_sql(std::string_view sql) {
+    std::string out(sql);
+    for (char& ch : out)
+        if (ch == '$') ch = '?';
+    return out;
 }
+
+class SqliteConn : public Conn {
+public:
+    explicit SqliteConn(std::unique_ptr<sql::Db> own) : own_(std::move(own)), db_(*own_) {}
+    explicit SqliteConn(sql::Db& borrowed) : db_(borrowed) {}
+
+    std::vector<Row> query(std::string_view sql, std::span<const Param> params) override {
+        auto st = db_.cached(sqlite_sql(sql));
+        bind(*st, params);
+        std::vector<Row> rows;
+        while (st->step()) {
+            Row r;
+            const int n = st->columns();
+            r.cols.reserve(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) r.cols.push_back(st->opt_text(i));
+            rows.push_back(std::move(r));
+        }
+        return rows;
+    }
+    int64_t run(std::string_view sql, std::span<const Param> params) override {
+        {
+            auto st = db_.cached(sqlite_sql(sql));
+            bind(*st, params);
+            st->run();
+        }
+        return db_.changes();
+    }
+    // Writers queue at BEGIN IMMEDIATE, so a write never meets a concurrent one.
+    void begin(bool write) override { db_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+    void commit() override { db_.exec("COMMIT"); }
+    void rollback() noexcept override {
+        if (sqlite3_get_autocommit(db_.raw())) return;  // no transaction open
+        try {
+            db_.exec("ROLLBACK");
+        } catch (...) {  // SQLite rolled it back itself (e.g. on a full disk)
+        }
+    }
+
+private:
+    static void bind(sql::Stmt& st, std::span<const Param> params) {
+        int i = 0;
+        for (const auto& p : params) {
+            ++i;
+            if (const auto* v = std::get_if<int64_t>(&p)) st.bind(i, *v);
+            else if (const auto* t = std::get_if<std::string>(&p)) st.bind(i, *t);
+            else st.bind(i, std::nullopt);
+        }
+    }
+    std::unique_ptr<sql::Db> own_;
+    sql::Db& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<Conn> open_sqlite(const DbLocation& where) {
+    auto db = std::make_unique<sql::Db>(where.target);
+    migrate(*db);
+    return std::make_unique<SqliteConn>(std::move(db));
+}
+
+std::unique_ptr<Conn> borrow_sqlite(sql::Db& db) { return std::make_unique<SqliteConn>(db); }
 
 }  // namespace cs::server
