@@ -7,31 +7,66 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "engine/util/sha256.h"
+#include "engine/util/sqlite.h"
 #include "engine/util/uuid.h"
+#include "server/storage.h"
+#include "tests/server/postgres_cluster.h"
 
 namespace cs::test {
 
-server::ServerOptions DemoPractice::options_for(const TempDir& dir, void (*tweak)(server::ServerOptions&)) {
+bool testing_postgres() {
+    const char* v = std::getenv("CHAIRSYNC_TEST_SERVER_DB");
+    return v && std::string(v) == "postgresql";
+}
+
+std::string practice_database(const TempDir& dir) {
+    if (!testing_postgres()) return (dir / "practice.sqlite").string();
+    static std::map<fs::path, std::string> made;  // folder names are never reused
+    auto [it, fresh] = made.try_emplace(dir.path());
+    if (fresh) it->second = PostgresCluster::shared().new_database();
+    return it->second;
+}
+
+std::string database_value(const fs::path& db, const std::string& sql) {
+    const auto where = server::parse_db_location(db.string());
+    if (where.kind == server::DbLocation::Kind::postgresql) return postgres_value(where.target, sql);
+    sql::Db d(where.target);
+    auto st = d.prepare(sql);
+    return st.step() ? st.text(0) : std::string();
+}
+
+int64_t database_count(const fs::path& db, const std::string& sql) { return std::stoll(database_value(db, sql)); }
+
+server::ServerOptions demo_options(const std::string& db, const fs::path& images) {
     server::ServerOptions o;
-    o.db = dir / "practice.sqlite";
-    o.images_dir = dir / "images";
+    o.db = db;
+    o.images_dir = images;
     o.seed = "demo";
     o.pin_hash_iterations = 1000;  // the real default is slow on purpose
     o.access_log = false;
+    return o;
+}
+
+server::ServerOptions DemoPractice::options_for(const TempDir& dir, void (*tweak)(server::ServerOptions&)) {
+    server::ServerOptions o = demo_options(practice_database(dir), dir / "images");
     if (tweak) tweak(o);
     return o;
 }
 
 server::ServerOptions demo_options(const TempDir& dir) { return DemoPractice::options_for(dir, nullptr); }
 
-DemoPractice::DemoPractice(void (*tweak)(server::ServerOptions&)) : server(options_for(dir, tweak)) { server.start(); }
+DemoPractice::DemoPractice(void (*tweak)(server::ServerOptions&)) : opt(options_for(dir, tweak)), server(opt) {
+    server.start();
+}
 
 Api::Api(const std::string& base_url) : http_(base_url) {
     http_.set_connection_timeout(5);
@@ -124,10 +159,19 @@ Json sync_procedure(Api& api, const std::string& proc, const Json& decl, const s
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args, const std::filesystem::path& log_file,
                              const std::vector<std::string>& env) {
+    start(practice_database(dir_), dir_ / "img", std::move(extra_args), log_file, env);
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, const std::string& db, const fs::path& images) {
+    start(db, images, std::move(extra_args), {}, {});
+}
+
+void ServerProcess::start(const std::string& db, const fs::path& images, std::vector<std::string> extra_args,
+                          const std::filesystem::path& log_file, const std::vector<std::string>& env) {
     int out[2];
-    REQUIRE(::pipe(out) == 0);
-    std::vector<std::string> args{bin("practice-server").string(), "--db", (dir_ / "p.sqlite").string(), "--images",
-                                  (dir_ / "img").string(), "--listen", "127.0.0.1:0", "--seed", "demo"};
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    std::vector<std::string> args{bin("practice-server").string(), "--db", db, "--images",
+                                  images.string(), "--listen", "127.0.0.1:0", "--seed", "demo"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     // Everything the child needs is made before fork: after it, only exec.
     std::vector<std::string> envs(env);
@@ -182,6 +226,13 @@ int ServerProcess::stop() {
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void ServerProcess::kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
 }
 
 int connect_from(const std::string& from, int port) {

@@ -14,11 +14,27 @@ namespace cs::test {
 
 using Json = nlohmann::json;
 
-// Demo seed, quick PIN hashing, no access log.
+// The backend every server of these tests uses: SQLite, or PostgreSQL when
+// CHAIRSYNC_TEST_SERVER_DB=postgresql (the `server_postgresql` test runs
+// this binary so: tests/server/extra.cmake).
+bool testing_postgres();
+// The database of the practice kept in `dir`, for ServerOptions::db: a file
+// in it, or a database of the test cluster (postgres_cluster.h) made empty
+// for it when first asked.
+std::string practice_database(const TempDir& dir);
+// SQL straight on a server's database (`db` as in ServerOptions::db), as
+// the practice's own staff might: the first value of the first row.
+std::string database_value(const fs::path& db, const std::string& sql);
+int64_t database_count(const fs::path& db, const std::string& sql);
+
+// Demo seed, quick PIN hashing, no access log, the database of `dir`.
 server::ServerOptions demo_options(const TempDir& dir);
+// The same for one of several servers sharing a database and an images folder.
+server::ServerOptions demo_options(const std::string& db, const fs::path& images);
 
 struct DemoPractice {
     TempDir dir;
+    server::ServerOptions opt;
     server::PracticeServer server;
     explicit DemoPractice(void (*tweak)(server::ServerOptions&) = nullptr);
     static server::ServerOptions options_for(const TempDir& dir, void (*tweak)(server::ServerOptions&));
@@ -68,6 +84,8 @@ class ServerProcess {
 public:
     explicit ServerProcess(std::vector<std::string> extra_args = {}, const std::filesystem::path& log_file = {},
                            const std::vector<std::string>& env = {});
+    // One of several servers of one practice: the same database and images folder.
+    ServerProcess(std::vector<std::string> extra_args, const std::string& db, const fs::path& images);
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
@@ -77,8 +95,11 @@ public:
     // A field of /proc/PID/status in KiB, e.g. "VmHWM" (the peak resident size).
     long status_kib(const std::string& field) const;
     int stop();  // SIGTERM, wait; the exit status (-1 when killed by a signal)
+    void kill9();  // SIGKILL, wait: a crash
 
 private:
+    void start(const std::string& db, const fs::path& images, std::vector<std::string> extra_args,
+               const std::filesystem::path& log_file, const std::vector<std::string>& env);
     TempDir dir_;
     int pid_ = -1;
     int port_ = 0;

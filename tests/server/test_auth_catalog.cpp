@@ -208,7 +208,7 @@ TEST_CASE("exact candidates use the Unicode name key; odd characters match nobod
     CHECK(exact_ids(api, "Maria", "Lopez\xe9", "1984-03-09").empty());    // not UTF-8
 }
 
-TEST_CASE("a database from before the Unicode name key gets its keys made again") {
+TEST_CASE("a database from before the Unicode name key gets its keys made again", "[sqlite]") {
     TempDir dir;
     auto opt = demo_options(dir);
     {

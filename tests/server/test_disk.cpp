@@ -1,5 +1,7 @@
 // The server's images folder: temporary files a crash left, and a full disk.
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,6 +94,26 @@ TEST_CASE("server start-up removes the temporary files a crash mid-write left in
     srv.start();
     CHECK_FALSE(fs::exists(stale));
     CHECK(fs::exists(kept));  // image bytes are never touched
+}
+
+TEST_CASE("start-up leaves alone the temporary file another server sharing the folder is writing") {
+    TempDir dir;
+    auto opt = demo_options(dir);
+    const auto busy = opt.images_dir / "0b6e2a34-1111-4222-8333-444455556666" / ".tmp-9c1d.5e6f";
+    write(busy, "the first half of an image");
+    // What fsx::write_file_durable holds while it writes (docs/server-backends.md).
+    const int writer = ::open(busy.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(writer >= 0);
+    REQUIRE(::flock(writer, LOCK_EX) == 0);
+    {
+        server::PracticeServer starting(opt);
+        starting.start();
+        CHECK(fs::exists(busy));
+    }
+    ::close(writer);  // the writer crashed, or gave up
+    server::PracticeServer later(opt);
+    later.start();
+    CHECK_FALSE(fs::exists(busy));
 }
 
 TEST_CASE("a full disk on the server answers 507 with a sentence, stores nothing, and the client says so") {

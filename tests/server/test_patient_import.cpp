@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/util/fsutil.h"
-#include "engine/util/sqlite.h"
+#include "server/storage.h"
 #include "server/practice_seed.h"
 #include "tests/server/server_fixture.h"
 
@@ -14,17 +14,16 @@ using cs::server::SeedError;
 namespace {
 
 // A demo practice's database, with the server stopped.
-fs::path demo_database(const TempDir& dir) {
+std::string demo_database(const TempDir& dir) {
     cs::server::PracticeServer s(demo_options(dir));
     s.start();
-    return dir / "practice.sqlite";
+    return practice_database(dir);
 }
 
-int64_t count(const fs::path& db, const std::string& sql) {
-    cs::sql::Db d(db);
-    auto st = d.prepare(sql);
-    st.step();
-    return st.i64(0);
+int64_t count(const std::string& db, const std::string& sql) { return database_count(db, sql); }
+
+std::unique_ptr<cs::server::Storage> open_storage(const std::string& db) {
+    return cs::server::Storage::open(cs::server::parse_db_location(db));
 }
 
 constexpr int64_t kDemoPatients = 29;
@@ -48,10 +47,10 @@ const std::string kMixed =
 
 TEST_CASE("a CSV with a bad row adds nobody, and says which lines are wrong") {
     TempDir dir;
-    const fs::path db = demo_database(dir);
-    cs::sql::Db d(db);
+    const std::string db = demo_database(dir);
+    auto d = open_storage(db);
     try {
-        cs::server::import_patients_csv(d, kMixed, "old.csv", false);
+        cs::server::import_patients_csv(*d, kMixed, "old.csv", false);
         FAIL("the file was accepted");
     } catch (const SeedError& e) {
         INFO(e.what());
@@ -70,10 +69,10 @@ TEST_CASE("a CSV with a bad row adds nobody, and says which lines are wrong") {
 
 TEST_CASE("--skip-bad-rows adds the good rows, whose names the exact match finds") {
     TempDir dir;
-    const fs::path db = demo_database(dir);
+    const std::string db = demo_database(dir);
     {
-        cs::sql::Db d(db);
-        auto r = cs::server::import_patients_csv(d, kMixed, "old.csv", true);
+        auto d = open_storage(db);
+        auto r = cs::server::import_patients_csv(*d, kMixed, "old.csv", true);
         CHECK(r.added == 5);
         CHECK(r.rows_skipped == 3);
         CHECK(r.households_added == 1);
@@ -109,10 +108,10 @@ TEST_CASE("--skip-bad-rows adds the good rows, whose names the exact match finds
 
 TEST_CASE("a CSV without the four columns is refused whole, whatever the flag") {
     TempDir dir;
-    const fs::path db = demo_database(dir);
-    cs::sql::Db d(db);
+    const std::string db = demo_database(dir);
+    auto d = open_storage(db);
     try {
-        cs::server::import_patients_csv(d, "first_name,surname,birth_date,first_name\nAna,Lopez,1980-01-01,x\n",
+        cs::server::import_patients_csv(*d, "first_name,surname,birth_date,first_name\nAna,Lopez,1980-01-01,x\n",
                                         "old.csv", true);
         FAIL("the file was accepted");
     } catch (const SeedError& e) {
@@ -122,17 +121,17 @@ TEST_CASE("a CSV without the four columns is refused whole, whatever the flag") 
                   R"(Line 1: the header has no column "last_name" (it needs first_name, last_name, birth_date and household).)",
                   R"(Line 1: the header has no column "household" (it needs first_name, last_name, birth_date and household).)"});
     }
-    CHECK_THROWS_AS(cs::server::import_patients_csv(d, "", "empty.csv", true), SeedError);
+    CHECK_THROWS_AS(cs::server::import_patients_csv(*d, "", "empty.csv", true), SeedError);
     CHECK(count(db, "SELECT count(*) FROM patients") == kDemoPatients);
 }
 
 TEST_CASE("practice-server --import-patients: reports, exit codes, and an existing database only") {
     TempDir dir;
-    const fs::path db = demo_database(dir);
+    const std::string db = demo_database(dir);
     cs::fsx::write_file_durable(dir / "old.csv", kMixed);
     const std::string server = bin("practice-server").string();
 
-    auto refused = run_process({server, "--db", db.string(), "--import-patients", (dir / "old.csv").string()});
+    auto refused = run_process({server, "--db", db, "--import-patients", (dir / "old.csv").string()});
     CHECK(refused.exit_code == 1);
     INFO(refused.err);
     CHECK(refused.err.find("Line 4: birth_date \"31/12/1980\"") != std::string::npos);
@@ -140,7 +139,7 @@ TEST_CASE("practice-server --import-patients: reports, exit codes, and an existi
     CHECK(count(db, "SELECT count(*) FROM patients") == kDemoPatients);
 
     auto skipped = run_process(
-        {server, "--db", db.string(), "--import-patients", (dir / "old.csv").string(), "--skip-bad-rows"});
+        {server, "--db", db, "--import-patients", (dir / "old.csv").string(), "--skip-bad-rows"});
     CHECK(skipped.exit_code == 0);
     CHECK(skipped.out == "Added 5 patients (1 new households) from " + (dir / "old.csv").string() +
                              ", skipped 3 rows.\n");

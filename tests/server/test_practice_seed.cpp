@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "engine/util/fsutil.h"
-#include "engine/util/sqlite.h"
 #include "server/practice_seed.h"
 #include "tests/server/server_fixture.h"
 
@@ -53,11 +52,8 @@ std::vector<std::string> start_problems(const TempDir& dir, const std::string& j
     return {};
 }
 
-int64_t rows(const fs::path& db, const char* table) {
-    cs::sql::Db d(db);
-    auto st = d.prepare(std::string("SELECT count(*) FROM ") + table);
-    st.step();
-    return st.i64(0);
+int64_t rows(const TempDir& dir, const char* table) {
+    return database_count(practice_database(dir), std::string("SELECT count(*) FROM ") + table);
 }
 
 bool has(const std::vector<std::string>& problems, const std::string& sentence) {
@@ -109,7 +105,7 @@ TEST_CASE("a server seeded from the demo file answers as the demo server does") 
     CHECK(want["types loc-2"]["procedure_types"][0]["fee_cents"] == 13200);
     CHECK(want["exact first_name=Liam&last_name=Murphy&birth_date=2018-04-22"]["patients"].size() == 2);
     CHECK(want["search lopez"]["households"][0]["name"] == "Lopez household");
-    CHECK(rows(a / "practice.sqlite", "patients") == 29);
+    CHECK(rows(a, "patients") == 29);
 }
 
 TEST_CASE("the example of docs/practice-seed.md loads, and its names are found as the exact match finds them") {
@@ -191,7 +187,7 @@ TEST_CASE("every problem of a practice file is reported, with where it is, and n
     CHECK(has(problems, R"(patients[3] (id "p-4"): the field "nickname" is not part of the format (docs/practice-seed.md).)"));
     CHECK(problems.size() == 12);
     for (const char* table : {"locations", "providers", "users", "procedure_types", "patients"})
-        CHECK(rows(dir / "practice.sqlite", table) == 0);
+        CHECK(rows(dir, table) == 0);
 }
 
 TEST_CASE("a practice file refuses a misspelt field, a wrong type and a missing field") {
@@ -225,7 +221,7 @@ TEST_CASE("a name that is not UTF-8 is reported at its entry and field") {
     auto problems = start_problems(dir, json);
     CHECK(problems == std::vector<std::string>{
                           R"(patients[0] (id "p-1"): first_name "Mar�a" is not valid UTF-8 text.)"});
-    CHECK(rows(dir / "practice.sqlite", "households") == 0);
+    CHECK(rows(dir, "households") == 0);
 }
 
 TEST_CASE("a practice file goes only into an empty database") {
@@ -233,10 +229,10 @@ TEST_CASE("a practice file goes only into an empty database") {
     { cs::server::PracticeServer demo(demo_options(dir)); demo.start(); }
     auto problems = start_problems(dir, doc_example());
     CHECK(problems == std::vector<std::string>{
-                          "The database " + (dir / "practice.sqlite").string() +
+                          "The database " + practice_database(dir) +
                           ": it already holds a practice; a practice file is loaded only into an empty database "
                           "(give --db a new file)."});
-    CHECK(rows(dir / "practice.sqlite", "users") == 2);  // the demo's, and no more
+    CHECK(rows(dir, "users") == 2);  // the demo's, and no more
 
     SECTION("and the refusal comes with the file's own problems") {
         auto both = start_problems(dir, R"({"version": 1, "users": [{"id": "u-9", "login": "x", "name": "X", "pin": "1"}]})");
@@ -244,7 +240,7 @@ TEST_CASE("a practice file goes only into an empty database") {
     }
 }
 
-TEST_CASE("practice-server --seed FILE prints every problem and exits 1") {
+TEST_CASE("practice-server --seed FILE prints every problem and exits 1", "[sqlite]") {
     TempDir dir;
     const fs::path file = write(dir, "p.json", R"({"version": 1, "users": [{"id": "u-1", "login": "a", "name": "A", "pin": "1"},
         {"id": "u-1", "login": "a", "name": "B", "pin": "12345"}]})");

@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "engine/util/sha256.h"
-#include "engine/util/sqlite.h"
 #include "engine/util/uuid.h"
 #include "tests/server/server_fixture.h"
 
@@ -229,8 +228,7 @@ TEST_CASE("a provider who lost access by commit time cannot post") {
     REQUIRE(api.put_image(image_path(proc, img.uuid), img.bytes, cs::repr_digest_header(img.sha256))->status == 201);
     {
         // The practice takes prov-1's charting flag away (straight in its database).
-        cs::sql::Db db(p.dir / "practice.sqlite");
-        db.exec("UPDATE providers SET charting = 0 WHERE id = 'prov-1'");
+        database_value(p.opt.db, "UPDATE providers SET charting = 0 WHERE id = 'prov-1'");
     }
     auto r = api.post_json(procedure_path(proc) + "/commit");
     CHECK(r->status == 422);

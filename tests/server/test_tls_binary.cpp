@@ -98,7 +98,7 @@ TEST_CASE("a TLS key that cannot be loaded is a clear error") {
     REQUIRE_THROWS_AS(server.start(), cs::Error);
 }
 
-TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIGTERM") {
+TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIGTERM", "[sqlite]") {
     TempDir dir;
     int out[2];
     REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
