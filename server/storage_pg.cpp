@@ -139,7 +139,9 @@ public:
     bool broken() const override { return !conn_ || PQstatus(conn_) != CONNECTION_OK; }
 
     void migrate() {
-        begin(true);
+        // READ COMMITTED: each statement sees what a server that held the
+        // lock before committed (a snapshot from before the lock would not).
+        exec_simple("BEGIN");
         try {
             Param lock{kMigrationLock};
             execute("SELECT pg_advisory_xact_lock($1)", {&lock, 1});
