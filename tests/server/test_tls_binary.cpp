@@ -98,21 +98,31 @@ TEST_CASE("a TLS key that cannot be loaded is a clear error") {
     REQUIRE_THROWS_AS(server.start(), cs::Error);
 }
 
-TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIGTERM", "[sqlite]") {
-    TempDir dir;
+namespace {
+
+// Starts practice-server with args; first_line is what it printed first
+// ("listening on …"), read from its stdout.
+pid_t start_server(const std::vector<std::string>& args, std::string& first_line) {
     int out[2];
     REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-    std::string exe = bin("practice-server").string();
-    std::vector<std::string> args{exe, "--db", (dir / "p.sqlite").string(), "--images", (dir / "img").string(),
-                                  "--listen", "127.0.0.1:0", "--seed", "demo"};
-    ScopedUmask open_umask(0);  // the database and image folder are private anyway
     const pid_t pid = spawn(args, -1, out[1]);
     REQUIRE(pid > 0);
     ::close(out[1]);
-    std::string line;
     char ch;
-    while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+    while (::read(out[0], &ch, 1) == 1 && ch != '\n') first_line += ch;
     ::close(out[0]);
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("practice-server: starts on a free port, answers, stops cleanly on SIGTERM", "[sqlite]") {
+    TempDir dir;
+    std::vector<std::string> args{bin("practice-server").string(), "--db", (dir / "p.sqlite").string(), "--images",
+                                  (dir / "img").string(), "--listen", "127.0.0.1:0", "--seed", "demo"};
+    ScopedUmask open_umask(0);  // the database and image folder are private anyway
+    std::string line;
+    const pid_t pid = start_server(args, line);
     INFO(line);
     const std::string prefix = "listening on http://127.0.0.1:";
     REQUIRE(line.rfind(prefix, 0) == 0);
@@ -164,15 +174,8 @@ TEST_CASE("practice-server --config: settings from a file, HTTPS with the certif
              << "tls-cert = \"" << (dir / "cert.pem").string() << "\"\n"
              << "tls-key = \"" << (dir / "key.pem").string() << "\"\n";
     }
-    int out[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-    const pid_t pid = spawn({bin("practice-server").string(), "--config", (dir / "server.conf").string()}, -1, out[1]);
-    REQUIRE(pid > 0);
-    ::close(out[1]);
     std::string line;
-    char ch;
-    while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-    ::close(out[0]);
+    const pid_t pid = start_server({bin("practice-server").string(), "--config", (dir / "server.conf").string()}, line);
     INFO(line);
     const std::string prefix = "listening on https://127.0.0.1:";
     REQUIRE(line.rfind(prefix, 0) == 0);
