@@ -7,6 +7,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/store_access.h"
+#include "app/cli/sync_access.h"
 #include "engine/util/json_text.h"
 #include "engine/util/text.h"
 
@@ -20,7 +21,13 @@ nlohmann::json image_json(const ImageRecord& i) {
             {"kind", to_string(i.kind)}};
 }
 
-nlohmann::json status_json(OfflineStore& store) {
+// Where images go: the practice server, or the archive's URL (never its credentials).
+nlohmann::json images_json(const dicomweb::ArchiveSetting& archive) {
+    if (!archive.configured()) return {{"destination", "practice_server"}};
+    return {{"destination", "image_archive"}, {"url", dicomweb::archive_url(archive)}};
+}
+
+nlohmann::json status_json(OfflineStore& store, const dicomweb::ArchiveSetting& archive) {
     nlohmann::json patients = nlohmann::json::array();
     for (const auto& p : store.patients()) {
         nlohmann::json procedures = nlohmann::json::array();
@@ -45,15 +52,18 @@ nlohmann::json status_json(OfflineStore& store) {
                             {"procedures", std::move(procedures)}});
     }
     return {{"store", store.root().string()},
+            {"images_go_to", images_json(archive)},
             {"patients", std::move(patients)},
             {"quarantined_files", store.quarantined_files()}};
 }
 
-void print_status(OfflineStore& store) {
+void print_status(OfflineStore& store, const dicomweb::ArchiveSetting& archive) {
     auto waiting = store.patients_with_pending();
     int procedures = 0, images = 0;
     for (const auto& s : waiting) procedures += s.procedures, images += s.images;
     std::cout << "Offline store: " << store.root().string() << "\n";
+    std::cout << "Images go to " << dicomweb::images_destination(archive)
+              << (archive.configured() ? " (DICOMweb); the practice server records procedures and charges.\n" : ".\n");
     std::cout << waiting.size() << " patient(s) with " << procedures << " procedure(s) and " << images
               << " image(s) waiting to sync.\n";
     if (auto q = store.quarantined_files(); !q.empty())
@@ -75,15 +85,21 @@ void print_status(OfflineStore& store) {
 
 CommandRun add_status_command(CLI::App& app, const Globals& g) {
     auto json = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("status", "Show what waits in the offline store, per patient and procedure.");
+    auto archive = std::make_shared<ArchiveArgs>();
+    auto* cmd = app.add_subcommand("status", "Show what waits in the offline store, per patient and procedure, and "
+                                             "where images go.");
     cmd->add_flag("--json", *json, "Print JSON instead of text");
-    return [&g, json] {
-        auto store = open_store(g, false);
-        if (*json)
-            std::cout << dump_json(status_json(store), 2) << "\n";
-        else
-            print_status(store);
-        return 0;
+    add_archive_options(cmd, *archive);
+    return [&g, json, archive] {
+        return run_with_exit_codes(g, [&] {
+            const auto setting = checked_archive_setting(*archive);
+            auto store = open_store(g, false);
+            if (*json)
+                std::cout << dump_json(status_json(store, setting), 2) << "\n";
+            else
+                print_status(store, setting);
+            return 0;
+        });
     };
 }
 

@@ -51,6 +51,32 @@ void add_server_options(CLI::App* cmd, ServerArgs& a) {
     cmd->add_flag("--insecure", a.insecure, "Allow plain http to a host that is not this computer");
 }
 
+void add_archive_options(CLI::App* cmd, ArchiveArgs& a) {
+    cmd->add_option("--dicomweb", a.url,
+                    "Send images to this DICOMweb image archive (its root, e.g. https://pacs.example/dicom-web) "
+                    "instead of the practice server, which still records procedures and charges");
+    cmd->add_option("--dicomweb-credentials", a.credentials_file,
+                    "A file readable only by its owner holding user:password or Bearer TOKEN for the image archive");
+    cmd->add_option("--dicomweb-ca-file", a.ca_file, "Trust this CA certificate (PEM) for the image archive");
+    cmd->add_flag("--dicomweb-insecure", a.insecure, "Allow plain http to an image archive that is not this computer");
+}
+
+dicomweb::ArchiveSetting checked_archive_setting(const ArchiveArgs& a) {
+    dicomweb::ArchiveSetting s{a.url, a.credentials_file, a.ca_file, a.insecure};
+    if (!s.configured()) {
+        if (!a.credentials_file.empty() || !a.ca_file.empty() || a.insecure)
+            throw CliExit(kExitBadArgs, "--dicomweb-credentials, --dicomweb-ca-file and --dicomweb-insecure need "
+                                        "the image archive's address: give --dicomweb URL too.");
+        return s;
+    }
+    try {
+        dicomweb::archive_config(s);
+    } catch (const Error& e) {
+        throw CliExit(kExitBadArgs, e.what(), e.detail());
+    }
+    return s;
+}
+
 void add_choice_options(CLI::App* cmd, ChoiceArgs& a, bool with_match) {
     if (with_match) {
         cmd->add_option("--match", a.match, "The online patient id to sync to");

@@ -8,6 +8,7 @@
 
 #include "app/cli/cli.h"
 #include "engine/api/practice_client.h"
+#include "engine/dicomweb/archive_setting.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/audit_log.h"
 #include "engine/sync/sync_pipeline.h"
@@ -55,6 +56,17 @@ struct ServerArgs {
     bool insecure = false;
 };
 void add_server_options(CLI::App* cmd, ServerArgs& a);
+
+// Where images go when the practice keeps them in a DICOMweb image archive
+// (docs/dicomweb.md, "Configuration"); without --dicomweb, to the practice server.
+struct ArchiveArgs {
+    std::string url, credentials_file, ca_file;
+    bool insecure = false;
+};
+void add_archive_options(CLI::App* cmd, ArchiveArgs& a);
+// The setting as given, checked (the credentials file read, its permissions
+// too), or CliExit(kExitBadArgs) with the sentence.
+dicomweb::ArchiveSetting checked_archive_setting(const ArchiveArgs& a);
 
 struct ChoiceArgs {
     std::string match, provider, charges, insurance;

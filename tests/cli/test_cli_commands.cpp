@@ -55,6 +55,53 @@ TEST_CASE("cli: status --json lists every captured patient with procedures and i
     CHECK(nlohmann::json::parse(env.out)["patients"].size() == 2);
 }
 
+TEST_CASE("cli: status says where images go: the practice server, or the image archive without its credentials") {
+    test::TempDir dir;
+    std::string store = (dir / "store").string();
+    auto a = test::make_png(dir / "a.png", 32, 24, 1).string();
+    REQUIRE(test::cli(test::capture_args(store, "Ann", "Smith", "", {a})).exit_code == 0);
+
+    auto plain = test::cli({"--store", store, "status"});
+    CHECK(plain.exit_code == 0);
+    CHECK_THAT(plain.out, Catch::Contains("Images go to the practice server.\n"));
+    CHECK(nlohmann::json::parse(test::cli({"--store", store, "status", "--json"}).out)["images_go_to"] ==
+          nlohmann::json{{"destination", "practice_server"}});
+
+    const auto creds = test::make_file(dir / "archive-credentials", "orthanc:s3cret-pw\n").string();
+    fs::permissions(creds, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    const std::vector<std::string> archive{"--dicomweb", "https://pacs.example/dicom-web/", "--dicomweb-credentials",
+                                           creds};
+    auto args = std::vector<std::string>{"--store", store, "status"};
+    args.insert(args.end(), archive.begin(), archive.end());
+    auto text = test::cli(args);
+    CHECK(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("Images go to the image archive at https://pacs.example/dicom-web (DICOMweb); "
+                                         "the practice server records procedures and charges."));
+    args.push_back("--json");
+    auto json = test::cli(args);
+    REQUIRE(json.exit_code == 0);
+    CHECK(nlohmann::json::parse(json.out)["images_go_to"] ==
+          nlohmann::json{{"destination", "image_archive"}, {"url", "https://pacs.example/dicom-web"}});
+    for (const auto* out : {&text.out, &json.out}) {
+        CHECK_THAT(*out, !Catch::Contains("s3cret-pw") && !Catch::Contains("orthanc:"));
+    }
+
+    // A password file every user can read is refused, and says how to fix it.
+    fs::permissions(creds, fs::perms::others_read, fs::perm_options::add);
+    args.pop_back();
+    auto open = test::cli(args);
+    CHECK(open.exit_code == 2);
+    CHECK_THAT(open.err, Catch::Contains("can be read or changed by every user of this computer") &&
+                             Catch::Contains("chmod 600 " + creds));
+    CHECK(open.out.empty());
+    auto lone = test::cli({"--store", store, "status", "--dicomweb-credentials", creds});
+    CHECK(lone.exit_code == 2);
+    CHECK_THAT(lone.err, Catch::Contains("give --dicomweb URL too"));
+    auto bad_url = test::cli({"--store", store, "status", "--dicomweb", "pacs.example"});
+    CHECK(bad_url.exit_code == 2);
+    CHECK_THAT(bad_url.err, Catch::Contains("The image archive address in the settings is not valid."));
+}
+
 TEST_CASE("cli: verify is clean, then fails with one line per problem after files are deleted or altered") {
     test::TempDir dir;
     std::string store = (dir / "store").string();
