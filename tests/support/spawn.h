@@ -1,21 +1,8 @@
 #pragma once
-// Starting one of our programs in the background, for tests that look at it
-// while it runs (/proc/PID/limits, its first output line).
-#include <string>
-#include <sys/types.h>
-#include <vector>
+// spawn() lives in loopback/spawn.h (the bench and the demo start Orthanc with it too).
+#include "loopback/spawn.h"
 
 namespace cs::test {
-
-// Runs argv (argv[0] a path) with standard input from in_fd and standard
-// output to out_fd (-1: /dev/null); standard error is inherited. Core dumps
-// are allowed as far as the hard limit lets us, so a test sees the program
-// itself turn them off. Pipes should be made with O_CLOEXEC, so the child
-// holds only its own ends. Returns the child's pid.
-struct SpawnOptions {
-    int err_fd = -1;               // standard error to this fd; -1: inherited
-    bool die_with_parent = false;  // SIGTERM when the test process ends, even by a crash
-};
-pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const SpawnOptions& options = {});
-
+using loopback::spawn;
+using loopback::SpawnOptions;
 }  // namespace cs::test

@@ -1,4 +1,4 @@
-#include "tests/support/orthanc.h"
+#include "loopback/orthanc.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,11 +17,13 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/util/uuid.h"
-#include "tests/support/spawn.h"
+#include "loopback/spawn.h"
 
-namespace cs::test {
+namespace cs::loopback {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // Where Debian installs them.
 const fs::path kOrthanc = "/usr/sbin/Orthanc";
@@ -56,12 +58,19 @@ std::string Orthanc::missing() {
     return m;
 }
 
-Orthanc::Orthanc() : user_("chairsync"), password_(new_uuid()) {
+Orthanc::Orthanc(const OrthancOptions& options)
+    : name_(options.name), user_(options.user), password_(options.password.empty() ? new_uuid() : options.password) {
+    std::string tmpl = (fs::temp_directory_path() / "chairsync-orthanc-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("Orthanc: cannot make a temporary folder in " + tmpl);
+    dir_ = tmpl;
     std::string why;
     // A port found free may be taken before Orthanc binds it: then try new ones.
     for (int attempt = 0; attempt < 3; ++attempt)
         if (start_once(why)) return;
-    throw std::runtime_error("Orthanc did not start: " + why + "\n" + log_tail());
+    const std::string tail = log_tail();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw std::runtime_error("Orthanc did not start: " + why + "\n" + tail);
 }
 
 bool Orthanc::start_once(std::string& why) {
@@ -70,7 +79,7 @@ bool Orthanc::start_once(std::string& why) {
     while (dicom_port_ == http_port_);
     for (const char* sub : {"storage", "index", "log"}) fs::create_directories(dir_ / sub);
     nlohmann::json cfg = {
-        {"Name", "ChairSync test archive"},
+        {"Name", name_},
         {"StorageDirectory", (dir_ / "storage").string()},
         {"IndexDirectory", (dir_ / "index").string()},
         {"HttpPort", http_port_},
@@ -115,25 +124,20 @@ bool Orthanc::start_once(std::string& why) {
     return false;
 }
 
-Orthanc::Reply Orthanc::get(const std::string& path) {
+Orthanc::Reply Orthanc::call(const char* method, const std::string& path, const std::string* body) {
     api::HttpCall c;
+    c.method = method;
     c.path = path;
+    if (body) c.json_body = *body;
     c.basic_auth = user_ + ":" + password_;
     c.timeout = std::chrono::milliseconds(10000);
     auto out = http_->perform(c);
     return Reply{out.error ? 0 : out.status, out.body};
 }
 
-Orthanc::Reply Orthanc::post(const std::string& path, const std::string& body) {
-    api::HttpCall c;
-    c.method = "POST";
-    c.path = path;
-    c.json_body = body;
-    c.basic_auth = user_ + ":" + password_;
-    c.timeout = std::chrono::milliseconds(10000);
-    auto out = http_->perform(c);
-    return Reply{out.error ? 0 : out.status, out.body};
-}
+Orthanc::Reply Orthanc::get(const std::string& path) { return call("GET", path, nullptr); }
+Orthanc::Reply Orthanc::post(const std::string& path, const std::string& body) { return call("POST", path, &body); }
+Orthanc::Reply Orthanc::remove(const std::string& path) { return call("DELETE", path, nullptr); }
 
 std::string Orthanc::log_tail() const {
     std::string all;
@@ -163,6 +167,10 @@ void Orthanc::stop() {
     pid_ = -1;
 }
 
-Orthanc::~Orthanc() { stop(); }  // then dir_ removes its storage, index, log and configuration
+Orthanc::~Orthanc() {
+    stop();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);  // its storage, index, log and configuration
+}
 
-}  // namespace cs::test
+}  // namespace cs::loopback

@@ -1,4 +1,4 @@
-#include "tests/support/spawn.h"
+#include "loopback/spawn.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-namespace cs::test {
+namespace cs::loopback {
 
 pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const SpawnOptions& options) {
     std::vector<char*> args;
@@ -16,7 +16,7 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const S
     const pid_t pid = ::fork();
     if (pid != 0) return pid;
     if (options.die_with_parent) {
-        // A crashed test must not leave a server behind holding ctest's output pipe.
+        // A crashed test (or bench, or demo) must not leave a server behind holding ctest's output pipe.
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
     }
@@ -32,4 +32,4 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const S
     ::_exit(127);
 }
 
-}  // namespace cs::test
+}  // namespace cs::loopback
