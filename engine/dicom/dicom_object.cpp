@@ -14,7 +14,9 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "engine/dicom/pass_through.h"
 #include "engine/dicom/pixels.h"
+#include "engine/image/dicom_read.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
@@ -230,6 +232,11 @@ Instance write_instance(const InstanceInput& in, const fs::path& out_dir) {
         put(ds, DCM_Laterality, "");
         put(ds, DCM_PatientOrientation, "");
     }
+
+    // A sensor's DICOM file: its equipment, exposure and detector attributes
+    // replace ours (docs/dicom.md, "From a DICOM file"); never its patient or UIDs.
+    if (is_dicom(bytes))
+        with_dicom_dataset(bytes, name, [&](DcmDataset& source) { pass_through(source, ds, *klass); });
 
     put_us(ds, DCM_SamplesPerPixel, px.samples);
     put(ds, DCM_PhotometricInterpretation, px.photometric);

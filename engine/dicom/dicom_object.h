@@ -42,6 +42,15 @@ struct CodeFamily {
 };
 std::vector<CodeFamily> code_table();  // the whole table, in its order
 
+// The attributes a DICOM file from a sensor passes through to the archive
+// (docs/dicom.md, "From a DICOM file"), by DICOM keyword; xray_only: only
+// into the X-ray classes (IO, PX, DX), not photographs.
+struct PassedAttribute {
+    const char* keyword;
+    bool xray_only;
+};
+std::vector<PassedAttribute> passed_through_attributes();
+
 struct Instance {
     std::string sop_class_uid, sop_instance_uid, study_instance_uid, series_instance_uid;
     std::filesystem::path file;

@@ -271,4 +271,10 @@ DicomFacts dicom_facts(std::span<const uint8_t> bytes, const std::string& name) 
     return f;
 }
 
+void with_dicom_dataset(std::span<const uint8_t> bytes, const std::string& name,
+                        const std::function<void(DcmDataset&)>& use) {
+    auto parsed = parse(bytes, name);
+    use(*parsed->file.getDataset());
+}
+
 }  // namespace cs

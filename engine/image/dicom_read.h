@@ -5,10 +5,13 @@
 // DecodedImage like any PNG: grey 8/16-bit or RGB. The same caps apply,
 // checked from the header before any pixel is decompressed.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 
 #include "engine/image/image.h"
+
+class DcmDataset;
 
 namespace cs {
 
@@ -28,5 +31,12 @@ struct DicomFacts {
     std::string modality;     // e.g. IO, PX, XC; "" when absent
 };
 DicomFacts dicom_facts(std::span<const uint8_t> bytes, const std::string& name);
+
+// Calls `use` with the file's parsed dataset (DCMTK's), read as safely as
+// the rest of this file: how engine/dicom carries the sensor's own
+// attributes through to the archive (docs/dicom.md, "From a DICOM file").
+// Throws cs::Error for a file DCMTK cannot parse.
+void with_dicom_dataset(std::span<const uint8_t> bytes, const std::string& name,
+                        const std::function<void(DcmDataset&)>& use);
 
 }  // namespace cs
