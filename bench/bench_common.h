@@ -1,8 +1,13 @@
 #pragma once
-// Small helpers shared by the bench binaries: a monotonic clock, medians and
-// one JSON object per run on stdout (bench/run.py reads the last line).
+// Small helpers shared by the bench binaries: a monotonic clock, medians,
+// running the reference (curl) through the shell, and one JSON object per
+// run on stdout (bench/run.py reads the last line).
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -19,6 +24,24 @@ inline double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const size_t n = v.size();
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// 'text' for sh, whatever it holds.
+inline std::string shell_quoted(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// Runs a shell command, returns its stdout; throws when it fails.
+inline std::string run_capture(const std::string& cmd) {
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) throw std::runtime_error("popen failed: " + cmd);
+    std::array<char, 4096> buf;
+    for (size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;) out.append(buf.data(), n);
+    if (pclose(p) != 0) throw std::runtime_error("command failed: " + cmd);
+    return out;
 }
 
 inline void emit(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }

@@ -3,7 +3,6 @@
 // interleaved round by round (A B, then B A, ...). A fresh server and data
 // folder per round keep disk use bounded.
 //   bench_upload DIR PROCEDURES IMAGES_PER_PROCEDURE IMAGE_MB ROUNDS
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -49,23 +48,6 @@ std::vector<SourceFile> make_sources(const fs::path& dir, int count, uint64_t by
         }
         out.push_back({p, cs::sha256_file(p), bytes_each});
     }
-    return out;
-}
-
-std::string quoted(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-// Runs a shell command, returns its stdout.
-std::string run_capture(const std::string& cmd) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) throw std::runtime_error("popen failed: " + cmd);
-    std::array<char, 4096> buf;
-    for (size_t n; (n = fread(buf.data(), 1, buf.size(), p)) > 0;) out.append(buf.data(), n);
-    if (pclose(p) != 0) throw std::runtime_error("command failed: " + cmd);
     return out;
 }
 
@@ -115,13 +97,13 @@ Side reference(cs::api::PracticeClient& client, const std::string& base, const s
         client.declare(uuid, declaration(files, ids));
         for (size_t i = 0; i < files.size(); ++i) {
             const std::string cmd = "curl -s -o /dev/null -w '%{http_code}' -H 'Expect:' -T " +
-                                    quoted(files[i].path.string()) + " -H " +
-                                    quoted("Repr-Digest: " + cs::repr_digest_header(files[i].sha256)) +
+                                    cs::bench::shell_quoted(files[i].path.string()) + " -H " +
+                                    cs::bench::shell_quoted("Repr-Digest: " + cs::repr_digest_header(files[i].sha256)) +
                                     " -H 'Content-Type: application/octet-stream' -H " +
-                                    quoted("Authorization: Bearer " + token) + " " +
-                                    quoted(base + "/api/v1/imaging-procedures/" + uuid + "/images/" + ids[i]);
+                                    cs::bench::shell_quoted("Authorization: Bearer " + token) + " " +
+                                    cs::bench::shell_quoted(base + "/api/v1/imaging-procedures/" + uuid + "/images/" + ids[i]);
             const double t0 = cs::bench::now_s();
-            const std::string code = run_capture(cmd);
+            const std::string code = cs::bench::run_capture(cmd);
             s.upload_s += cs::bench::now_s() - t0;
             if (code != "201") throw std::runtime_error("curl upload answered " + code);
             s.bytes += files[i].size;
@@ -132,9 +114,9 @@ Side reference(cs::api::PracticeClient& client, const std::string& base, const s
 }
 
 std::string curl_token(const std::string& base) {
-    const std::string out = run_capture("curl -s -X POST -H 'Content-Type: application/json' -d "
+    const std::string out = cs::bench::run_capture("curl -s -X POST -H 'Content-Type: application/json' -d "
                                         "'{\"user\":\"demo\",\"pin\":\"1234\",\"workstation\":\"BENCH\"}' " +
-                                        quoted(base + "/api/v1/sessions"));
+                                        cs::bench::shell_quoted(base + "/api/v1/sessions"));
     return nlohmann::json::parse(out).at("token").get<std::string>();
 }
 

@@ -9,7 +9,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
 p.add_argument("--out", default=None, help="JSON results (default BUILD/bench-results.json)")
 p.add_argument("--repeats", type=int, default=3)
-p.add_argument("--only", default="thumbs,warm,upload,frames,store,import")
+p.add_argument("--only", default="thumbs,warm,upload,stow,frames,store,import")
 p.add_argument("--upload-procedures", type=int, default=5)
 p.add_argument("--upload-images", type=int, default=4)
 p.add_argument("--upload-mb", type=int, default=26)  # 5 × 4 × 26 MB = 520 MB per side per round
@@ -139,13 +139,36 @@ def upload():
     o = spread([x / 1e6 for x in j["ours_bytes_per_s"]]); c = spread([x / 1e6 for x in j["curl_bytes_per_s"]])
     mb = j["bytes"] / 1e6
     row(f"Upload, {j['procedures']} procedures, {mb:.0f} MB", o, "MB/s", c, "curl -T", o["median"] / c["median"], ">= 0.9")
-    for pos, mine, theirs in (("first", "AB", "BA"), ("second", "BA", "AB")):  # like against like
-        ob = [x / 1e6 for x, k in zip(j["ours_bytes_per_s"], j["order"]) if k == mine]
-        cb = [x / 1e6 for x, k in zip(j["curl_bytes_per_s"], j["order"]) if k == theirs]
-        if ob and cb:
-            row(f"  only rounds where each went {pos}", spread(ob), "MB/s", spread(cb), "curl -T",
-                statistics.median(ob) / statistics.median(cb), ">= 0.9")
+    like_for_like(j, "MB/s", 1e6, "curl -T")
     row("  per-procedure overhead (declare + commit)", spread(j["overhead_ms_per_procedure"]), "ms")
+
+
+def like_for_like(j, unit, unit_scale, ref_label):
+    """Rows comparing rounds where each side went first, and where each went second (j["order"]: AB = ours first)."""
+    for pos, mine, theirs in (("first", "AB", "BA"), ("second", "BA", "AB")):
+        ob = [x / unit_scale for x, k in zip(j["ours_bytes_per_s"], j["order"]) if k == mine]
+        cb = [x / unit_scale for x, k in zip(j["curl_bytes_per_s"], j["order"]) if k == theirs]
+        if ob and cb:
+            row(f"  only rounds where each went {pos}", spread(ob), unit, spread(cb), ref_label,
+                statistics.median(ob) / statistics.median(cb), ">= 0.9")
+
+
+def stow():
+    """STOW-RS of the upload set's size encoded as DICOM into a real Orthanc on loopback, against curl
+    POSTing the same multipart bytes to it (bench/bench_stow.cpp)."""
+    d = os.path.join(CACHE, "stow")
+    load_before = os.getloadavg()[0]
+    _, out = run([os.path.join(BIN, "bench_stow"), d, str(a.upload_procedures), str(a.upload_images),
+                  str(a.upload_mb), str(max(4, a.repeats + a.repeats % 2))])
+    j = last_json(out)
+    j["load_before"], j["load_after"] = load_before, os.getloadavg()[0]
+    raw["stow"] = j
+    o = spread([x / 1e6 for x in j["ours_bytes_per_s"]]); c = spread([x / 1e6 for x in j["curl_bytes_per_s"]])
+    row(f"STOW-RS into Orthanc, {j['images']} DICOM images, {j['bytes'] / 1e6:.0f} MB", o, "MB/s", c, "curl POST",
+        o["median"] / c["median"], ">= 0.9")
+    like_for_like(j, "MB/s", 1e6, "curl POST")
+    row(f"  DICOM encode per image ({a.upload_mb} MiB 16-bit PNG -> .dcm, durable)", spread(j["encode_ms"]), "ms")
+    row("  load average (1 min) before -> after", f"{load_before:.1f} -> {j['load_after']:.1f}", "")
 
 
 class PracticeServer:
@@ -284,13 +307,14 @@ def cpu_pressure():
 
 t_start = time.time()
 pressure_before = cpu_pressure()
-for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("frames", frames), ("store", store),
+for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("stow", stow), ("frames", frames), ("store", store),
                  ("import", patient_import)):
     section(name, fn)
 
 
 def fmt(v):
     if v is None: return "-"
+    if isinstance(v, str): return v
     if isinstance(v, dict): return f"{v['median']:.3g} [{v['min']:.3g}..{v['max']:.3g}]"
     return f"{v:.3g}"
 

@@ -106,14 +106,8 @@ api::HttpCall StowClient::call(const char* method, std::string path) const {
     return c;
 }
 
-StowResult StowClient::store(const std::vector<StowPart>& parts, const api::ProgressFn& progress) {
-    if (parts.empty()) return StowResult{};
-    api::HttpCall c = call("POST", "/studies");
-    const api::CallContext ctx{c.method, c.path};
-    if (cancel_) throw ApiError(ApiErrorKind::cancelled, "Cancelled.", ctx.method + " " + ctx.path + ": cancelled");
-    // A random boundary: 128 bits that no DICOM file holds by chance.
-    const std::string boundary = "chairsync-" + new_uuid();
-    std::vector<std::string> uids;
+StowBody stow_body(const std::vector<StowPart>& parts, const std::string& boundary) {
+    StowBody b;
     std::set<std::string> seen;
     for (const auto& p : parts) {
         require_uid("SOP Instance UID", p.sop_instance_uid);
@@ -129,12 +123,25 @@ StowResult StowClient::store(const std::vector<StowPart>& parts, const api::Prog
                            "STOW-RS " + p.file.string() +
                                (ec ? ": " + ec.message()
                                    : ": " + std::to_string(on_disk) + " bytes, expected " + std::to_string(p.bytes)));
-        c.upload.push_back(api::BodyPiece::text(part_header(boundary, p.bytes, c.upload.empty())));
-        c.upload.push_back(api::BodyPiece::file_part(p.file, p.bytes));
-        uids.push_back(p.sop_instance_uid);
+        b.pieces.push_back(api::BodyPiece::text(part_header(boundary, p.bytes, b.pieces.empty())));
+        b.pieces.push_back(api::BodyPiece::file_part(p.file, p.bytes));
+        b.sop_instance_uids.push_back(p.sop_instance_uid);
     }
-    c.upload.push_back(api::BodyPiece::text("\r\n--" + boundary + "--\r\n"));
-    c.content_type = "multipart/related; type=\"application/dicom\"; boundary=" + boundary;
+    b.pieces.push_back(api::BodyPiece::text("\r\n--" + boundary + "--\r\n"));
+    b.content_type = "multipart/related; type=\"application/dicom\"; boundary=" + boundary;
+    return b;
+}
+
+StowResult StowClient::store(const std::vector<StowPart>& parts, const api::ProgressFn& progress) {
+    if (parts.empty()) return StowResult{};
+    api::HttpCall c = call("POST", "/studies");
+    const api::CallContext ctx{c.method, c.path};
+    if (cancel_) throw ApiError(ApiErrorKind::cancelled, "Cancelled.", ctx.method + " " + ctx.path + ": cancelled");
+    // A random boundary: 128 bits that no DICOM file holds by chance.
+    StowBody body = stow_body(parts, "chairsync-" + new_uuid());
+    const std::vector<std::string> uids = std::move(body.sop_instance_uids);
+    c.upload = std::move(body.pieces);
+    c.content_type = std::move(body.content_type);
     c.timeout = cfg_.upload_timeout;
     c.progress = progress;
 

@@ -45,6 +45,18 @@ struct StowPart {
     uint64_t bytes = 0;
 };
 
+// The body of one STOW-RS request (docs/dicomweb.md, "What is sent"): the
+// multipart framing in memory, each file as a piece streamed from disk.
+// Checks every part first (a DICOM UID, given once, its file of the size
+// stated), throwing cs::Error / ApiError kind local_file. store() sends it
+// with a random boundary; the benchmark writes it to one file for curl.
+struct StowBody {
+    std::string content_type;  // multipart/related; type="application/dicom"; boundary=...
+    std::vector<api::BodyPiece> pieces;
+    std::vector<std::string> sop_instance_uids;  // in the order sent
+};
+StowBody stow_body(const std::vector<StowPart>& parts, const std::string& boundary);
+
 // What the local copy holds, for confirmation.
 struct ExpectedInstance {
     std::string study_instance_uid, series_instance_uid, sop_instance_uid;
