@@ -205,8 +205,7 @@ def frames():
         return
     ensure_store()
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scroll.script")
-    res = []
-    for i in range(a.repeats):
+    def one_round(extra):
         path = os.path.join(CACHE, "frames.json")
         home = tempfile.mkdtemp(prefix="bench-kiosk-home-", dir=CACHE)  # no settings or users from this machine
         env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, "config"),
@@ -217,15 +216,27 @@ def frames():
             run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", kiosk, "--config", "/nonexistent/config.json",
                  "--server", server.url, "--location", "loc-1", "--workstation", "OP-1", "--store", STORE,
                  "--recovery", os.path.join(home, "recovery"), "--thumbnail-cache", os.path.join(home, "thumbs"),
-                 "--size", "1280x800", "--script", script, "--bench-frames", path], cwd=CACHE, env=env)
-        res.append(json.load(open(path))); os.unlink(path)
-        res[-1]["load_before"], res[-1]["load_after"] = load_before, os.getloadavg()[0]
+                 "--size", "1280x800", "--script", script, "--bench-frames", path] + extra, cwd=CACHE, env=env)
+        r = json.load(open(path)); os.unlink(path)
+        r["load_before"], r["load_after"] = load_before, os.getloadavg()[0]
         shutil.rmtree(home, ignore_errors=True)
-        log(f"frames round {i + 1}: {res[-1]['frames']} frames, build p50 {res[-1]['p50_ms']:.2f} ms, "
-            f"p99 {res[-1]['p99_ms']:.2f} ms; whole p99 {res[-1]['whole_p99_ms']:.2f} ms; "
-            f"{res[-1]['upload_frames']} frames uploaded, p99 {res[-1]['upload_p99_ms']:.2f} ms; "
-            f"load {load_before:.1f} -> {res[-1]['load_after']:.1f}")
+        return r
+    # The reference: the same kiosk drawing rows and bars as ImGui triangles
+    # (--triangle-fills) instead of clears, in the same run, who goes first alternating.
+    reference = "--triangle-fills" in helptext
+    res, ref = [], []
+    for i in range(a.repeats):
+        for variant in (("ours", "ref") if i % 2 == 0 else ("ref", "ours")):
+            if variant == "ref" and not reference:
+                continue
+            r = one_round(["--triangle-fills"] if variant == "ref" else [])
+            (res if variant == "ours" else ref).append(r)
+            log(f"frames round {i + 1}{' (triangles)' if variant == 'ref' else ''}: {r['frames']} frames, "
+                f"build p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms; whole p50 {r['whole_p50_ms']:.2f}, "
+                f"p99 {r['whole_p99_ms']:.2f} ms; {r['upload_frames']} frames uploaded, "
+                f"p99 {r['upload_p99_ms']:.2f} ms; load {r['load_before']:.1f} -> {r['load_after']:.1f}")
     raw["frames"] = res
+    raw["frames_triangles"] = ref
     # Percentiles as the kiosk computed them (nearest rank, app/kiosk/automation/frame_bench.cpp).
     row(f"Frame build p50 (CPU, {a.store_images} images, scrolling, {res[0]['frames']} frames)", spread([r["p50_ms"] for r in res]), "ms")
     p99 = spread([r["p99_ms"] for r in res])
@@ -234,6 +245,12 @@ def frames():
     row("Whole frame p99 (wall: tasks, uploads, build, swap; cold thumbnail cache)", whole, "ms", 8, "target",
         whole["median"] / 8, "< 8 ms")
     row("Whole frame p50 (wall)", spread([r["whole_p50_ms"] for r in res]), "ms")
+    if ref:
+        for q in ("p99", "p50"):
+            theirs = spread([r[f"whole_{q}_ms"] for r in ref])
+            ours = spread([r[f"whole_{q}_ms"] for r in res])
+            row(f"  the same with rows and bars as triangles, {q} (reference)", theirs, "ms", theirs["median"],
+                "triangles", ours["median"] / theirs["median"], "< 1")
     row("Whole frame p99 (CPU of the UI thread)", spread([r["whole_cpu_p99_ms"] for r in res]), "ms")
     row("Frames that uploaded textures", spread([r["upload_frames"] for r in res]), "frames")
     row("  tasks + uploads in those frames, p50", spread([r["upload_p50_ms"] for r in res]), "ms")

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "widgets/registry.h"
+#include "widgets/solid_fill.h"
 #include "widgets/theme.h"
 #include "widgets/touch_list.h"
 
@@ -39,7 +40,7 @@ bool Cell(int index, const ThumbnailCell& c, bool selected, ImVec2 size) {
     ImDrawList* d = w->DrawList;
     const float pad = Em(0.35f);
     const float rounding = ImGui::GetStyle().FrameRounding;
-    d->AddRectFilled(bb.Min, bb.Max, U32(held ? p.raised_active : selected ? p.selection : p.surface), rounding);
+    FillSolidRect(d, bb.Min, bb.Max, U32(held ? p.raised_active : selected ? p.selection : p.surface), rounding);
     const float caption_h = ImGui::GetFontSize() + pad;
     const ImRect box(bb.Min + ImVec2(pad, pad), ImVec2(bb.Max.x - pad, bb.Max.y - pad - caption_h));
     if (c.texture != nullptr) {

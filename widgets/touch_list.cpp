@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "widgets/registry.h"
+#include "widgets/solid_fill.h"
 #include "widgets/theme.h"
 
 namespace cs::ui {
@@ -141,7 +142,7 @@ bool TouchSelectable(const char* label, bool selected, float height) {
     const Palette& p = Colors();
     const float rounding = ImGui::GetStyle().FrameRounding;
     const ImVec4 bg = held ? p.raised_active : selected ? p.selection : p.surface;
-    w->DrawList->AddRectFilled(bb.Min, bb.Max, U32(bg), rounding);
+    FillSolidRect(w->DrawList, bb.Min, bb.Max, U32(bg), rounding);
     if (selected)
         w->DrawList->AddRectFilled(bb.Min, ImVec2(bb.Min.x + Em(0.3f), bb.Max.y), U32(p.accent), rounding,
                                    ImDrawFlags_RoundCornersLeft);

@@ -11,6 +11,7 @@
 #include "widgets/controls.h"
 #include "widgets/icons.h"
 #include "widgets/registry.h"
+#include "widgets/solid_fill.h"
 #include "widgets/theme.h"
 
 namespace cs::kiosk {
@@ -41,16 +42,22 @@ const char* server_words(ServerStatus s) {
     return "";
 }
 
-// A bar across the window: a child with its own background.
+// A bar across the window: a child with its own background, filled as a
+// solid rectangle (widgets/solid_fill.h) rather than as ImGui's child background.
 bool begin_bar(const char* id, float height) {
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ui::Colors().surface);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui::Em(1.2f), ui::Em(0.6f)));
-    return ImGui::BeginChild(id, ImVec2(0, height), false, kFixed | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    bool open = ImGui::BeginChild(id, ImVec2(0, height), false,
+                                  kFixed | ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoBackground);
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    w->DrawList->PushClipRect(w->OuterRectClipped.Min, w->OuterRectClipped.Max, false);
+    ui::FillSolidRect(w->DrawList, w->Pos, ImVec2(w->Pos.x + w->Size.x, w->Pos.y + w->Size.y),
+                      ui::U32(ui::Colors().surface), ImGui::GetStyle().ChildRounding);
+    w->DrawList->PopClipRect();
+    return open;
 }
 void end_bar() {
     ImGui::EndChild();
     ImGui::PopStyleVar();
-    ImGui::PopStyleColor();
 }
 
 // Vertically centres a line of the given height in the bar.

@@ -10,6 +10,7 @@
 #include "app/kiosk/worker/preview_model.h"
 #include "app/kiosk/screens/wizard.h"
 #include "widgets/controls.h"
+#include "widgets/solid_fill.h"
 #include "widgets/icons.h"
 #include "widgets/registry.h"
 #include "widgets/theme.h"
@@ -223,7 +224,7 @@ bool touch_row(Frame& f, const std::string& id, const std::vector<std::string>& 
     ImGui::PopID();
     if (visible) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
-        dl->AddRectFilled(a, b, ui::U32(selected ? pal.selection : pal.surface), ui::Em(0.4f));
+        ui::FillSolidRect(dl, a, b, ui::U32(selected ? pal.selection : pal.surface), ui::Em(0.4f));
         if (selected) dl->AddRect(a, b, ui::U32(pal.accent), ui::Em(0.4f), 0, ui::Em(0.15f));
         ui::Registry().Record(lines.empty() ? id : lines[0], a, b, ui::WidgetKind::row);
         float x = a.x + pad + (thumb ? tw + pad * 2 : pad);

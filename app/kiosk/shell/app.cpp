@@ -57,7 +57,8 @@ class App {
 public:
     explicit App(Config cfg)
         : cfg_(std::move(cfg)),
-          window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen, cfg_.bench_frames.empty()}),
+          window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen, cfg_.bench_frames.empty(),
+                                !cfg_.triangle_fills}),
           queue_(&Window::wake),
           textures_(kTextureBudget, kUploadsPerFrame) {
         int fb_w = 0, fb_h = 0;

@@ -120,6 +120,8 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     app.add_option("--size", size, "Window size WIDTHxHEIGHT");
     app.add_option("--bench-frames", bench_frames,
                    "Measure each frame's CPU time from the first drag on; write JSON here at exit");
+    app.add_flag("--triangle-fills", cfg.triangle_fills,
+                 "Draw rows and bars as triangles, not clears (the frame bench's reference, docs/performance.md)");
     app.add_option("--thumbnail-cache", thumbnail_cache,
                    "Keep thumbnails in this folder instead of the store's (an empty one: a cold cache, for benches)");
     try {

@@ -30,6 +30,7 @@ struct Config {
     fs::path script;              // run this automation script, exit
     fs::path bench_frames;        // write per-frame CPU times here at exit (app/kiosk/automation/frame_bench.h)
     fs::path thumbnail_cache;     // thumbnails on disk here; empty: <store>/thumbnails
+    bool triangle_fills = false;  // rows and bars as ImGui triangles, not glClear: the frame bench's reference
     int width = 1280, height = 800;
     fs::path config_file;         // which file was read (empty when none)
 

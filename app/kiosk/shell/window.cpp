@@ -11,7 +11,9 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include "app/kiosk/shell/solid_clear_gl.h"
 #include "engine/util/error.h"
+#include "widgets/solid_fill.h"
 
 namespace cs::kiosk {
 
@@ -75,9 +77,11 @@ Window::Window(const WindowOptions& opt) {
     imgui_glfw_ = ImGui_ImplGlfw_InitForOpenGL(win_, true);
     imgui_gl_ = ImGui_ImplOpenGL3_Init("#version 330");
     if (!imgui_glfw_ || !imgui_gl_) throw Error("ChairSync cannot draw its screens here.", "ImGui backend init failed");
+    ui::SetSolidClear(opt.solid_clears ? &GlSolidClear : nullptr);  // rows and bars by glClear (widgets/solid_fill.h)
 }
 
 Window::~Window() {
+    ui::SetSolidClear(nullptr);
     if (imgui_gl_) ImGui_ImplOpenGL3_Shutdown();
     if (imgui_glfw_) ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

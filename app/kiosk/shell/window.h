@@ -13,6 +13,8 @@ struct WindowOptions {
     // Off only for the frame bench: with it on, the swap waits for the next
     // refresh, which is idle time and not the frame's cost (docs/performance.md).
     bool vsync = true;
+    // Rows and bars by glClear (widgets/solid_fill.h); off only as the frame bench's reference.
+    bool solid_clears = true;
     std::string title = "ChairSync";
 };
 
