@@ -1,12 +1,15 @@
 // Upload: PracticeClient (declare → upload_image → commit) against `curl -T`
 // PUTting the same files to the same embedded practice server on loopback,
 // interleaved round by round (A B, then B A, ...). A fresh server and data
-// folder per round keep disk use bounded.
-//   bench_upload DIR PROCEDURES IMAGES_PER_PROCEDURE IMAGE_MB ROUNDS
+// folder per round keep disk use bounded. With `tls` both sides go over
+// HTTPS to the server's self-signed certificate (made by `openssl req`),
+// each trusting it as its CA (issue 16: a practice runs HTTPS).
+//   bench_upload DIR PROCEDURES IMAGES_PER_PROCEDURE IMAGE_MB ROUNDS [tls]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -88,7 +91,7 @@ Side ours(cs::api::PracticeClient& client, const std::vector<std::vector<SourceF
 }
 
 // The reference: one curl process per file, declared first (untimed) under its own uuid.
-Side reference(cs::api::PracticeClient& client, const std::string& base, const std::string& token,
+Side reference(cs::api::PracticeClient& client, const std::string& base, const std::string& curl_opts,
                const std::vector<std::vector<SourceFile>>& procs) {
     Side s;
     for (const auto& files : procs) {
@@ -96,11 +99,10 @@ Side reference(cs::api::PracticeClient& client, const std::string& base, const s
         std::vector<std::string> ids;
         client.declare(uuid, declaration(files, ids));
         for (size_t i = 0; i < files.size(); ++i) {
-            const std::string cmd = "curl -s -o /dev/null -w '%{http_code}' -H 'Expect:' -T " +
+            const std::string cmd = "curl -s -o /dev/null -w '%{http_code}' -H 'Expect:'" + curl_opts + " -T " +
                                     cs::bench::shell_quoted(files[i].path.string()) + " -H " +
                                     cs::bench::shell_quoted("Repr-Digest: " + cs::repr_digest_header(files[i].sha256)) +
-                                    " -H 'Content-Type: application/octet-stream' -H " +
-                                    cs::bench::shell_quoted("Authorization: Bearer " + token) + " " +
+                                    " -H 'Content-Type: application/octet-stream' " +
                                     cs::bench::shell_quoted(base + "/api/v1/imaging-procedures/" + uuid + "/images/" + ids[i]);
             const double t0 = cs::bench::now_s();
             const std::string code = cs::bench::run_capture(cmd);
@@ -113,21 +115,41 @@ Side reference(cs::api::PracticeClient& client, const std::string& base, const s
     return s;
 }
 
-std::string curl_token(const std::string& base) {
-    const std::string out = cs::bench::run_capture("curl -s -X POST -H 'Content-Type: application/json' -d "
-                                        "'{\"user\":\"demo\",\"pin\":\"1234\",\"workstation\":\"BENCH\"}' " +
-                                        cs::bench::shell_quoted(base + "/api/v1/sessions"));
+std::string curl_token(const std::string& base, const std::string& curl_opts) {
+    const std::string out = cs::bench::run_capture("curl -s" + curl_opts +
+                                                   " -X POST -H 'Content-Type: application/json' -d "
+                                                   "'{\"user\":\"demo\",\"pin\":\"1234\",\"workstation\":\"BENCH\"}' " +
+                                                   cs::bench::shell_quoted(base + "/api/v1/sessions"));
     return nlohmann::json::parse(out).at("token").get<std::string>();
+}
+
+// A self-signed certificate for 127.0.0.1, made once and kept in DIR.
+cs::server::TlsFiles self_signed(const fs::path& dir) {
+    cs::server::TlsFiles t{dir / "cert.pem", dir / "key.pem"};
+    if (!fs::exists(t.cert) || !fs::exists(t.key)) {
+        fs::create_directories(dir);
+        const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 "
+                                "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+                                cs::bench::shell_quoted(t.key.string()) + " -out " +
+                                cs::bench::shell_quoted(t.cert.string()) + " 2>/dev/null && echo ok";
+        if (cs::bench::run_capture(cmd).find("ok") == std::string::npos)
+            throw std::runtime_error("openssl could not make a certificate");
+    }
+    return t;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 6) return std::cerr << "usage: bench_upload DIR PROCEDURES IMAGES_PER_PROCEDURE IMAGE_MB ROUNDS\n", 2;
+    if (argc < 6) return std::cerr << "usage: bench_upload DIR PROCEDURES IMAGES_PER_PROCEDURE IMAGE_MB ROUNDS [tls]\n", 2;
     try {
         const fs::path dir = argv[1];
         const int nproc = std::stoi(argv[2]), per = std::stoi(argv[3]), rounds = std::stoi(argv[5]);
+        const bool tls = argc > 6 && std::string(argv[6]) == "tls";
         const auto files = make_sources(dir / "src", nproc * per, uint64_t(std::stoi(argv[4])) << 20);
+        std::optional<cs::server::TlsFiles> cert;
+        if (tls) cert = self_signed(dir / "tls");
+        const std::string tls_opts = tls ? " --cacert " + cs::bench::shell_quoted(cert->cert.string()) : "";
         std::vector<std::vector<SourceFile>> procs(nproc);
         for (int i = 0; i < nproc * per; ++i) procs[i / per].push_back(files[i]);
 
@@ -143,15 +165,17 @@ int main(int argc, char** argv) {
             so.seed = "demo";
             so.access_log = false;
             so.pin_hash_iterations = 1000;  // sign-in is not what is measured
+            so.tls = cert;
             cs::server::PracticeServer server(so);
             server.start();
-            cs::api::PracticeClient client({server.base_url(), "loc-1", "BENCH"});
+            cs::api::PracticeClient client({server.base_url(), "loc-1", "BENCH", tls ? cert->cert.string() : ""});
             client.sign_in("demo", "1234");
-            const std::string token = curl_token(server.base_url());
+            const std::string curl_opts =
+                tls_opts + " -H " + cs::bench::shell_quoted("Authorization: Bearer " + curl_token(server.base_url(), tls_opts));
             // The first side's 545 MB are still being written back when the second
             // starts; sync() (untimed) between them so neither pays for the other.
             const auto run_ours = [&] { Side s = ours(client, procs); return ::sync(), s; };
-            const auto run_curl = [&] { Side s = reference(client, server.base_url(), token, procs); return ::sync(), s; };
+            const auto run_curl = [&] { Side s = reference(client, server.base_url(), curl_opts, procs); return ::sync(), s; };
             ::sync();
             Side a, b;
             if (r % 2 == 0) {
@@ -168,7 +192,7 @@ int main(int argc, char** argv) {
             server.stop();
             fs::remove_all(data);
         }
-        cs::bench::emit({{"procedures", nproc}, {"bytes", total}, {"order", order}, {"ours_bytes_per_s", ours_bps},
+        cs::bench::emit({{"procedures", nproc}, {"tls", tls}, {"bytes", total}, {"order", order}, {"ours_bytes_per_s", ours_bps},
                          {"curl_bytes_per_s", curl_bps}, {"overhead_ms_per_procedure", overhead_ms}});
     } catch (const std::exception& e) {
         std::cerr << "bench_upload: " << e.what() << "\n";

@@ -9,7 +9,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
 p.add_argument("--out", default=None, help="JSON results (default BUILD/bench-results.json)")
 p.add_argument("--repeats", type=int, default=3)
-p.add_argument("--only", default="thumbs,warm,upload,stow,frames,store,import")
+p.add_argument("--only", default="thumbs,warm,upload,tls,stow,frames,store,import")
 p.add_argument("--upload-procedures", type=int, default=5)
 p.add_argument("--upload-images", type=int, default=4)
 p.add_argument("--upload-mb", type=int, default=26)  # 5 × 4 × 26 MB = 520 MB per side per round
@@ -128,18 +128,20 @@ def warm():
             row(f"  warm start vs baseline: {label}", ob, "ms", bb, "baseline", ob["median"] / bb["median"], "")
 
 
-def upload():
+def upload(tls=False):
     d = os.path.join(CACHE, "upload")
     _, out = run([os.path.join(BIN, "bench_upload"), d, str(a.upload_procedures), str(a.upload_images),
-                  str(a.upload_mb), str(max(6, a.repeats + a.repeats % 2))])
+                  str(a.upload_mb), str(max(6, a.repeats + a.repeats % 2))] + (["tls"] if tls else []))
     # Noisiest figure, and whichever side goes first in a round tends to be faster:
     # an even number of rounds lets each go first equally often.
     j = last_json(out)
-    raw["upload"] = j
+    raw["upload_tls" if tls else "upload"] = j
     o = spread([x / 1e6 for x in j["ours_bytes_per_s"]]); c = spread([x / 1e6 for x in j["curl_bytes_per_s"]])
     mb = j["bytes"] / 1e6
-    row(f"Upload, {j['procedures']} procedures, {mb:.0f} MB", o, "MB/s", c, "curl -T", o["median"] / c["median"], ">= 0.9")
-    like_for_like(j, "MB/s", 1e6, "curl -T")
+    how = " over TLS" if tls else ""
+    ref = "curl -T https" if tls else "curl -T"
+    row(f"Upload{how}, {j['procedures']} procedures, {mb:.0f} MB", o, "MB/s", c, ref, o["median"] / c["median"], ">= 0.9")
+    like_for_like(j, "MB/s", 1e6, ref)
     row("  per-procedure overhead (declare + commit)", spread(j["overhead_ms_per_procedure"]), "ms")
 
 
@@ -324,8 +326,8 @@ def cpu_pressure():
 
 t_start = time.time()
 pressure_before = cpu_pressure()
-for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("stow", stow), ("frames", frames), ("store", store),
-                 ("import", patient_import)):
+for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("tls", lambda: upload(tls=True)),
+                 ("stow", stow), ("frames", frames), ("store", store), ("import", patient_import)):
     section(name, fn)
 
 
