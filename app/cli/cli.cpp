@@ -24,6 +24,7 @@ const CommandAdder kCommands[] = {
     add_audit_command,
     add_demo_data_command,
     add_store_command,
+    add_doctor_command,
 };
 
 }  // namespace
@@ -57,6 +58,7 @@ int run(int argc, char** argv) {
         return app.exit(e);
     }
     g.store = store.empty() ? default_store_dir() : std::filesystem::path(store);
+    g.store_given = !store.empty();
 
     try {
         for (auto& [sub, run_command] : commands)

@@ -14,6 +14,7 @@ namespace cs::cli {
 // Options every command shares, filled in before a command runs.
 struct Globals {
     std::filesystem::path store;  // --store DIR, else default_store_dir()
+    bool store_given = false;     // --store was on the command line
     bool verbose = false;         // --verbose: error details for the log
 };
 

@@ -14,5 +14,6 @@ CommandRun add_recovery_command(CLI::App& app, const Globals& g);
 CommandRun add_audit_command(CLI::App& app, const Globals& g);
 CommandRun add_demo_data_command(CLI::App& app, const Globals& g);
 CommandRun add_store_command(CLI::App& app, const Globals& g);
+CommandRun add_doctor_command(CLI::App& app, const Globals& g);
 
 }  // namespace cs::cli
