@@ -277,20 +277,10 @@ std::optional<StoredProcedure> Tx::stored(const std::string& uuid) {
 std::optional<api::ProcedureStatus> Tx::procedure(const std::string& uuid) {
     auto s = procedure_rows(c_, uuid);
     if (!s) return std::nullopt;
-    api::ProcedureStatus p;
-    p.uuid = uuid;
-    p.state = s->state == "committed"   ? api::RemoteState::committed
-              : s->state == "withdrawn" ? api::RemoteState::withdrawn
-                                        : api::RemoteState::declared;
-    const api::Declaration& d = s->decl;
-    p.patient_id = d.patient_id;
-    p.location_id = d.location_id;
-    p.code = d.code;
-    p.acquired_at = d.acquired_at;
-    p.apply_charges = d.apply_charges;
-    p.bill_insurance = d.bill_insurance;
-    p.provider_id = d.provider_id;
-    for (size_t i = 0; i < d.images.size(); ++i) p.images.push_back({d.images[i], s->received[i]});
+    const auto state = s->state == "committed"   ? api::RemoteState::committed
+                       : s->state == "withdrawn" ? api::RemoteState::withdrawn
+                                                 : api::RemoteState::declared;
+    api::ProcedureStatus p = api::procedure_status(uuid, state, s->decl, s->received);
     auto ch = c_.query(
         "SELECT amount_cents, bill_insurance, coalesce(provider_id,''), posted_at FROM charges WHERE procedure_uuid = $1",
         params(uuid));

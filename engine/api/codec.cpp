@@ -194,6 +194,25 @@ bool same_declaration(const Declaration& a, const Declaration& b) {
            a.bill_insurance == b.bill_insurance && a.provider_id == b.provider_id && image_set(a) == image_set(b);
 }
 
+ProcedureStatus procedure_status(const std::string& uuid, RemoteState state, const Declaration& d,
+                                 const std::vector<bool>& received) {
+    if (received.size() != d.images.size())
+        throw Error("A procedure's received flags (" + std::to_string(received.size()) + ") do not match its " +
+                    std::to_string(d.images.size()) + " declared images.");
+    ProcedureStatus p;
+    p.uuid = uuid;
+    p.state = state;
+    p.patient_id = d.patient_id;
+    p.location_id = d.location_id;
+    p.code = d.code;
+    p.acquired_at = d.acquired_at;
+    p.apply_charges = d.apply_charges;
+    p.bill_insurance = d.bill_insurance;
+    p.provider_id = d.provider_id;
+    for (size_t i = 0; i < d.images.size(); ++i) p.images.push_back({d.images[i], received[i]});
+    return p;
+}
+
 std::string encode_json(const json& j) { return dump_json(j); }
 
 json parse_json_text(const std::string& text) {

@@ -184,6 +184,11 @@ struct ProcedureStatus {
     bool operator==(const ProcedureStatus&) const = default;
 };
 
+// The Procedure object for a declaration as the server holds it: its fields
+// copied, its images with received[i] for images[i] (one flag per image).
+ProcedureStatus procedure_status(const std::string& uuid, RemoteState state, const Declaration& d,
+                                 const std::vector<bool>& received);
+
 struct UploadResult {  // the answer of PUT .../images/{image_uuid}
     std::string uuid, sha256;
     uint64_t size = 0;

@@ -188,15 +188,7 @@ TEST_CASE("answers naming another patient, procedure or image are refused") {
     d.provider_id = "prov-1";
     d.images = {{"img-a", std::string(64, 'a'), 100, "radiograph", 0},
                 {"img-b", std::string(64, 'b'), 200, "photo", 1}};
-    ProcedureStatus p;
-    p.uuid = "proc";
-    p.patient_id = d.patient_id;
-    p.location_id = d.location_id;
-    p.code = d.code;
-    p.provider_id = d.provider_id;
-    p.apply_charges = d.apply_charges;
-    p.bill_insurance = d.bill_insurance;
-    for (const auto& i : d.images) p.images.push_back({i, true});
+    const ProcedureStatus p = procedure_status("proc", RemoteState::declared, d, {true, true});
     check_procedure_matches(kCall, p, "proc", d);
 
     auto refused = [&](auto change) {

@@ -55,17 +55,8 @@ Declaration declaration() {
 
 ProcedureStatus procedure(RemoteState state) {
     const Declaration d = declaration();
-    ProcedureStatus p;
-    p.uuid = "11111111-2222-4333-8444-555555555556";
-    p.state = state;
-    p.patient_id = d.patient_id;
-    p.location_id = d.location_id;
-    p.code = d.code;
-    p.acquired_at = d.acquired_at;
-    p.apply_charges = d.apply_charges;
-    p.bill_insurance = d.bill_insurance;
-    p.provider_id = d.provider_id;
-    for (const auto& i : d.images) p.images.push_back({i, state == RemoteState::committed});
+    ProcedureStatus p = procedure_status("11111111-2222-4333-8444-555555555556", state, d,
+                                         std::vector<bool>(d.images.size(), state == RemoteState::committed));
     if (state == RemoteState::committed) p.charge = Charge{6500, false, "prov-1", "2026-12-01T20:12:18Z"};
     return p;
 }
@@ -241,6 +232,16 @@ TEST_CASE("the same declaration: images as a set, sha-256 in any case, whoever w
     b = a;
     b.images[1].seq = 5;
     CHECK_FALSE(same_declaration(a, b));
+}
+
+TEST_CASE("a procedure made from its declaration carries every field and each image's received flag") {
+    const Declaration d = declaration();
+    const ProcedureStatus p = procedure_status("u", RemoteState::declared, d, {true, false});
+    CHECK(p.acquired_at == d.acquired_at);
+    CHECK(p.provider_id == d.provider_id);
+    REQUIRE(p.images.size() == 2);
+    CHECK((p.images[0].image == d.images[0] && p.images[0].received && !p.images[1].received));
+    CHECK_THROWS_AS(procedure_status("u", RemoteState::declared, d, {true}), Error);
 }
 
 // docs/practice-api.md: `provider_id` is "a string or null/absent (no
