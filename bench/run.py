@@ -9,12 +9,13 @@ p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
 p.add_argument("--out", default=None, help="JSON results (default BUILD/bench-results.json)")
 p.add_argument("--repeats", type=int, default=3)
-p.add_argument("--only", default="thumbs,warm,upload,tls,stow,frames,store,import")
+p.add_argument("--only", default="thumbs,warm,upload,tls,stow,frames,store,import,backends")
 p.add_argument("--upload-procedures", type=int, default=5)
 p.add_argument("--upload-images", type=int, default=4)
 p.add_argument("--upload-mb", type=int, default=26)  # 5 × 4 × 26 MB = 520 MB per side per round
 p.add_argument("--store-images", type=int, default=10000)
 p.add_argument("--import-patients", type=int, default=10000, help="rows of the CSV that --import-patients reads")
+p.add_argument("--backend-procedures", type=int, default=300, help="procedures per backend and round of --only backends")
 p.add_argument("--warm-baseline", default=None,
                help="another bench_store binary (e.g. of an older commit) timed against ours, interleaved, on the same store")
 p.add_argument("--testdata", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "testdata", "dental"))
@@ -175,14 +176,16 @@ def stow():
 
 class PracticeServer:
     """The demo practice server (users demo/1234) on a free loopback port, in a temporary folder
-    (or in keep_dir, which is then left as it is: the seeded database stays)."""
-    def __init__(self, keep_dir=None):
-        self.keep_dir = keep_dir
+    (or in keep_dir, which is then left as it is: the seeded database stays). With db and images, on that
+    database (a path or a postgresql:// URI) and images folder instead, which several servers may share."""
+    def __init__(self, keep_dir=None, db=None, images=None):
+        self.keep_dir, self.db, self.images = keep_dir, db, images
 
     def __enter__(self):
         self.dir = self.keep_dir or tempfile.mkdtemp(prefix="bench-server-", dir=CACHE)
-        self.proc = subprocess.Popen([os.path.join(BIN, "practice-server"), "--db", os.path.join(self.dir, "practice.db"),
-                                      "--images", os.path.join(self.dir, "images"), "--seed", "demo",
+        self.proc = subprocess.Popen([os.path.join(BIN, "practice-server"),
+                                      "--db", self.db or os.path.join(self.dir, "practice.db"),
+                                      "--images", self.images or os.path.join(self.dir, "images"), "--seed", "demo",
                                       "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True)
         line = self.proc.stdout.readline()  # "listening on http://127.0.0.1:PORT"
@@ -190,6 +193,7 @@ class PracticeServer:
             self.__exit__()
             raise RuntimeError("practice-server did not start")
         self.url = line.split()[-1]
+        self.port = int(self.url.rsplit(":", 1)[-1])
         return self
 
     def __exit__(self, *_):
@@ -316,6 +320,88 @@ def patient_import():
     row("  CPU time (user+sys), same runs", spread(cpus), "s")
 
 
+def declare_commit_rate(db, images, procedures, clients=8):
+    """Two practice-server processes on one database and one images folder (docs/server-backends.md);
+    `clients` threads, procedure i on server i % 2: declare (one 1 KB image: the contract wants one),
+    upload it, commit. Every answer is checked. Procedures per second, wall."""
+    import base64, contextlib, hashlib, http.client, threading, uuid
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(PracticeServer(db=db, images=images)) for _ in range(2)]  # one after the other
+        c = http.client.HTTPConnection("127.0.0.1", servers[0].port, timeout=60)
+        c.request("POST", "/api/v1/sessions", json.dumps({"user": "demo", "pin": "1234"}),
+                  {"Content-Type": "application/json"})
+        auth = {"Authorization": "Bearer " + json.loads(c.getresponse().read())["token"]}
+        image = os.urandom(1024)
+        sha = hashlib.sha256(image).digest()
+        digest = "sha-256=:" + base64.b64encode(sha).decode() + ":"
+        errors, lock, todo = [], threading.Lock(), list(range(procedures))
+
+        def client():
+            conns = [http.client.HTTPConnection("127.0.0.1", s.port, timeout=60) for s in servers]
+            while True:
+                with lock:
+                    if not todo or errors:
+                        return
+                    i = todo.pop()
+                p, img = str(uuid.uuid4()), str(uuid.uuid4())
+                decl = {"patient_id": "p-1001", "location_id": "loc-1", "code": "D0274",
+                        "acquired_at": "2026-11-30T14:02:00Z", "apply_charges": True, "bill_insurance": False,
+                        "provider_id": "prov-1", "expected_patient": {"first_name": "María", "last_name": "Lopez",
+                                                                     "birth_date": "1984-03-09"},
+                        "images": [{"uuid": img, "sha256": sha.hex(), "size": len(image), "kind": "radiograph", "seq": 0}]}
+                for method, path, body, headers, want in (
+                        ("PUT", f"/api/v1/imaging-procedures/{p}", json.dumps(decl), {"Content-Type": "application/json"}, 201),
+                        ("PUT", f"/api/v1/imaging-procedures/{p}/images/{img}", image,
+                         {"Content-Type": "application/octet-stream", "Repr-Digest": digest}, 201),
+                        ("POST", f"/api/v1/imaging-procedures/{p}/commit", "", {}, 200)):
+                    conns[i % 2].request(method, path, body, {**auth, **headers})
+                    r = conns[i % 2].getresponse(); answer = r.read()
+                    if r.status != want:
+                        with lock:
+                            errors.append(f"{method} {path}: {r.status} {answer[:200]!r}")
+                        return
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        wall = time.perf_counter() - t0
+    if errors:
+        raise RuntimeError(f"{len(errors)} calls failed, e.g. {errors[0]}")
+    return procedures / wall
+
+
+def backends():
+    got = {"sqlite": [], "postgresql": []}
+    load = []
+    d = tempfile.mkdtemp(prefix="bench-backends-", dir=CACHE)
+    # The tests' throwaway PostgreSQL (loopback/postgres_cluster.h), durable like SQLite's FULL sync.
+    pg = subprocess.Popen([os.path.join(BIN, "bench_backends"), "postgresql"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True)
+    try:
+        for i in range(max(3, a.repeats)):
+            for backend in (("sqlite", "postgresql") if i % 2 == 0 else ("postgresql", "sqlite")):  # A B, B A, ...
+                if backend == "sqlite":
+                    db = os.path.join(d, f"r{i}.db")
+                else:
+                    pg.stdin.write("new\n"); pg.stdin.flush()
+                    db = pg.stdout.readline().strip()
+                    if not db.startswith("postgresql://"):
+                        raise RuntimeError("bench_backends did not start PostgreSQL")
+                load.append(os.getloadavg()[0])
+                got[backend].append(declare_commit_rate(db, os.path.join(d, f"images-{backend}-{i}"),
+                                                        a.backend_procedures))
+                log(f"backends round {i + 1}, {backend}: {got[backend][-1]:.0f} procedures/s, load {load[-1]:.1f}")
+    finally:
+        pg.stdin.close(); pg.wait()
+        shutil.rmtree(d, ignore_errors=True)
+    raw["backends"] = {"procedures": a.backend_procedures, "procedures_per_s": got, "load_before": load}
+    lite, post = spread(got["sqlite"]), spread(got["postgresql"])
+    row(f"Server, 2 processes, 8 clients: declare+upload 1 KB+commit, SQLite ({a.backend_procedures})", lite, "proc/s")
+    row("  the same on PostgreSQL (durable, fsync on)", post, "proc/s", lite, "SQLite", post["median"] / lite["median"], "")
+    row("  load average (1 min) before the rounds", spread(load), "")
+
+
 def cpu_pressure():
     """Share of time some task waited for a CPU (Linux PSI), the load other builds put on this run."""
     try:
@@ -327,7 +413,7 @@ def cpu_pressure():
 t_start = time.time()
 pressure_before = cpu_pressure()
 for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("tls", lambda: upload(tls=True)),
-                 ("stow", stow), ("frames", frames), ("store", store), ("import", patient_import)):
+                 ("stow", stow), ("frames", frames), ("store", store), ("import", patient_import), ("backends", backends)):
     section(name, fn)
 
 

@@ -19,7 +19,7 @@
 #include "engine/util/sqlite.h"
 #include "engine/util/uuid.h"
 #include "server/storage.h"
-#include "tests/server/postgres_cluster.h"
+#include "tests/support/postgres_cluster.h"
 
 namespace cs::test {
 

@@ -13,7 +13,7 @@
 #include "engine/util/fsutil.h"
 #include "engine/util/sha256.h"
 #include "engine/util/uuid.h"
-#include "tests/server/postgres_cluster.h"
+#include "tests/support/postgres_cluster.h"
 #include "tests/server/server_fixture.h"
 
 using namespace cs::test;

@@ -1,16 +1,13 @@
-#include "tests/server/postgres_cluster.h"
+#include "loopback/postgres_cluster.h"
 
 #include <grp.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <fcntl.h>
@@ -20,11 +17,18 @@
 #include <thread>
 #include <vector>
 
-namespace cs::test {
+#include "engine/util/error.h"
+#include "loopback/orthanc.h"
+
+namespace cs::loopback {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+void require(bool ok, const std::string& what) {
+    if (!ok) throw Error("The throwaway PostgreSQL could not be started: " + what + ".");
+}
 
 // The newest PostgreSQL Debian installed (/usr/lib/postgresql/VERSION/bin).
 fs::path postgres_bin_dir() {
@@ -38,7 +42,7 @@ fs::path postgres_bin_dir() {
             best = e.path() / "bin";
         }
     }
-    if (best.empty()) FAIL("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): ./dev installs it");
+    require(!best.empty(), "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); ./dev installs it");
     return best;
 }
 
@@ -51,20 +55,8 @@ struct Account {
 std::optional<Account> unprivileged() {
     if (::geteuid() != 0) return std::nullopt;
     const passwd* pw = ::getpwnam("nobody");
-    if (!pw) FAIL("the tests run as root, and there is no user nobody to run PostgreSQL as");
+    require(pw != nullptr, "we run as root, and there is no user nobody to run PostgreSQL as");
     return Account{pw->pw_uid, pw->pw_gid};
-}
-
-int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 // Starts argv as `as` (or ourselves), output appended to log; with
@@ -79,10 +71,10 @@ pid_t spawn(const std::vector<std::string>& argv, const std::optional<Account>& 
     const pid_t parent = ::getpid();
     const std::string folder = log.parent_path().string();
     const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    REQUIRE(out >= 0);
-    if (as) REQUIRE(::fchown(out, as->uid, as->gid) == 0);
+    require(out >= 0, "its log " + log.string() + " could not be made");
+    require(!as || ::fchown(out, as->uid, as->gid) == 0, "its log could not be given to nobody");
     pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
+    require(pid >= 0, "fork failed");
     if (pid == 0) {
         ::dup2(out, 1);
         ::dup2(out, 2);
@@ -116,31 +108,33 @@ PostgresCluster& PostgresCluster::shared() {
     return cluster;
 }
 
-PostgresCluster::PostgresCluster() {
+PostgresCluster::PostgresCluster(bool durable) {
     const fs::path bin = postgres_bin_dir();
     const auto as = unprivileged();
     std::string tmpl = (fs::temp_directory_path() / "chairsync-pg-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    require(::mkdtemp(tmpl.data()) != nullptr, "no temporary folder");
     dir_ = tmpl;
-    if (as) REQUIRE(::chown(dir_.c_str(), as->uid, as->gid) == 0);
+    require(!as || ::chown(dir_.c_str(), as->uid, as->gid) == 0, "its folder could not be given to nobody");
     const fs::path log = dir_ / "log.txt";
 
-    // -N: no fsync, a test cluster need not survive a power cut.
+    // -N: no fsync while initdb writes, whatever the cluster runs with later.
     pid_t init = spawn({(bin / "initdb").string(), "-D", (dir_ / "data").string(), "-U", "chairsync", "--auth=trust",
                         "-E", "UTF8", "--locale=C", "-N"},
                        as, log, false);
     int status = 0;
     ::waitpid(init, &status, 0);
-    INFO(read_text(log));
-    REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    require(WIFEXITED(status) && WEXITSTATUS(status) == 0, "initdb failed: " + read_text(log));
+    const std::vector<std::string> speed =
+        durable ? std::vector<std::string>{}
+                : std::vector<std::string>{"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"};
 
     for (int attempt = 0; attempt < 5 && pid_ < 0; ++attempt) {
-        port_ = free_port();
-        pid_t pid = spawn({(bin / "postgres").string(), "-D", (dir_ / "data").string(), "-p", std::to_string(port_),
-                           "-k", dir_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                           "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "shared_buffers=16MB", "-c",
-                           "max_connections=200"},
-                          as, log, true);
+        port_ = free_loopback_port();
+        std::vector<std::string> argv = {(bin / "postgres").string(), "-D", (dir_ / "data").string(), "-p",
+                                         std::to_string(port_), "-k", dir_.string(), "-c", "listen_addresses=127.0.0.1",
+                                         "-c", "shared_buffers=16MB", "-c", "max_connections=200"};
+        argv.insert(argv.end(), speed.begin(), speed.end());
+        pid_t pid = spawn(argv, as, log, true);
         const std::string ping = "host=127.0.0.1 port=" + std::to_string(port_) + " user=chairsync dbname=postgres";
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < deadline) {
@@ -156,8 +150,7 @@ PostgresCluster::PostgresCluster() {
             ::waitpid(pid, &status, 0);
         }
     }
-    INFO(read_text(log));
-    REQUIRE(pid_ > 0);
+    require(pid_ > 0, "postgres did not answer: " + read_text(log));
 }
 
 PostgresCluster::~PostgresCluster() {
@@ -183,10 +176,10 @@ std::string PostgresCluster::new_database() {
 
 std::string postgres_value(const std::string& uri, const std::string& sql) {
     PGconn* c = PQconnectdb(uri.c_str());
-    INFO(PQerrorMessage(c));
     if (PQstatus(c) != CONNECTION_OK) {
+        const std::string why = PQerrorMessage(c);
         PQfinish(c);
-        FAIL("could not connect to " << uri);
+        throw Error("Could not connect to " + uri + ": " + why);
     }
     PGresult* r = PQexec(c, sql.c_str());
     const auto st = PQresultStatus(r);
@@ -194,9 +187,8 @@ std::string postgres_value(const std::string& uri, const std::string& sql) {
     std::string error = PQresultErrorMessage(r);
     PQclear(r);
     PQfinish(c);
-    INFO(sql << ": " << error);
-    REQUIRE((st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK));
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) throw Error(sql + ": " + error);
     return value;
 }
 
-}  // namespace cs::test
+}  // namespace cs::loopback
