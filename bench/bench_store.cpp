@@ -4,6 +4,9 @@
 //   bench_store first-screen STORE N   open, patient list, first N cached thumbnails (the kiosk's start)
 //   bench_store query STORE REPEATS    patients_with_pending, timed REPEATS times
 //   bench_store capture DIR COUNT      COUNT one-image captures into a new store in DIR
+//   bench_store cache-size STORE EVERY the thumbnail cache's bytes on disk, and the PNGs older
+//                                      versions cached for the same thumbnails (level 3, as
+//                                      they wrote them): every EVERY-th encoded, the sum scaled
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +16,9 @@
 #include "bench/bench_common.h"
 #include "engine/demo/demo_store.h"
 #include "engine/demo/synthetic_images.h"
+#include "engine/image/encode.h"
+#include "engine/image/thumbnail_cache.h"
+#include "engine/util/fsutil.h"
 #include "engine/image/thumbnail.h"
 #include "engine/store/offline_store.h"
 
@@ -127,6 +133,30 @@ int capture(const fs::path& dir, int count) {
     return 0;
 }
 
+int cache_size(const fs::path& dir, int every) {
+    cs::OfflineStore store(dir);
+    cs::ThumbnailCache cache(cache_dir(dir));
+    uint64_t files = 0, bytes = 0, sampled = 0, sampled_bytes = 0, sampled_png = 0;
+    for (const auto& img : listed_images(store, 0)) {
+        const fs::path f = cache.path_for(img.sha256);
+        std::error_code ec;
+        const uint64_t size = fs::file_size(f, ec);
+        if (ec) continue;
+        ++files;
+        bytes += size;
+        if ((files - 1) % uint64_t(every) != 0) continue;
+        const auto thumb = cs::decode_thumb_file(cs::fsx::read_file(f), img.sha256, cs::kThumbnailSide);
+        if (!thumb) continue;
+        ++sampled;
+        sampled_bytes += size;
+        sampled_png += cs::encode_png(cs::packed_thumbnail(*thumb), 3).size();
+    }
+    const double png = sampled_bytes ? double(sampled_png) * double(bytes) / double(sampled_bytes) : 0;
+    cs::bench::emit({{"files", files}, {"bytes", bytes}, {"sampled", sampled}, {"png_bytes_estimated", png},
+                     {"ratio_to_png", sampled_png ? double(sampled_bytes) / double(sampled_png) : 0}});
+    return files ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,11 +168,12 @@ int main(int argc, char** argv) {
             if (cmd == "first-screen") return first_screen(argv[2], size_t(n));
             if (cmd == "query") return query(argv[2], n);
             if (cmd == "capture") return capture(argv[2], n);
+            if (cmd == "cache-size") return cache_size(argv[2], std::max(1, n));
         }
     } catch (const std::exception& e) {
         std::cerr << "bench_store: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "usage: bench_store build|first-screen|query|capture DIR N\n";
+    std::cerr << "usage: bench_store build|first-screen|query|capture|cache-size DIR N\n";
     return 2;
 }

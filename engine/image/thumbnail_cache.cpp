@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "engine/image/thumbnail.h"
 #include "engine/util/error.h"
@@ -42,19 +44,6 @@ uint32_t crc_of(const uint8_t* data, size_t size) {
         size -= n;
     }
     return uint32_t(crc);
-}
-
-// Radiograph thumbnails are gray (1 channel: a quarter of the bytes), photos
-// opaque (3 channels); only what needs alpha keeps 4.
-uint32_t channels_needed(const Rgba8Image& t) {
-    const size_t n = size_t(t.width) * t.height;
-    bool gray = true;
-    for (size_t i = 0; i < n; ++i) {
-        const uint8_t* p = &t.pixels[i * 4];
-        if (p[3] != 255) return 4;
-        gray = gray && p[0] == p[1] && p[1] == p[2];
-    }
-    return gray ? 1 : 3;
 }
 
 // tmp + rename without fsync: a cache entry lost or torn by a power cut is
@@ -99,11 +88,95 @@ void remove_stale_temporaries(const std::filesystem::path& folder) {
 
 }  // namespace
 
+uint64_t largest_thumb_file(int long_side) {
+    return kThumbFileHeaderSize + ZSTD_compressBound(size_t(long_side) * size_t(long_side) * 4) + 4;
+}
+
+namespace {
+
+// Each sample is stored as itself minus its prediction from the same
+// channel of its left (a), upper (b) and upper-left (c) neighbours,
+// a + b - c, modulo 256, with 0 for a neighbour outside the picture: small
+// numbers that zstd packs below the PNGs the cache used to hold, where raw
+// pixels leave zstd well above them (docs/performance.md, thumbnail cache).
+// This predictor rather than JPEG-LS's slightly better median one because
+// undoing it is a running sum along the row plus the row above, about one
+// add a sample, where the median costs several dependent steps per sample
+// and took the 24-thumbnail read over its 3 ms.
+template <int C>
+void residuals_of(const uint8_t* s, uint8_t* r, size_t stride, size_t rows) {
+    for (size_t y = 0; y < rows; ++y)
+        for (size_t i = y * stride; i < (y + 1) * stride; ++i) {
+            const bool left = i % stride >= C, up = y > 0;
+            const int a = left ? s[i - C] : 0, b = up ? s[i - stride] : 0, c = left && up ? s[i - stride - C] : 0;
+            r[i] = uint8_t(s[i] - (a + b - c));
+        }
+}
+
+// Undoes residuals_of straight into RGBA: s - (a + b - c) = r gives
+// s - b = r + (a - c), so along a row the differences to the row above are
+// the running sum of the residuals.
+// above: the previous row's output (unused for the first row).
+template <int C, bool Above>
+void restore_row(const uint8_t* __restrict r, uint8_t* __restrict out, const uint8_t* __restrict above, size_t width) {
+    uint8_t sum[C] = {};
+    for (size_t x = 0; x < width; ++x) {
+        uint8_t v[4] = {0, 0, 0, 255};
+        for (int c = 0; c < C; ++c) {
+            sum[c] = uint8_t(sum[c] + r[x * C + c]);
+            v[c] = Above ? uint8_t(sum[c] + above[x * 4 + c]) : sum[c];
+        }
+        if (C == 1) v[1] = v[2] = v[0];
+        std::memcpy(out + x * 4, v, 4);
+    }
+}
+
+template <int C>
+void restore_rgba(const uint8_t* r, uint8_t* rgba, size_t width, size_t rows) {
+    restore_row<C, false>(r, rgba, nullptr, width);
+    for (size_t y = 1; y < rows; ++y)
+        restore_row<C, true>(r + y * width * C, rgba + y * width * 4, rgba + (y - 1) * width * 4, width);
+}
+
+void predict(const uint8_t* samples, uint8_t* residuals, uint32_t channels, size_t width, size_t rows) {
+    if (channels == 1) residuals_of<1>(samples, residuals, width, rows);
+    else if (channels == 3) residuals_of<3>(samples, residuals, width * 3, rows);
+    else residuals_of<4>(samples, residuals, width * 4, rows);
+}
+
+void restore(const uint8_t* residuals, uint8_t* rgba, uint32_t channels, size_t width, size_t rows) {
+    if (channels == 1) restore_rgba<1>(residuals, rgba, width, rows);
+    else if (channels == 3) restore_rgba<3>(residuals, rgba, width, rows);
+    else restore_rgba<4>(residuals, rgba, width, rows);
+}
+
+}  // namespace
+
+// Radiograph thumbnails are gray (1 channel: a quarter of the bytes), photos
+// opaque (3 channels); only what needs alpha keeps 4.
+DecodedImage packed_thumbnail(const Rgba8Image& t) {
+    const size_t n = size_t(t.width) * t.height;
+    int channels = 1;
+    for (size_t i = 0; i < n && channels < 4; ++i) {
+        const uint8_t* p = &t.pixels[i * 4];
+        if (p[3] != 255) channels = 4;
+        else if (p[0] != p[1] || p[1] != p[2]) channels = 3;
+    }
+    DecodedImage d;
+    d.width = t.width;
+    d.height = t.height;
+    d.channels = channels;
+    d.bit_depth = 8;
+    d.pixels8.resize(n * size_t(channels));
+    for (size_t i = 0; i < n; ++i) std::memcpy(&d.pixels8[i * size_t(channels)], &t.pixels[i * 4], size_t(channels));
+    return d;
+}
+
 std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::string& source_sha256, int long_side) {
-    const uint32_t channels = channels_needed(thumb);
+    const DecodedImage samples = packed_thumbnail(thumb);
+    const auto channels = uint32_t(samples.channels);
     const size_t n = size_t(thumb.width) * thumb.height;
     std::vector<uint8_t> out(kMagic, kMagic + sizeof kMagic);
-    out.reserve(kThumbFileHeaderSize + n * channels + 4);
     put_u32(out, kThumbFileVersion);
     put_u32(out, uint32_t(thumb.width));
     put_u32(out, uint32_t(thumb.height));
@@ -112,11 +185,15 @@ std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::strin
     out.insert(out.end(), source_sha256.begin(), source_sha256.end());
     if (source_sha256.size() != 64 || out.size() != kThumbFileHeaderSize)
         throw Error("The image record is damaged.", "thumbnail key is not a sha-256: '" + source_sha256 + "'");
-    if (channels == 4) {
-        out.insert(out.end(), thumb.pixels.begin(), thumb.pixels.begin() + long(n * 4));
-    } else {
-        for (size_t i = 0; i < n; ++i) out.insert(out.end(), &thumb.pixels[i * 4], &thumb.pixels[i * 4] + channels);
-    }
+    std::vector<uint8_t> residuals(n * channels);
+    predict(samples.pixels8.data(), residuals.data(), channels, size_t(thumb.width), size_t(thumb.height));
+    const size_t bound = ZSTD_compressBound(residuals.size());
+    out.resize(kThumbFileHeaderSize + bound);
+    const size_t packed = ZSTD_compress(out.data() + kThumbFileHeaderSize, bound, residuals.data(), residuals.size(),
+                                        kThumbZstdLevel);
+    if (ZSTD_isError(packed))
+        throw Error("A thumbnail could not be saved.", std::string("zstd: ") + ZSTD_getErrorName(packed));
+    out.resize(kThumbFileHeaderSize + packed);
     put_u32(out, crc_of(out.data(), out.size()));
     return out;
 }
@@ -130,26 +207,27 @@ std::optional<Rgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes, c
     if (version != kThumbFileVersion || get_u32(h + 24) != uint32_t(long_side)) return std::nullopt;
     if (w == 0 || ht == 0 || w > uint32_t(long_side) || ht > uint32_t(long_side) || (channels != 1 && channels != 3 && channels != 4))
         return std::nullopt;
-    const size_t n = size_t(w) * ht;
-    if (bytes.size() != kThumbFileHeaderSize + n * channels + 4) return std::nullopt;  // torn or padded
     if (source_sha256.size() != 64 || std::memcmp(h + 28, source_sha256.data(), 64) != 0) return std::nullopt;
+    // The CRC before decompressing: damaged bytes are never handed to zstd.
     if (crc_of(h, bytes.size() - 4) != get_u32(h + bytes.size() - 4)) return std::nullopt;
+    const size_t n = size_t(w) * ht, raw = n * channels;
+    const uint8_t* packed = h + kThumbFileHeaderSize;
+    const size_t packed_size = bytes.size() - kThumbFileHeaderSize - 4;
+    // Exactly the samples the header promises, no more and no fewer: a file
+    // written wrong with a right CRC is still not shown.
+    if (ZSTD_getFrameContentSize(packed, packed_size) != raw) return std::nullopt;
+    // One decompression context per thread, kept: making one per call cost
+    // about as much as decompressing a thumbnail.
+    thread_local const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    if (!dctx) return std::nullopt;
+    std::vector<uint8_t> samples(raw);  // the residuals
+    const size_t got = ZSTD_decompressDCtx(dctx.get(), samples.data(), raw, packed, packed_size);
+    if (ZSTD_isError(got) || got != raw) return std::nullopt;
     Rgba8Image t;
     t.width = int(w);
     t.height = int(ht);
-    const uint8_t* px = h + kThumbFileHeaderSize;
-    if (channels == 4) {
-        t.pixels.assign(px, px + n * 4);
-    } else {
-        t.pixels.resize(n * 4);
-        for (size_t i = 0; i < n; ++i, px += channels) {
-            uint8_t* o = &t.pixels[i * 4];
-            o[0] = px[0];
-            o[1] = px[channels == 3 ? 1 : 0];
-            o[2] = px[channels == 3 ? 2 : 0];
-            o[3] = 255;
-        }
-    }
+    t.pixels.resize(n * 4);
+    restore(samples.data(), t.pixels.data(), channels, w, ht);
     return t;
 }
 
@@ -176,7 +254,7 @@ std::filesystem::path ThumbnailCache::path_for(const std::string& sha256) const 
 
 std::optional<Rgba8Image> ThumbnailCache::get(const std::string& sha256) const {
     const std::filesystem::path p = path_for(sha256);
-    const uint64_t largest = kThumbFileHeaderSize + uint64_t(long_side_) * long_side_ * 4 + 4;
+    const uint64_t largest = largest_thumb_file(long_side_);
     std::vector<uint8_t> bytes;
     try {
         bytes = fsx::read_file(p, largest);

@@ -2,7 +2,8 @@
 // that is not an intact file of this version for this image is treated as
 // absent, never trusted and never a crash; an intact one gives the picture
 // it holds. The mutator keeps the trailing CRC right half of the time so
-// that changes reach the fields behind it.
+// that changes reach the fields behind it and the zstd frame (a frame that
+// decompresses to anything but the header's size is refused).
 #include <random>
 
 #include "engine/image/thumbnail.h"

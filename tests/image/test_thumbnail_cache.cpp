@@ -8,6 +8,7 @@
 
 #include "engine/demo/synthetic_images.h"
 #include "engine/image/decode.h"
+#include "engine/image/encode.h"
 #include "engine/image/thumbnail.h"
 #include "engine/image/thumbnail_cache.h"
 #include "engine/util/error.h"
@@ -70,24 +71,33 @@ struct CachedSource {
     }
 };
 
+// The PNG an older cache held for a thumbnail: packed as the cache packs
+// it, zlib level 3, as that version wrote it.
+size_t png_size_of(const Rgba8Image& t) { return encode_png(packed_thumbnail(t), 3).size(); }
+
 }  // namespace
 
-TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactly, in as few bytes as that takes") {
+TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactly, smaller than PNGs of them") {
     test::TempDir dir;
     const Source gray = save_source(dir.path(), demo::SyntheticKind::bitewing, 1);
     const Source colour = save_source(dir.path(), demo::SyntheticKind::photo, 2);
     const auto g = encode_thumb_file(gray.fresh, gray.sha, 256);
     const auto c = encode_thumb_file(colour.fresh, colour.sha, 256);
-    CHECK(g.size() == kThumbFileHeaderSize + size_t(gray.fresh.width) * gray.fresh.height + 4);
-    CHECK(c.size() == kThumbFileHeaderSize + size_t(colour.fresh.width) * colour.fresh.height * 3 + 4);
+    // issue 16: the cache takes no more room than the PNGs it replaced.
+    CHECK(g.size() <= png_size_of(gray.fresh));
+    CHECK(c.size() <= png_size_of(colour.fresh));
     CHECK(decode_thumb_file(g, gray.sha, 256)->pixels == gray.fresh.pixels);
     CHECK(decode_thumb_file(c, colour.sha, 256)->pixels == colour.fresh.pixels);
-    // See-through pixels keep their alpha.
+    // See-through pixels keep their alpha, whatever the neighbours.
     Rgba8Image clear = colour.fresh;
-    clear.pixels[3] = 0;
+    for (size_t i = 3; i < clear.pixels.size(); i += 28) clear.pixels[i] = uint8_t(i);
     const auto a = encode_thumb_file(clear, colour.sha, 256);
-    CHECK(a.size() == kThumbFileHeaderSize + clear.pixels.size() + 4);
     CHECK(decode_thumb_file(a, colour.sha, 256)->pixels == clear.pixels);
+    // Edges as sharp as they come: every sample's prediction wraps around.
+    Rgba8Image checker = gray.fresh;
+    for (size_t i = 0; i < checker.pixels.size(); ++i) checker.pixels[i] = (i / 4 + i / 4 / size_t(checker.width)) % 2 ? 255 : 0;
+    for (size_t i = 3; i < checker.pixels.size(); i += 4) checker.pixels[i] = 255;
+    CHECK(decode_thumb_file(encode_thumb_file(checker, gray.sha, 256), gray.sha, 256)->pixels == checker.pixels);
     // Made for another size, or belonging to another image: not this thumbnail.
     CHECK_FALSE(decode_thumb_file(g, gray.sha, 128).has_value());
     CHECK_FALSE(decode_thumb_file(g, colour.sha, 256).has_value());
@@ -138,6 +148,42 @@ TEST_CASE("a cached thumbnail of another format version, or of another image, is
     fs::copy_file(cache.path_for(b.sha), cache.path_for(a.sha), fs::copy_options::overwrite_existing);
     check_remade(cache, a);
     CHECK(cache.get(b.sha)->pixels == b.fresh.pixels);
+}
+
+TEST_CASE("a cache written by the previous version (raw pixels, version 1) is made again and shrinks") {
+    CachedSource c(demo::SyntheticKind::photo, 13);
+    // Version 1's file, as it wrote it: the same header, the pixels raw (RGB
+    // here: the photo is opaque), the CRC.
+    std::vector<uint8_t> v1(c.good.begin(), c.good.begin() + long(kThumbFileHeaderSize));
+    v1[8] = 1;
+    for (size_t i = 0; i < c.src.fresh.pixels.size(); i += 4)
+        v1.insert(v1.end(), &c.src.fresh.pixels[i], &c.src.fresh.pixels[i] + 3);
+    v1.resize(v1.size() + 4);
+    fix_crc(v1);
+    test::write_bytes(c.file, v1);
+    check_remade(c.cache, c.src);
+    CHECK(fs::file_size(c.file) == c.good.size());
+    CHECK(c.good.size() < v1.size());
+}
+
+TEST_CASE("a file whose compressed pixels are not what its header says is made again, even with a right CRC") {
+    CachedSource c(demo::SyntheticKind::bitewing, 14);
+    // Another thumbnail's frame (other pixels, another size) under this header.
+    Rgba8Image other = c.src.fresh;
+    other.height -= 1;
+    other.pixels.resize(size_t(other.width) * other.height * 4);
+    const auto o = encode_thumb_file(other, c.src.sha, 256);
+    auto wrong = std::vector<uint8_t>(c.good.begin(), c.good.begin() + long(kThumbFileHeaderSize));
+    wrong.insert(wrong.end(), o.begin() + long(kThumbFileHeaderSize), o.end());
+    fix_crc(wrong);
+    test::write_bytes(c.file, wrong);
+    check_remade(c.cache, c.src);
+    // Bytes that are no zstd frame at all.
+    auto junk = c.good;
+    for (size_t i = kThumbFileHeaderSize; i < junk.size() - 4; ++i) junk[i] = uint8_t(i * 7);
+    fix_crc(junk);
+    test::write_bytes(c.file, junk);
+    check_remade(c.cache, c.src);
 }
 
 TEST_CASE("an image whose bytes changed gets its own thumbnail, not the old one") {
