@@ -32,6 +32,17 @@ dicom::InstanceInput dicom_input(const std::filesystem::path& file, const std::s
     return in;
 }
 
+CaptureRequest capture_request(const std::filesystem::path& file) {
+    CaptureRequest r;
+    r.first_name = "Maria";
+    r.last_name = "Lopez";
+    r.birth_date = "1984-03-09";
+    r.code = "D0220";
+    r.name = "Intraoral - periapical first radiographic image";
+    r.images = {{file, ImageKind::radiograph, {}}};
+    return r;
+}
+
 struct DicomFile::Impl {
     DcmFileFormat file;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/dicom/dicom_object.h"
+#include "engine/store/offline_store.h"
 #include "tests/support/test_support.h"
 
 class DcmDataset;
@@ -28,6 +29,9 @@ inline std::filesystem::path dental(const std::filesystem::path& testdata, const
 // An input for `file` under a procedure with `code`: the online patient is
 // "Ana Reyes-Online" (id pat-online-7), deliberately unlike any offline name.
 dicom::InstanceInput dicom_input(const std::filesystem::path& file, const std::string& code);
+
+// Capturing one radiograph `file` (a D0220 for the offline patient Maria Lopez).
+CaptureRequest capture_request(const std::filesystem::path& file);
 
 // A string attribute of a written object, read back with DCMTK ("" when absent).
 struct DicomFile {

@@ -7,7 +7,6 @@
 #include <dcmtk/dcmdata/dctk.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "engine/dicom/dicom_object.h"
 #include "engine/image/encode.h"
@@ -85,13 +84,6 @@ fs::path sensor_file(const fs::path& dir) {
     return out;
 }
 
-std::string file_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 }  // namespace
 
 TEST_CASE("a sensor's DICOM file passes its equipment and exposure through, never its patient or UIDs") {
@@ -101,14 +93,7 @@ TEST_CASE("a sensor's DICOM file passes its equipment and exposure through, neve
     // Capture keeps the sensor's file as it is; the archive's object is made from that copy.
     OfflineStore store(store_dir.path());
     store.set_setting(kSettingLocationId, "loc-1");
-    CaptureRequest r;
-    r.first_name = "Maria";
-    r.last_name = "Lopez";
-    r.birth_date = "1984-03-09";
-    r.code = "D0274";
-    r.name = "Bitewings - four radiographic images";
-    r.images = {{sensor, ImageKind::radiograph, {}}};
-    const auto images = store.images_of(store.capture(r));
+    const auto images = store.images_of(store.capture(test::capture_request(sensor)));
     REQUIRE(images.size() == 1);
     const fs::path kept = store.image_path(images[0]);
     CHECK(fsx::read_file(kept) == fsx::read_file(sensor));
@@ -140,7 +125,8 @@ TEST_CASE("a sensor's DICOM file passes its equipment and exposure through, neve
         CHECK(f.get("StationName") == "OP-1");
 
         // Wrong-patient safety: not a byte of the sensor's patient or UIDs anywhere in the file.
-        const std::string bytes = file_text(inst.file);
+        const auto file = fsx::read_file(inst.file);
+        const std::string bytes(file.begin(), file.end());
         for (const char* leak : {"SENSOR", "Wrongpatient", "19500101", "076Y", "1.2.826.0.1.999", "Sensor Clinic"}) {
             INFO(leak);
             CHECK(bytes.find(leak) == std::string::npos);

@@ -52,17 +52,6 @@ int max_difference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b)
     return most;
 }
 
-CaptureRequest request_for(const fs::path& file) {
-    CaptureRequest r;
-    r.first_name = "Maria";
-    r.last_name = "Lopez";
-    r.birth_date = "1984-03-09";
-    r.code = "D0220";
-    r.name = "Intraoral - periapical first radiographic image";
-    r.images = {{file, ImageKind::radiograph, {}}};
-    return r;
-}
-
 }  // namespace
 
 TEST_CASE("a DICOM file decodes like any image: 16-bit grey, 8-bit grey, colour") {
@@ -123,7 +112,7 @@ TEST_CASE("capture keeps a DICOM file as it is, with its acquisition time") {
 
     OfflineStore store(dir.path());
     store.set_setting(kSettingLocationId, "loc-1");
-    const std::string uuid = store.capture(request_for(inst.file));
+    const std::string uuid = store.capture(test::capture_request(inst.file));
     const auto procedure = store.procedure(uuid);
     REQUIRE(procedure);
     CHECK(procedure->acquired_at == "2026-11-30T08:15:00Z");
@@ -143,7 +132,7 @@ TEST_CASE("capture keeps a DICOM file as it is, with its acquisition time") {
     CHECK(facts.acquired_at == "2026-11-30T08:15:00Z");
 
     // A time given at capture wins over the file's.
-    auto request = request_for(inst.file);
+    auto request = test::capture_request(inst.file);
     request.acquired_at = "2026-12-01T09:00:00Z";
     CHECK(store.procedure(store.capture(request))->acquired_at == "2026-12-01T09:00:00Z");
 }
@@ -193,7 +182,7 @@ TEST_CASE("a damaged, empty or oversized DICOM file is refused with a sentence, 
     for (const fs::path& file : bad) {
         INFO(file.filename().string());
         try {
-            store.capture(request_for(file));
+            store.capture(test::capture_request(file));
             FAIL("captured");
         } catch (const Error& e) {
             CHECK_THAT(e.what(), Catch::Contains(file.filename().string()));
