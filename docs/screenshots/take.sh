@@ -30,6 +30,7 @@ for size in 1280x800 1920x1080 1024x768; do
     demo privacy_cover --signout-minutes 0.15 --demo-server-delay 2
     wrapped with_server_down offline_sign_in
     wrapped with_server_faults server_status
+    demo home_pacs --pacs
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

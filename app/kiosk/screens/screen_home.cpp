@@ -97,6 +97,10 @@ private:
         case ServerStatus::checking: ui::Text("Checking the practice server…"); break;
         case ServerStatus::not_configured: ui::Text("No practice server is set up on this computer."); break;
         }
+        if (!s.images_go_to.empty()) {
+            ImGui::Spacing();
+            ui::TextWrapped("Images go to %s.", s.images_go_to.c_str());
+        }
         if (s.offline_only) {
             ImGui::Spacing();
             ui::TextWrapped("Signed in as %s on this computer only: Preview and the Recovery folder work without "

@@ -38,6 +38,7 @@ EngineOptions engine_options(const Config& cfg) {
     EngineOptions o;
     o.store = cfg.store;
     o.server_url = cfg.server;
+    o.archive = cfg.archive;
     o.workstation = cfg.workstation;
     o.location = cfg.location;
     o.recovery = cfg.recovery.string();
@@ -49,6 +50,7 @@ EngineOptions engine_options(const Config& cfg) {
         o.auto_user = "demo";  // a newcomer sees Home at once (docs/demo-practice.md)
         o.auto_pin = "1234";
         o.demo_server_delay = cfg.demo_server_delay;
+        o.demo_pacs = cfg.demo_pacs;
     }
     return o;
 }

@@ -51,6 +51,7 @@ void load_config_file(const fs::path& file, Config& cfg) {
     if (!j.is_object())
         throw Error("The settings file " + file.string() + " must hold one JSON object.", "not an object");
     std::string store = cfg.store.string(), recovery = cfg.recovery.string();
+    std::string credentials = cfg.archive.credentials_file.string(), ca_file = cfg.archive.ca_file.string();
     take(j, "server", cfg.server, file);
     take(j, "location", cfg.location, file);
     take(j, "store", store, file);
@@ -60,6 +61,12 @@ void load_config_file(const fs::path& file, Config& cfg) {
     take(j, "signout_minutes", cfg.signout_minutes, file);
     take(j, "fullscreen", cfg.fullscreen, file);
     take(j, "scale", cfg.scale, file);
+    take(j, "dicomweb", cfg.archive.url, file);
+    take(j, "dicomweb_credentials", credentials, file);
+    take(j, "dicomweb_ca_file", ca_file, file);
+    take(j, "dicomweb_insecure", cfg.archive.insecure, file);
+    cfg.archive.credentials_file = credentials;
+    cfg.archive.ca_file = ca_file;
     cfg.store = store;
     cfg.recovery = recovery;
     cfg.config_file = file;
@@ -96,6 +103,7 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
 
     CLI::App app{"ChairSync: bring X-rays taken offline into the practice's online system."};
     std::string config_flag, store = cfg.store.string(), recovery = cfg.recovery.string();
+    std::string credentials = cfg.archive.credentials_file.string(), ca_file = cfg.archive.ca_file.string();
     std::string screenshot, script, bench_frames, thumbnail_cache, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
     app.add_option("--config", config_flag, "Settings file (default " + default_config_path().string() + ")");
     app.add_option("--server", cfg.server, "Practice server address, e.g. https://practice.example:8443");
@@ -111,7 +119,14 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     app.add_option("--scale", cfg.scale,
                    "Size factor on top of the monitor's scale (default: from the window's size when the monitor "
                    "reports scale 1)")->check(CLI::Range(0.5, 4.0));
+    app.add_option("--dicomweb", cfg.archive.url,
+                   "Send images to this DICOMweb image archive, e.g. https://pacs.example/dicom-web");
+    app.add_option("--dicomweb-credentials", credentials, "File holding user:password or Bearer TOKEN for the image archive");
+    app.add_option("--dicomweb-ca-file", ca_file, "Trust this CA certificate (PEM) for the image archive");
+    app.add_flag("--dicomweb-insecure", cfg.archive.insecure, "Allow plain http to an image archive that is not this computer");
     app.add_flag("--demo", cfg.demo, "Open on a demo workspace with an embedded practice server");
+    app.add_flag("--pacs", cfg.demo_pacs,
+                 "With --demo: start a real image archive (Orthanc) beside the practice server and send images there");
     app.add_option("--demo-server-delay", cfg.demo_server_delay,
                    "With --demo: the embedded server answers every request this many seconds late (a slow network)")
         ->check(CLI::Range(0.0, 30.0));
@@ -136,6 +151,13 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
         r.exit_code = 2;
         return r;
     }
+    if (cfg.demo_pacs && !cfg.demo) {
+        std::cerr << "--pacs starts the demo's image archive: give --demo too\n";
+        r.exit_code = 2;
+        return r;
+    }
+    cfg.archive.credentials_file = credentials;
+    cfg.archive.ca_file = ca_file;
     cfg.width = wh->first;
     cfg.height = wh->second;
     cfg.store = store;

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "engine/dicomweb/archive_setting.h"
+
 namespace cs::kiosk {
 
 namespace fs = std::filesystem;
@@ -21,11 +23,15 @@ struct Config {
     double signout_minutes = 5;   // sign out after this long without a touch (0: never)
     bool fullscreen = false;
     float scale = 0.0f;           // multiplies the monitor's content scale; 0: from the window (choose_scale)
+    // The image archive, when the practice keeps images there (docs/dicomweb.md,
+    // "Configuration"): keys dicomweb, dicomweb_credentials, dicomweb_ca_file, dicomweb_insecure.
+    dicomweb::ArchiveSetting archive;
 
     // This run only (flags).
     std::string patient;          // gate mode: the online patient the user came from
     bool demo = false;
     double demo_server_delay = 0;  // --demo: the embedded server answers this many seconds late
+    bool demo_pacs = false;        // --demo --pacs: a real Orthanc beside it receives the images
     fs::path screenshot;          // render, save this PNG, exit
     fs::path script;              // run this automation script, exit
     fs::path bench_frames;        // write per-frame CPU times here at exit (app/kiosk/automation/frame_bench.h)

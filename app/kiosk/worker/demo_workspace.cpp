@@ -6,6 +6,8 @@
 #include "engine/demo/demo_store.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/error.h"
+#include "engine/util/fsutil.h"
+#include "loopback/orthanc.h"
 #include "server/practice_server.h"
 
 namespace cs::kiosk {
@@ -17,7 +19,9 @@ namespace {
 struct DemoWorkspace {
     fs::path temp_root;  // removed at the end when we made it
     std::unique_ptr<server::PracticeServer> server;
+    std::unique_ptr<loopback::Orthanc> archive;  // --pacs
     ~DemoWorkspace() {
+        archive.reset();  // stops Orthanc and removes its folder
         if (server) server->stop();
         server.reset();
         std::error_code ec;
@@ -45,6 +49,28 @@ void fail_noah_patel_d0230(server::PracticeServer& server, const fs::path& store
     }
 }
 
+// --demo --pacs: a real Orthanc on loopback with a temporary folder (the
+// tests' own, loopback/orthanc.h), and the kiosk's archive setting pointing
+// at it. Its explorer is at the address Home shows, user demo, password demo
+// (README, "The demo").
+void start_demo_archive(DemoWorkspace& ws, EngineOptions& opt, const fs::path& folder) {
+    if (const std::string missing = loopback::Orthanc::missing(); !missing.empty())
+        throw Error("The demo's image archive needs Orthanc, which is not installed (" + missing +
+                        "). ./dev demo --pacs installs it.",
+                    "demo --pacs: " + missing);
+    try {
+        ws.archive = std::make_unique<loopback::Orthanc>(
+            loopback::OrthancOptions{kDemoArchiveUser, kDemoArchivePassword, "ChairSync demo archive"});
+    } catch (const std::runtime_error& e) {
+        throw Error("The demo's image archive (Orthanc) did not start.", e.what());
+    }
+    const fs::path credentials = folder / "archive-credentials";
+    fsx::write_file_durable(credentials, std::string(kDemoArchiveUser) + ":" + kDemoArchivePassword + "\n");
+    opt.archive = dicomweb::ArchiveSetting{ws.archive->dicomweb_url(), credentials, {}, false};
+    spdlog::info("demo: image archive {} (Orthanc Explorer {}/app/explorer.html, user {}, password {})",
+                 ws.archive->dicomweb_url(), ws.archive->url(), kDemoArchiveUser, kDemoArchivePassword);
+}
+
 }  // namespace
 
 std::shared_ptr<void> prepare_demo_workspace(EngineOptions& opt) {
@@ -70,6 +96,7 @@ std::shared_ptr<void> prepare_demo_workspace(EngineOptions& opt) {
         slow.seconds = opt.demo_server_delay;
         ws->server->add_fault(slow);
     }
+    if (opt.demo_pacs) start_demo_archive(*ws, opt, opt.store.parent_path() / "demo-server");
     if (opt.workstation.empty()) opt.workstation = "OP-1";
     spdlog::info("demo: store {}, server {}", opt.store.string(), opt.server_url);
     return ws;

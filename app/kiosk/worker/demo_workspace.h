@@ -13,6 +13,11 @@ namespace cs::kiosk {
 // an existing demo store there is reused), opt.server_url, opt.workstation.
 // The returned object keeps the server running and removes the temporary
 // folder when it goes. Throws cs::Error.
+// With opt.demo_pacs it also starts a real Orthanc on loopback and fills
+// opt.archive (docs/dicomweb.md): the demo's archive, user and password below.
 std::shared_ptr<void> prepare_demo_workspace(EngineOptions& opt);
+
+inline constexpr const char* kDemoArchiveUser = "demo";
+inline constexpr const char* kDemoArchivePassword = "demo";
 
 }  // namespace cs::kiosk

@@ -7,12 +7,30 @@
 #include "app/kiosk/worker/server_watch.h"
 #include "app/kiosk/worker/sync_engine.h"
 #include "app/kiosk/worker/thumbnails.h"
+#include "engine/api/net_policy.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/sync_pipeline.h"
 #include "engine/sync/sync_session.h"
 #include "engine/util/error.h"
 
 namespace cs::kiosk {
+
+namespace {
+
+// Home's words for where synced images go: an archive by its host and port
+// only (what a person recognises; never a path or credentials).
+std::string images_go_to(const dicomweb::ArchiveSetting& a) {
+    if (!a.configured()) return dicomweb::images_destination(a);  // "the practice server"
+    try {
+        const std::string url = api::check_base_url(a.url, a.insecure, "image archive").text;
+        const size_t start = url.find("://") + 3;
+        return "the image archive at " + url.substr(start, url.find('/', start) - start);
+    } catch (const Error&) {
+        return "the image archive, but its address in the settings is not valid";
+    }
+}
+
+}  // namespace
 
 const char* to_string(ServerStatus s) {
     switch (s) {
@@ -107,6 +125,7 @@ void EngineWorker::open_store() {
         s.store_dir = opt_.store.string();
         s.workstation = workstation;
         s.server_url = opt_.server_url;
+        s.images_go_to = images_go_to(opt_.archive);
         s.server = opt_.server_url.empty() ? ServerStatus::not_configured : ServerStatus::checking;
     });
 }

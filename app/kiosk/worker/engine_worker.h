@@ -22,6 +22,7 @@
 #include "app/kiosk/worker/commands.h"
 #include "app/kiosk/worker/snapshot.h"
 #include "app/kiosk/worker/thumbnail_pool.h"
+#include "engine/dicomweb/archive_setting.h"
 
 namespace cs {
 class OfflineStore;
@@ -37,6 +38,8 @@ namespace cs::kiosk {
 struct EngineOptions {
     std::filesystem::path store;       // offline store folder
     std::string server_url;            // empty: not configured
+    dicomweb::ArchiveSetting archive;  // the image archive; no URL: images go to the practice server
+    bool demo_pacs = false;            // --demo --pacs: the demo starts an Orthanc and fills `archive`
     std::string workstation;           // empty: the store's own id
     std::string location;              // empty: the store's location_id setting
     std::string recovery;              // empty: the store's default recovery folder

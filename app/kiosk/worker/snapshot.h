@@ -60,6 +60,9 @@ struct Snapshot {
     // The practice server.
     ServerStatus server = ServerStatus::not_configured;
     std::string server_url;
+    // Where synced images go (Home): "the practice server", or "the image
+    // archive at HOST:PORT" when an archive is set (docs/dicomweb.md).
+    std::string images_go_to;
 
     // Sign-in and the sync workflow (sync_engine.cpp).
     bool signed_in = false;

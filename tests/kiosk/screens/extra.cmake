@@ -27,6 +27,10 @@ if(XVFB_RUN)
            COMMAND ${_xvfb} ${_kiosk} --patient p-1001 --proceed-command "/bin/true {patient_id}"
                    --script ${CMAKE_CURRENT_LIST_DIR}/gate.script)
   list(APPEND _screens_tests screens_gate)
+  # --pacs: a real Orthanc beside the demo's server; Home says images go there.
+  add_test(NAME screens_home_pacs
+           COMMAND ${_xvfb} ${_kiosk} --pacs --script ${CMAKE_CURRENT_LIST_DIR}/home_pacs.script)
+  list(APPEND _screens_tests screens_home_pacs)
   # 60 offline patients: the Patient list's search.
   add_test(NAME screens_many_patients
            COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_many_patients.sh ${CMAKE_BINARY_DIR}/bin
