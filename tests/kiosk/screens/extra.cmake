@@ -30,7 +30,15 @@ if(XVFB_RUN)
   # --pacs: a real Orthanc beside the demo's server; Home says images go there.
   add_test(NAME screens_home_pacs
            COMMAND ${_xvfb} ${_kiosk} --pacs --script ${CMAKE_CURRENT_LIST_DIR}/home_pacs.script)
-  list(APPEND _screens_tests screens_home_pacs)
+  # An archive set in the settings file, or by --dicomweb: Home names its host.
+  add_test(NAME screens_home_archive_file
+           COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --demo
+                   --config ${CMAKE_CURRENT_LIST_DIR}/fixtures/archive-config.json
+                   --script ${CMAKE_CURRENT_LIST_DIR}/home_archive.script)
+  add_test(NAME screens_home_archive_flag
+           COMMAND ${_xvfb} ${_kiosk} --dicomweb https://pacs.example:8443/dicom-web
+                   --script ${CMAKE_CURRENT_LIST_DIR}/home_archive.script)
+  list(APPEND _screens_tests screens_home_pacs screens_home_archive_file screens_home_archive_flag)
   # 60 offline patients: the Patient list's search.
   add_test(NAME screens_many_patients
            COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_many_patients.sh ${CMAKE_BINARY_DIR}/bin
