@@ -182,6 +182,8 @@ struct PracticeServer::Impl {
     void sign_in(Call& c);
     void sign_out(Call& c);
     void current_session(Call& c);
+    // admin_pin.cpp
+    void check_admin_pin(Call& c);
     // catalog.cpp
     void find_patients(Call& c);
     void search_patients(Call& c);

@@ -2,12 +2,14 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <iostream>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "engine/util/core_dumps.h"
 #include "engine/util/error.h"
 #include "engine/util/log_setup.h"
+#include "server/admin_pin.h"
 #include "server/practice_seed.h"
 #include "server/practice_server.h"
 
@@ -23,6 +25,21 @@ int import_patients(const std::string& db, const std::string& csv, bool skip_bad
         return 0;
     } catch (const cs::Error& e) {
         std::fprintf(stderr, "practice-server: %s%s%s\n", e.what(), e.detail().empty() ? "" : " ", e.detail().c_str());
+        return 1;
+    }
+}
+
+// `--set-admin-pin`: the PIN's first line on standard input, never an argument (every user can read those).
+int set_admin_pin(const std::string& db, int iterations) {
+    std::string pin;
+    std::getline(std::cin, pin);
+    if (!pin.empty() && pin.back() == '\r') pin.pop_back();
+    try {
+        cs::server::set_admin_pin(db, pin, iterations);
+        std::printf("The administrator PIN is set.\n");
+        return 0;
+    } catch (const cs::Error& e) {
+        std::fprintf(stderr, "practice-server: %s\n", e.what());
         return 1;
     }
 }
@@ -55,6 +72,10 @@ int main(int argc, char** argv) {
                    "Add the patients of a CSV file (first_name,last_name,birth_date,household) to the database, then exit")
         ->excludes(seed);
     app.add_flag("--skip-bad-rows", skip_bad_rows, "With --import-patients: add the good rows even when some are refused");
+    bool set_admin = false;
+    app.add_flag("--set-admin-pin", set_admin,
+                 "Read the administrator PIN (for setting up operatory PCs) from standard input, keep its hash in the "
+                 "database, then exit");
     app.add_option("--tls-cert", cert, "PEM certificate: serve HTTPS");
     app.add_option("--tls-key", key, "PEM private key for --tls-cert");
     app.add_flag("--allow-fault-admin", opt.allow_fault_admin,
@@ -75,6 +96,7 @@ int main(int argc, char** argv) {
     cs::log_to_stderr("practice-server");
 
     if (!import_csv.empty()) return import_patients(opt.db, import_csv, skip_bad_rows);
+    if (set_admin) return set_admin_pin(opt.db.string(), opt.pin_hash_iterations);
     if (skip_bad_rows) {
         std::fprintf(stderr, "practice-server: --skip-bad-rows goes with --import-patients\n");
         return 2;

@@ -156,6 +156,7 @@ void PracticeServer::Impl::install_routes() {
     const std::string proc = "/api/v1/imaging-procedures/" + id;
     route("GET", "/api/v1/health", Auth::none, Body::none, &Impl::health);
     route("POST", "/api/v1/sessions", Auth::none, Body::sign_in, &Impl::sign_in);
+    route("POST", "/api/v1/setup/admin-pin", Auth::none, Body::sign_in, &Impl::check_admin_pin);
     route("DELETE", "/api/v1/sessions", Auth::bearer, Body::none, &Impl::sign_out);
     route("GET", "/api/v1/sessions", Auth::bearer, Body::none, &Impl::current_session);
     route("GET", "/api/v1/patients", Auth::bearer, Body::none, &Impl::find_patients);

@@ -207,6 +207,24 @@ std::optional<std::string> Tx::location_name(const std::string& id) {
 
 bool Tx::location_exists(const std::string& id) { return location_name(id).has_value(); }
 
+std::vector<api::Location> Tx::locations() {
+    std::vector<api::Location> out;
+    for (const auto& r : c_.query("SELECT id, name FROM locations ORDER BY id", {})) out.push_back({r.text(0), r.text(1)});
+    return out;
+}
+
+std::optional<std::string> Tx::server_setting(const std::string& name) {
+    auto rows = c_.query("SELECT value FROM server_settings WHERE name = $1", params(name));
+    if (rows.empty()) return std::nullopt;
+    return rows[0].text(0);
+}
+
+void Tx::set_server_setting(const std::string& name, const std::string& value) {
+    c_.run("INSERT INTO server_settings (name, value) VALUES ($1, $2) "
+           "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+           params(name, value));
+}
+
 std::vector<api::Provider> Tx::providers_at(const std::string& location) {
     std::vector<api::Provider> out;
     for (const auto& r : c_.query(

@@ -161,6 +161,11 @@ public:
     std::optional<std::string> procedure_state(const std::string& uuid);
     bool mark_received(const std::string& proc, const std::string& img);  // false when it was already
 
+    // The server's own settings (server_settings): the administrator PIN's hash.
+    std::optional<std::string> server_setting(const std::string& name);
+    void set_server_setting(const std::string& name, const std::string& value);
+    std::vector<api::Location> locations();  // every location, by id
+
     // Read-only looks for tests (PracticeServer::charge_count, ...).
     int charge_count(const std::string& uuid);
     int total_charges();

@@ -76,6 +76,10 @@ CREATE TABLE charges (
   patient_id text COLLATE "C" NOT NULL, amount_cents bigint NOT NULL,
   bill_insurance integer NOT NULL, provider_id text COLLATE "C", posted_at text COLLATE "C" NOT NULL);
 )SQL",
+    // 2: the server's own settings (the administrator PIN's hash, docs/practice-api.md), as SQLite's version 3.
+    R"SQL(
+CREATE TABLE server_settings (name text COLLATE "C" PRIMARY KEY, value text COLLATE "C" NOT NULL);
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -11,7 +11,7 @@
 namespace cs::server {
 
 namespace {
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Version 2: the name keys are those of docs/name-matching.md (ICU). Keys
 // stored by version 1's hand-written folding are made again from the names.
@@ -78,7 +78,9 @@ CREATE TABLE IF NOT EXISTS charges (
   patient_id TEXT NOT NULL, amount_cents INTEGER NOT NULL, bill_insurance INTEGER NOT NULL,
   provider_id TEXT, posted_at TEXT NOT NULL);
 )SQL");
-    recompute_name_keys(db);
+    if (have < 2) recompute_name_keys(db);
+    // Version 3: the server's own settings (the administrator PIN's hash, docs/practice-api.md).
+    if (have < 3) db.exec("CREATE TABLE IF NOT EXISTS server_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);");
     db.set_user_version(kSchemaVersion);
     tx.commit();
 }

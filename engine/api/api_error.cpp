@@ -64,6 +64,13 @@ Mapped map_status(const CallContext& call, int status, const std::string& code) 
                                    "The image file on this computer may be damaged."};
         return {K::validation, std::string("The practice server refused the request as malformed.") + kCallIt};
     }
+    if (path_has(call, "/setup/admin-pin")) {  // first-run setup (docs/setup.md)
+        if (status == 401) return {K::auth, "The administrator PIN is not right. Type it again."};
+        if (status == 403)
+            return {K::auth, "No administrator PIN is set on the practice server yet. Set one there first "
+                             "(practice-server --set-admin-pin), then try again."};
+        if (status == 429) return {K::rate_limited, "Too many wrong PINs. Wait a few minutes, then try again."};
+    }
     if (status == 401) {
         if (code == "bad_credentials") return {K::auth, "The practice server refused the sign-in: user or PIN is wrong."};
         if (code == "token_expired") return {K::auth, "Your session with the practice server has expired. Sign in again."};

@@ -1,6 +1,7 @@
 // The practice API's JSON, one reader and one writer per wire type
 // (docs/practice-api.md). Every failure names the field at fault.
 #include "engine/api/codec.h"
+#include "engine/api/setup_codec.h"
 
 #include <algorithm>
 #include <cctype>
@@ -277,6 +278,14 @@ json to_json(const Health& v) {
     return {{"status", v.status}, {"server_time", v.server_time}, {"api_version", v.api_version}};
 }
 
+json to_json(const AdminPinCheck& v) { return {{"pin", v.pin}}; }
+
+json to_json(const LocationList& v) {
+    json list = json::array();
+    for (const auto& l : v.locations) list.push_back(to_json(l));
+    return {{"locations", list}};
+}
+
 json to_json(const Declaration& v) {
     json images = json::array();
     for (const auto& i : v.images) images.push_back(image_json(i));
@@ -396,6 +405,20 @@ SignInRequest from_json<SignInRequest>(const json& j) {
     s.secret = r.str(s.password ? "password" : "pin");
     s.workstation = r.nullable_str("workstation");
     return s;
+}
+
+template <>
+AdminPinCheck from_json<AdminPinCheck>(const json& j) {
+    return AdminPinCheck{Reader(j, "administrator PIN").str("pin")};
+}
+
+template <>
+LocationList from_json<LocationList>(const json& j) {
+    Reader r(j, "answer");
+    return LocationList{r.each<Location>("locations", [](const json& e, const std::string& where) {
+        Reader l(e, where);
+        return Location{l.str("id"), l.str("name")};
+    })};
 }
 
 template <>

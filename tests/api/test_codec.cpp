@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/api/api_types.h"
+#include "engine/api/setup_codec.h"
 #include "engine/util/uuid.h"
 #include "tests/api/practice_fixture.h"
 
@@ -92,6 +93,10 @@ TEST_CASE("sign-in, sessions and health survive the round trip") {
     round_trip(s);
     round_trip(SignInAnswer{std::string(64, 'f'), s});
     round_trip(Health{"ok", "2026-12-01T20:00:00Z", 1});
+    round_trip(AdminPinCheck{"5678"});
+    round_trip(LocationList{});
+    round_trip(LocationList{{{"loc-1", "Main Street Dental"}, {"loc-2", "Oak Street Dental"}}});
+    CHECK_THROWS_AS(decode<AdminPinCheck>(R"({"pin": 5678})"), WireError);
     CHECK(encode(Health{"ok", "2026-12-01T20:10:36Z", 1}) ==
           R"({"api_version":1,"server_time":"2026-12-01T20:10:36Z","status":"ok"})");
 }
