@@ -1,6 +1,7 @@
 // Imaging procedures: declare (idempotent PUT), read, commit (charge posted
 // exactly once), withdraw. Uuids are the client's and are kept for good.
 #include <algorithm>
+#include <set>
 
 #include "engine/util/fsutil.h"
 #include "engine/util/text.h"
@@ -52,6 +53,24 @@ void check_references(Tx& t, const api::Declaration& d) {
     check_provider(t, d.provider_id, d.location_id);
 }
 
+// The image archive's UIDs a commit may carry (docs/practice-api.md, "Images
+// in an image archive"); none for an empty body.
+std::optional<api::ArchiveRecord> read_commit(const httplib::Request& req, const ServerOptions& opt) {
+    if (req.body.empty()) return std::nullopt;
+    return decode_body<api::CommitRequest>(req, opt.max_json_bytes).archive;
+}
+
+// Every declared image exactly once, and no other.
+void check_archive(const api::ArchiveRecord& a, const api::Declaration& d) {
+    std::set<std::string> declared, named;
+    for (const auto& i : d.images) declared.insert(i.uuid);
+    for (const auto& i : a.instances)
+        if (!named.insert(i.image_uuid).second)
+            fail(400, "bad_request", "The archive's instances name the image " + i.image_uuid + " twice.");
+    if (named != declared)
+        fail(400, "bad_request", "The archive's instances must name every declared image of this procedure, and no other.");
+}
+
 }  // namespace
 
 std::string require_uuid(const std::string& s, const char* what) {
@@ -90,15 +109,22 @@ void PracticeServer::Impl::get_procedure(Call& c) {
 
 void PracticeServer::Impl::commit_procedure(Call& c) {
     std::string uuid = require_uuid(c.path_param(1), "procedure uuid");
+    const std::optional<api::ArchiveRecord> archive = read_commit(c.req, opt);
     api::ProcedureStatus body = db->write([&](Tx& t) {
         auto stored = t.stored(uuid);
         if (!stored) fail(404, "not_found", "The server holds no procedure with this uuid.");
         if (stored->state == "withdrawn") fail(409, "withdrawn", "This procedure was withdrawn.");
+        // Committed: as it was, the body not applied again (the client compares).
         if (stored->state == "committed") return *t.procedure(uuid);
 
-        std::string list;
-        for (const auto& img : t.missing_images(uuid)) list += (list.empty() ? "" : ", ") + img;
-        if (!list.empty()) fail(409, "images_missing", "Images not yet received: " + list + ".");
+        if (archive) {
+            // The images are in the image archive: their UIDs stand for their bytes.
+            check_archive(*archive, stored->decl);
+        } else {
+            std::string list;
+            for (const auto& img : t.missing_images(uuid)) list += (list.empty() ? "" : ", ") + img;
+            if (!list.empty()) fail(409, "images_missing", "Images not yet received: " + list + ".");
+        }
 
         // The provider's access may have changed since the declaration.
         const api::Declaration& d = stored->decl;
@@ -112,6 +138,7 @@ void PracticeServer::Impl::commit_procedure(Call& c) {
         // One charge per procedure uuid is a constraint of the database: a
         // commit racing this one on another server is refused there and
         // runs again, finding this charge.
+        if (archive) t.record_archive(uuid, *archive);
         t.post_charge(uuid, d, amount, now_utc_iso());
         return *t.procedure(uuid);
     });

@@ -265,21 +265,25 @@ struct ProcedureRows {
     std::string state;
     api::Declaration decl;
     std::vector<bool> received;  // one per decl.images
+    std::optional<api::ArchiveRecord> archive;
 };
 
 std::optional<ProcedureRows> procedure_rows(Conn& c, const std::string& uuid) {
     auto rows = c.query(
         "SELECT state, coalesce(patient_id,''), coalesce(location_id,''), coalesce(code,''), coalesce(acquired_at,''), "
-        "coalesce(apply_charges,0), coalesce(bill_insurance,0), coalesce(provider_id,'') FROM procedures WHERE uuid = $1",
+        "coalesce(apply_charges,0), coalesce(bill_insurance,0), coalesce(provider_id,''), study_instance_uid "
+        "FROM procedures WHERE uuid = $1",
         params(uuid));
     if (rows.empty()) return std::nullopt;
     const Row& r = rows[0];
-    ProcedureRows p{r.text(0), {r.text(1), r.text(2), r.text(3), r.text(4), r.flag(5), r.flag(6), r.text(7), {}, {}}, {}};
-    for (const auto& i : c.query("SELECT image_uuid, sha256, size, kind, seq, received FROM procedure_images "
-                                 "WHERE procedure_uuid = $1 ORDER BY seq, image_uuid",
+    ProcedureRows p{r.text(0), {r.text(1), r.text(2), r.text(3), r.text(4), r.flag(5), r.flag(6), r.text(7), {}, {}}, {}, {}};
+    if (r.opt_text(8)) p.archive = api::ArchiveRecord{r.text(8), {}};
+    for (const auto& i : c.query("SELECT image_uuid, sha256, size, kind, seq, received, sop_instance_uid "
+                                 "FROM procedure_images WHERE procedure_uuid = $1 ORDER BY seq, image_uuid",
                                  params(uuid))) {
         p.decl.images.push_back({i.text(0), i.text(1), static_cast<uint64_t>(i.i64(2)), i.text(3), static_cast<int>(i.i64(4))});
         p.received.push_back(i.flag(5));
+        if (p.archive) p.archive->instances.push_back({i.text(0), i.text(6)});
     }
     return p;
 }
@@ -299,6 +303,7 @@ std::optional<api::ProcedureStatus> Tx::procedure(const std::string& uuid) {
                        : s->state == "withdrawn" ? api::RemoteState::withdrawn
                                                  : api::RemoteState::declared;
     api::ProcedureStatus p = api::procedure_status(uuid, state, s->decl, s->received);
+    p.archive = s->archive;
     auto ch = c_.query(
         "SELECT amount_cents, bill_insurance, coalesce(provider_id,''), posted_at FROM charges WHERE procedure_uuid = $1",
         params(uuid));
@@ -347,6 +352,13 @@ void Tx::post_charge(const std::string& uuid, const api::Declaration& d, int64_t
            "VALUES ($1, $2, $3, $4, $5, $6)",
            params(uuid, d.patient_id, amount_cents, d.bill_insurance, nullable(d.provider_id), now));
     c_.run("UPDATE procedures SET state = 'committed', committed_at = $2 WHERE uuid = $1", params(uuid, now));
+}
+
+void Tx::record_archive(const std::string& uuid, const api::ArchiveRecord& a) {
+    c_.run("UPDATE procedures SET study_instance_uid = $2 WHERE uuid = $1", params(uuid, a.study_instance_uid));
+    for (const auto& i : a.instances)
+        c_.run("UPDATE procedure_images SET sop_instance_uid = $3 WHERE procedure_uuid = $1 AND image_uuid = $2",
+               params(uuid, i.image_uuid, i.sop_instance_uid));
 }
 
 void Tx::record_withdrawn(const std::string& uuid, const std::string& now) {

@@ -153,6 +153,8 @@ public:
     // Posts the one charge and marks the procedure committed; the database
     // refuses a second charge for the same uuid.
     void post_charge(const std::string& uuid, const api::Declaration& d, int64_t amount_cents, const std::string& now);
+    // The image archive's UIDs of a procedure whose images are kept there.
+    void record_archive(const std::string& uuid, const api::ArchiveRecord& a);
     void record_withdrawn(const std::string& uuid, const std::string& now);  // a uuid never declared
     void withdraw(const std::string& uuid, const std::string& now);          // a declared one; images not received
 

@@ -80,6 +80,12 @@ CREATE TABLE charges (
     R"SQL(
 CREATE TABLE server_settings (name text COLLATE "C" PRIMARY KEY, value text COLLATE "C" NOT NULL);
 )SQL",
+    // 3: SQLite's version 4, the image archive's UIDs (docs/practice-api.md,
+    // "Images in an image archive").
+    R"SQL(
+ALTER TABLE procedures ADD COLUMN study_instance_uid text COLLATE "C";
+ALTER TABLE procedure_images ADD COLUMN sop_instance_uid text COLLATE "C";
+)SQL",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -11,7 +11,7 @@
 namespace cs::server {
 
 namespace {
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Version 2: the name keys are those of docs/name-matching.md (ICU). Keys
 // stored by version 1's hand-written folding are made again from the names.
@@ -81,6 +81,12 @@ CREATE TABLE IF NOT EXISTS charges (
     if (have < 2) recompute_name_keys(db);
     // Version 3: the server's own settings (the administrator PIN's hash, docs/practice-api.md).
     if (have < 3) db.exec("CREATE TABLE IF NOT EXISTS server_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);");
+    // Version 4: the image archive's UIDs of procedures whose images are kept
+    // there (docs/practice-api.md, "Images in an image archive").
+    if (have < 4) db.exec(R"SQL(
+ALTER TABLE procedures ADD COLUMN study_instance_uid TEXT;
+ALTER TABLE procedure_images ADD COLUMN sop_instance_uid TEXT;
+)SQL");
     db.set_user_version(kSchemaVersion);
     tx.commit();
 }

@@ -25,6 +25,21 @@ const char* to_string(RemoteState s) {
     return "?";
 }
 
+bool is_dicom_uid(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t dot = s.find('.', start);
+        if (dot == std::string::npos) dot = s.size();
+        const std::string_view part(s.data() + start, dot - start);
+        if (part.empty() || (part.size() > 1 && part[0] == '0')) return false;
+        for (char c : part)
+            if (c < '0' || c > '9') return false;
+        start = dot + 1;
+    }
+    return true;
+}
+
 bool ProcedureStatus::all_images_received() const {
     return std::all_of(images.begin(), images.end(), [](const ImageStatus& i) { return i.received; });
 }
@@ -125,6 +140,35 @@ private:
 };
 
 json nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json archive_json(const std::optional<ArchiveRecord>& a) {
+    if (!a) return nullptr;
+    json instances = json::array();
+    for (const auto& i : a->instances)
+        instances.push_back({{"image_uuid", i.image_uuid}, {"sop_instance_uid", i.sop_instance_uid}});
+    return {{"study_instance_uid", a->study_instance_uid}, {"instances", instances}};
+}
+
+// Every UID a DICOM UID, and no SOP instance twice; which images it must
+// name is the server's rule (it knows the declaration).
+std::optional<ArchiveRecord> read_archive(const Reader& r) {
+    if (!r.has("archive")) return std::nullopt;
+    Reader a = r.object("archive");
+    ArchiveRecord out{a.str("study_instance_uid"), {}};
+    if (!is_dicom_uid(out.study_instance_uid)) a.fail_field("study_instance_uid", "must be a DICOM UID");
+    out.instances = a.each<ArchivedInstance>("instances", [](const json& j, const std::string& where) {
+        Reader i(j, where);
+        ArchivedInstance v{i.str("image_uuid"), i.str("sop_instance_uid")};
+        if (!is_dicom_uid(v.sop_instance_uid)) i.fail_field("sop_instance_uid", "must be a DICOM UID");
+        return v;
+    });
+    if (out.instances.empty()) a.fail_field("instances", "must list at least one image");
+    std::set<std::string> sops;
+    for (const auto& i : out.instances)
+        if (!sops.insert(i.sop_instance_uid).second)
+            a.fail_field("instances", "gives the SOP instance " + i.sop_instance_uid + " twice");
+    return out;
+}
 
 Patient read_patient(const json& j, const std::string& where) {
     Reader r(j, where);
@@ -327,8 +371,11 @@ json to_json(const ProcedureStatus& v) {
             {"bill_insurance", flag(v.bill_insurance)},
             {"provider_id", nullable(v.provider_id)},
             {"images", images},
-            {"charge", charge}};
+            {"charge", charge},
+            {"archive", archive_json(v.archive)}};
 }
+
+json to_json(const CommitRequest& v) { return {{"archive", archive_json(v.archive)}}; }
 
 json to_json(const UploadResult& v) {
     return {{"uuid", v.uuid}, {"sha256", v.sha256}, {"size", v.size}, {"received", true}};
@@ -501,7 +548,13 @@ ProcedureStatus from_json<ProcedureStatus>(const json& j) {
         p.charge = Charge{c.integer("amount_cents"), c.boolean("bill_insurance"), c.nullable_str("provider_id"),
                           c.str("posted_at")};
     }
+    p.archive = read_archive(r);
     return p;
+}
+
+template <>
+CommitRequest from_json<CommitRequest>(const json& j) {
+    return CommitRequest{read_archive(Reader(j, "commit"))};
 }
 
 template <>

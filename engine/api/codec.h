@@ -165,6 +165,29 @@ struct Charge {
     bool operator==(const Charge&) const = default;
 };
 
+// Images kept in a DICOMweb image archive instead of uploaded here
+// (docs/practice-api.md, "Images in an image archive"): the study and each
+// declared image's instance, by DICOM UID.
+struct ArchivedInstance {
+    std::string image_uuid, sop_instance_uid;
+    bool operator==(const ArchivedInstance&) const = default;
+};
+struct ArchiveRecord {
+    std::string study_instance_uid;
+    std::vector<ArchivedInstance> instances;
+    bool operator==(const ArchiveRecord&) const = default;
+};
+
+// POST .../commit: empty, or the archive's UIDs of every declared image.
+struct CommitRequest {
+    std::optional<ArchiveRecord> archive;
+    bool operator==(const CommitRequest&) const = default;
+};
+
+// A DICOM UID (PS3.5 9.1): digits and dots, at most 64 characters, no empty
+// component, no leading zero in a component of more than one digit.
+bool is_dicom_uid(const std::string& s);
+
 enum class RemoteState { declared, committed, withdrawn };
 const char* to_string(RemoteState s);
 
@@ -179,6 +202,7 @@ struct ProcedureStatus {
     bool apply_charges = false, bill_insurance = false;
     std::vector<ImageStatus> images;
     std::optional<Charge> charge;
+    std::optional<ArchiveRecord> archive;  // null: the images' bytes are (to be) uploaded here
     bool all_images_received() const;
     bool never_declared() const { return state == RemoteState::withdrawn && patient_id.empty(); }
     bool operator==(const ProcedureStatus&) const = default;
@@ -215,6 +239,7 @@ nlohmann::json to_json(const SignInAnswer& v);
 nlohmann::json to_json(const Health& v);
 nlohmann::json to_json(const Declaration& v);
 nlohmann::json to_json(const ProcedureStatus& v);
+nlohmann::json to_json(const CommitRequest& v);
 nlohmann::json to_json(const UploadResult& v);
 nlohmann::json to_json(const ErrorBody& v);
 
@@ -246,6 +271,8 @@ template <>
 Declaration from_json<Declaration>(const nlohmann::json& j);
 template <>
 ProcedureStatus from_json<ProcedureStatus>(const nlohmann::json& j);
+template <>
+CommitRequest from_json<CommitRequest>(const nlohmann::json& j);
 template <>
 UploadResult from_json<UploadResult>(const nlohmann::json& j);
 template <>

@@ -226,14 +226,16 @@ UploadResult PracticeClient::upload_image(const std::string& procedure_uuid, con
     return r;
 }
 
-ProcedureStatus PracticeClient::commit(const std::string& procedure_uuid) {
+ProcedureStatus PracticeClient::commit(const std::string& procedure_uuid, const std::optional<ArchiveRecord>& archive) {
     require_uuid("procedure", procedure_uuid);
     std::optional<ProcedureStatus> settled;
     auto resolve = [&] {
         settled = fetch_procedure_once(procedure_uuid);
         return settled && settled->state == RemoteState::committed;
     };
-    auto out = run(json_call("POST", procedure_path(procedure_uuid) + "/commit"), true, true, resolve);
+    HttpCall c = json_call("POST", procedure_path(procedure_uuid) + "/commit");
+    if (archive) c.json_body = encode(CommitRequest{archive});
+    auto out = run(std::move(c), true, true, resolve);
     ProcedureStatus p = out ? checked_procedure(*out, procedure_uuid) : *settled;
     if (p.state != RemoteState::committed || !p.charge)
         throw bad_answer_error(CallContext{"POST", "/api/v1" + procedure_path(procedure_uuid) + "/commit"},

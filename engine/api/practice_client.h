@@ -104,8 +104,10 @@ public:
     UploadResult upload_image(const std::string& procedure_uuid, const std::string& image_uuid,
                               const std::filesystem::path& file, const std::string& sha256, uint64_t size,
                               const ProgressFn& progress = {});
-    // POST .../commit: the committed procedure with its charge.
-    ProcedureStatus commit(const std::string& procedure_uuid);
+    // POST .../commit: the committed procedure with its charge. With
+    // `archive`, the images are in an image archive and the commit carries
+    // their UIDs instead (docs/practice-api.md, "Images in an image archive").
+    ProcedureStatus commit(const std::string& procedure_uuid, const std::optional<ArchiveRecord>& archive = std::nullopt);
     ProcedureStatus get_procedure(const std::string& procedure_uuid);
     // DELETE /imaging-procedures/{uuid}: withdraws a never-committed declaration.
     void withdraw(const std::string& procedure_uuid);

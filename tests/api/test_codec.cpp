@@ -276,3 +276,36 @@ TEST_CASE("the client declares and commits a procedure without a provider, and r
     CHECK(w.never_declared());
     CHECK(w.images.empty());
 }
+
+TEST_CASE("a commit of images in an image archive carries their DICOM UIDs, and the procedure keeps them") {
+    const ArchiveRecord record{"2.25.329800735698586629295641978511506172918",
+                               {{kImg, "2.25.1234567890"}, {kImg2, "2.25.98765"}}};
+    round_trip(CommitRequest{});
+    round_trip(CommitRequest{record});
+    CHECK(to_json(CommitRequest{})["archive"].is_null());
+    CHECK(from_json<CommitRequest>(json::object()) == CommitRequest{});  // {}: the commit of uploaded images
+    ProcedureStatus archived = procedure(RemoteState::committed);
+    for (auto& i : archived.images) i.received = false;  // the bytes are in the archive
+    archived.archive = record;
+    round_trip(archived);
+    CHECK(to_json(procedure(RemoteState::committed))["archive"].is_null());
+
+    auto refused = [&](auto change) {
+        json j = to_json(CommitRequest{record});
+        change(j);
+        return std::string(refusal<CommitRequest>(j).what());
+    };
+    CHECK(refused([](json& j) { j["archive"]["study_instance_uid"] = "1.2.abc"; }) ==
+          "commit.archive: \"study_instance_uid\" must be a DICOM UID.");
+    for (const std::string& bad : std::vector<std::string>{"", "1..2", "1.02", ".1", "1.", std::string(65, '1')}) {
+        CHECK_FALSE(is_dicom_uid(bad));
+        CHECK(refused([&](json& j) { j["archive"]["instances"][0]["sop_instance_uid"] = bad; }) ==
+              "commit.archive.instances[0]: \"sop_instance_uid\" must be a DICOM UID.");
+    }
+    CHECK(is_dicom_uid("1.2.840.10008.5.1.4.1.1.1.3"));
+    CHECK(is_dicom_uid("2.25.0"));
+    CHECK(refused([](json& j) { j["archive"]["instances"] = json::array(); }) ==
+          "commit.archive: \"instances\" must list at least one image.");
+    CHECK(refused([](json& j) { j["archive"]["instances"][1]["sop_instance_uid"] = "2.25.1234567890"; }) ==
+          "commit.archive: \"instances\" gives the SOP instance 2.25.1234567890 twice.");
+}

@@ -398,3 +398,62 @@ TEST_CASE("a declaration whose patient is not the one the user was shown is refu
         CHECK(api.put_json(procedure_path(proc), decl)->status == 400);
     }
 }
+
+TEST_CASE("images in an image archive: the commit carries their UIDs instead of bytes, charged once") {
+    DemoPractice p;
+    Api api(p.server.base_url());
+    api.sign_in();
+    std::vector<TestImage> images{make_image(20000, 1), make_image(30000, 2)};
+    std::string proc = cs::new_uuid();
+    REQUIRE(api.put_json(procedure_path(proc), declaration(images))->status == 201);
+    const Json archive = {{"study_instance_uid", "2.25.11"},
+                          {"instances", Json::array({{{"image_uuid", images[1].uuid}, {"sop_instance_uid", "2.25.13"}},
+                                                     {{"image_uuid", images[0].uuid}, {"sop_instance_uid", "2.25.12"}}})}};
+    auto commit = [&](const Json& a) { return api.post_json(procedure_path(proc) + "/commit", {{"archive", a}}); };
+
+    SECTION("it must name every declared image once, with DICOM UIDs; nothing is committed otherwise") {
+        Json one = archive;
+        one["instances"].erase(1);
+        Json twice = archive;
+        twice["instances"][1]["image_uuid"] = images[1].uuid;
+        Json stranger = archive;
+        stranger["instances"][0]["image_uuid"] = cs::new_uuid();
+        Json bad_uid = archive;
+        bad_uid["instances"][0]["sop_instance_uid"] = "2.25.x";
+        for (const Json& a : {one, twice, stranger, bad_uid}) {
+            auto r = commit(a);
+            CHECK(r->status == 400);
+            CHECK(error_code(r) == "bad_request");
+        }
+        CHECK(p.server.charge_count(proc) == 0);
+        CHECK(p.server.procedure_state(proc) == "declared");
+        // Without an archive body the bytes are still needed.
+        CHECK(error_code(api.post_json(procedure_path(proc) + "/commit")) == "images_missing");
+    }
+    SECTION("committed with the UIDs, then again: one charge, the UIDs kept, the body not applied twice") {
+        auto c1 = commit(archive);
+        REQUIRE(c1->status == 200);
+        Json committed = json_of(c1);
+        CHECK(committed["state"] == "committed");
+        CHECK(committed["charge"]["amount_cents"] == 6500);
+        CHECK(committed["charge"]["provider_id"] == "prov-1");
+        CHECK(committed["images"][0]["received"] == false);
+        // In the order of the images (by seq).
+        const Json expected = {{"study_instance_uid", "2.25.11"},
+                               {"instances", Json::array({{{"image_uuid", images[0].uuid}, {"sop_instance_uid", "2.25.12"}},
+                                                          {{"image_uuid", images[1].uuid}, {"sop_instance_uid", "2.25.13"}}})}};
+        CHECK(committed["archive"] == expected);
+        Json other = archive;
+        other["study_instance_uid"] = "2.25.99";
+        auto c2 = commit(other);
+        CHECK(c2->status == 200);
+        CHECK(json_of(c2) == committed);
+        CHECK(json_of(api.post_json(procedure_path(proc) + "/commit")) == committed);
+        CHECK(json_of(api.get(procedure_path(proc))) == committed);
+        CHECK(p.server.charge_count(proc) == 1);
+    }
+    SECTION("a procedure whose bytes were uploaded shows no archive") {
+        Json done = sync_procedure(api, cs::new_uuid(), declaration(images), images);
+        CHECK(done["archive"].is_null());
+    }
+}
