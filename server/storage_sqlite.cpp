@@ -30,6 +30,13 @@ void recompute_name_keys(sql::Db& db) {
         db.prepare("UPDATE households SET name_norm = ?2 WHERE id = ?1").bind_all(id, normalize_name(name)).run();
 }
 
+void add_column_once(sql::Db& db, const std::string& table, const std::string& column) {
+    auto st = db.prepare("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2");
+    st.bind_all(table, column);
+    if (st.step() && st.i64(0) > 0) return;
+    db.exec("ALTER TABLE " + table + " ADD COLUMN " + column + " TEXT");
+}
+
 void migrate(sql::Db& db) {
     int have = db.user_version();
     if (have >= kSchemaVersion) return;
@@ -83,10 +90,12 @@ CREATE TABLE IF NOT EXISTS charges (
     if (have < 3) db.exec("CREATE TABLE IF NOT EXISTS server_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);");
     // Version 4: the image archive's UIDs of procedures whose images are kept
     // there (docs/practice-api.md, "Images in an image archive").
-    if (have < 4) db.exec(R"SQL(
-ALTER TABLE procedures ADD COLUMN study_instance_uid TEXT;
-ALTER TABLE procedure_images ADD COLUMN sop_instance_uid TEXT;
-)SQL");
+    // Added only where missing, as version 1's tables are made only if not
+    // there: a database marked older than it is keeps its columns.
+    if (have < 4) {
+        add_column_once(db, "procedures", "study_instance_uid");
+        add_column_once(db, "procedure_images", "sop_instance_uid");
+    }
     db.set_user_version(kSchemaVersion);
     tx.commit();
 }
