@@ -17,6 +17,7 @@ namespace {
 
 struct RecoveryArgs {
     ServerArgs server;
+    ArchiveArgs archive;
     ChoiceArgs choice;
     std::string recovery_dir, uuid;
     bool json = false;
@@ -87,6 +88,7 @@ int attach(OfflineStore& store, const RecoveryArgs& a) {
     yes_no(a.choice.insurance, "--insurance");
     auto r = RecoveryFolder::find(store, a.uuid);
     if (!r || r->state != "complete") throw CliExit(kExitBadArgs, not_hidden(a.uuid));
+    auto archive = archive_client(a.archive);
     auto conn = connect(store, a.server);
     OfflinePatient offline{0, r->first_name, r->last_name, r->birth_date};
     api::Patient online = checked_match(*conn.client, *conn.audit, a.choice.match, offline,
@@ -95,7 +97,7 @@ int attach(OfflineStore& store, const RecoveryArgs& a) {
     auto choice = choice_for(*conn.client, r->location_id, r->code, online, a.choice, fee);
     conn.audit->record(AuditAction::match_decision, {std::nullopt, a.choice.match, a.uuid}, "command line: attach --match");
     std::string fresh;
-    auto out = attach_recovered(store, *conn.client, *conn.audit, a.uuid, choice, fresh);
+    auto out = attach_recovered(store, *conn.client, *conn.audit, a.uuid, choice, fresh, {}, archive.get());
     if (!out.synced) {
         std::cerr << "The images are back in the offline list as " << fresh << " but did not sync: " << out.message
                   << "\n";
@@ -124,6 +126,7 @@ CommandRun add_recovery_command(CLI::App& app, const Globals& g) {
     a->attach = cmd->add_subcommand("attach", "Attach a hidden procedure to an online patient and sync it.");
     a->attach->add_option("UUID", a->uuid, "The hidden procedure's uuid")->required();
     add_server_options(a->attach, a->server);
+    add_archive_options(a->attach, a->archive);
     add_choice_options(a->attach, a->choice, true);
     return [&g, a] {
         return run_with_exit_codes(g, [&] {

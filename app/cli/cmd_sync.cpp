@@ -17,6 +17,7 @@ namespace {
 
 struct SyncArgs {
     ServerArgs server;
+    ArchiveArgs archive;
     ChoiceArgs choice;
     std::string patient, recovery_dir;
     bool auto_match = false;
@@ -64,6 +65,7 @@ int run_sync(const Globals& g, const SyncArgs& a) {
     yes_no(a.choice.charges, "--charges");
     yes_no(a.choice.insurance, "--insurance");
     int64_t patient_id = patient_id_arg(a.patient);
+    auto archive = archive_client(a.archive);
     auto store = open_store(g, false);
     hold_lock_or_exit(store);
     auto patient = store.patient(patient_id);
@@ -107,13 +109,14 @@ int run_sync(const Globals& g, const SyncArgs& a) {
                                choice.provider_id);
         if (p.state == ProcedureState::failed)
             conn.audit->record(AuditAction::retry, {patient_id, online, p.uuid}, "command line");
-        auto out = sync_procedure(store, *conn.client, *conn.audit, p.uuid, choice, fee);
+        auto out = sync_procedure(store, *conn.client, *conn.audit, p.uuid, choice, fee, {}, archive.get());
         if (out.sign_in_needed)  // stop before the others fail the same way; nothing was counted
             throw CliExit(kExitSignIn, out.message + " Nothing was counted against the procedures; run the "
                                                      "command again after signing in.",
                           out.detail);
         if (out.synced) {
-            std::cout << "synced  " << p.code << "  " << p.uuid << "  to " << online << "\n";
+            std::cout << "synced  " << p.code << "  " << p.uuid << "  to " << online
+                      << (archive ? ", images in the image archive" : "") << "\n";
             if (out.adopted_server_options)
                 std::cout << "        (sent earlier with other options; those were kept)\n";
         } else {
@@ -127,7 +130,7 @@ int run_sync(const Globals& g, const SyncArgs& a) {
     // Retention after the sync (docs/sync-workflow.md): only procedures synced
     // long ago whose images the server confirms go; a failure keeps them.
     try {
-        purge_synced(store, *conn.client, std::chrono::system_clock::now());
+        purge_synced(store, *conn.client, std::chrono::system_clock::now(), std::chrono::hours(24 * 7), archive.get());
     } catch (const Error& e) {
         std::cerr << "Old synced images were kept: " << e.what() << "\n";
     }
@@ -146,6 +149,7 @@ CommandRun add_sync_command(CLI::App& app, const Globals& g) {
     auto* cmd = app.add_subcommand("sync", "Sync one offline patient's procedures to an online patient.");
     cmd->footer(kExitCodesHelp);
     add_server_options(cmd, a->server);
+    add_archive_options(cmd, a->archive);
     cmd->add_option("--patient", a->patient, "The offline patient's id (see `status`)");
     add_choice_options(cmd, a->choice, true);
     cmd->add_flag("--auto", a->auto_match,

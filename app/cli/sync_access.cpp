@@ -77,6 +77,12 @@ dicomweb::ArchiveSetting checked_archive_setting(const ArchiveArgs& a) {
     return s;
 }
 
+std::unique_ptr<dicomweb::StowClient> archive_client(const ArchiveArgs& a) {
+    const auto s = checked_archive_setting(a);
+    if (!s.configured()) return nullptr;
+    return std::make_unique<dicomweb::StowClient>(dicomweb::archive_config(s));
+}
+
 void add_choice_options(CLI::App* cmd, ChoiceArgs& a, bool with_match) {
     if (with_match) {
         cmd->add_option("--match", a.match, "The online patient id to sync to");

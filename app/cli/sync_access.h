@@ -67,6 +67,8 @@ void add_archive_options(CLI::App* cmd, ArchiveArgs& a);
 // The setting as given, checked (the credentials file read, its permissions
 // too), or CliExit(kExitBadArgs) with the sentence.
 dicomweb::ArchiveSetting checked_archive_setting(const ArchiveArgs& a);
+// The archive's client when --dicomweb is given, else nullptr; CliExit(kExitBadArgs) for a bad setting.
+std::unique_ptr<dicomweb::StowClient> archive_client(const ArchiveArgs& a);
 
 struct ChoiceArgs {
     std::string match, provider, charges, insurance;

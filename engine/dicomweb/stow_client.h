@@ -91,6 +91,10 @@ public:
     // cannot be asked throws ApiError; one that does not hold it says so.
     Confirmation confirm(const ExpectedInstance& e);
 
+    // The archive's DICOMweb root as checked (no trailing slash): what the
+    // store's outbox records, so a procedure is finished where it was started.
+    const std::string& base_url() const { return base_.text; }
+
     void cancel();        // from any thread: the current request ends with kind cancelled
     void reset_cancel();  // before the next request after a cancel
 

@@ -127,6 +127,31 @@ CREATE TABLE moves (
 )sql");
 }
 
+// Version 4 (issue 14): the outbox of the image archive path. One row per
+// image of a procedure whose images go to a DICOMweb archive, written once
+// its DICOM object is durable in <root>/outbox/ and before it is sent;
+// confirmed_at is set only when the archive's WADO-RS metadata matched
+// (docs/sync-workflow.md, "Images into an image archive").
+void create_v4_archive_outbox(sql::Db& db) {
+    db.exec(R"sql(
+CREATE TABLE archive_outbox (
+    image_uuid        TEXT PRIMARY KEY,
+    procedure_uuid    TEXT NOT NULL REFERENCES procedures(uuid),
+    archive_url       TEXT NOT NULL,
+    online_patient_id TEXT NOT NULL,
+    study_uid         TEXT NOT NULL,
+    series_uid        TEXT NOT NULL,
+    sop_uid           TEXT NOT NULL UNIQUE,
+    file_name         TEXT NOT NULL,
+    size              INTEGER NOT NULL,
+    pixel_rows        INTEGER NOT NULL,
+    pixel_columns     INTEGER NOT NULL,
+    confirmed_at      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX archive_outbox_by_procedure ON archive_outbox (procedure_uuid);
+)sql");
+}
+
 }  // namespace
 
 const std::vector<StoreMigration>& store_migrations() {
@@ -134,6 +159,7 @@ const std::vector<StoreMigration>& store_migrations() {
         {1, "patients, procedures, images, settings", create_v1},
         {2, "audit log (append-only)", create_v2_audit},
         {3, "move journal and recovery entries", create_v3_moves},
+        {4, "image archive outbox", create_v4_archive_outbox},
     };
     return steps;
 }

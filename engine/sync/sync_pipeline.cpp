@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "engine/api/person_compare.h"
+#include "engine/sync/archive_outbox.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
 #include "engine/util/text.h"
@@ -56,19 +57,33 @@ bool server_holds(const api::ProcedureStatus& s, const ImageRecord& img) {
                 "verify " + uuid + ": " + what);
 }
 
+// The images are where the server says: its bytes of each, or (images in an
+// image archive) the very UIDs the archive confirmed, recorded in the outbox.
+bool images_accounted(const api::ProcedureStatus& s, const std::vector<ImageRecord>& images,
+                      const std::vector<OutboxRow>& outbox, std::string& why) {
+    if (s.images.size() != images.size()) return why = "image count", false;
+    if (s.archive) {
+        auto confirmed = confirmed_record(outbox, images);
+        if (!confirmed || *confirmed != *s.archive) return why = "archive UIDs not those confirmed here", false;
+        return true;
+    }
+    for (const auto& img : images)
+        if (!server_holds(s, img)) return why = "image " + img.uuid + " not held with its sha-256", false;
+    return true;
+}
+
 // Step 6: the committed procedure is exactly what was asked for. `fee_cents`
 // is empty when the procedure was committed by an earlier attempt: its one
 // charge was then posted at the fee in force at that moment, which a fee
 // changed since cannot confirm or deny (docs/sync-workflow.md).
 void verify_committed(const api::ProcedureStatus& s, const std::string& uuid, const SyncChoice& c,
-                      const std::vector<ImageRecord>& images, std::optional<int64_t> fee_cents) {
+                      const std::vector<ImageRecord>& images, std::optional<int64_t> fee_cents,
+                      const std::vector<OutboxRow>& outbox) {
     if (s.uuid != uuid) answer_mismatch(uuid, "uuid " + s.uuid);
     if (s.state != api::RemoteState::committed) answer_mismatch(uuid, std::string("state ") + api::to_string(s.state));
     if (s.patient_id != c.online_patient_id) answer_mismatch(uuid, "patient " + s.patient_id);
     if (s.provider_id != c.provider_id) answer_mismatch(uuid, "provider " + s.provider_id);
-    if (s.images.size() != images.size()) answer_mismatch(uuid, "image count");
-    for (const auto& img : images)
-        if (!server_holds(s, img)) answer_mismatch(uuid, "image " + img.uuid + " not held with its sha-256");
+    if (std::string why; !images_accounted(s, images, outbox, why)) answer_mismatch(uuid, why);
     if (!s.charge) answer_mismatch(uuid, "no charge");
     if (s.charge->amount_cents < 0) answer_mismatch(uuid, "negative charge");
     if (!c.apply_charges && s.charge->amount_cents != 0) answer_mismatch(uuid, "charge without apply_charges");
@@ -82,7 +97,7 @@ void verify_committed(const api::ProcedureStatus& s, const std::string& uuid, co
 // Before anything is declared: the patient the server holds under the chosen
 // id is the one the user was shown (an answer that named another patient's
 // id is caught here; the server checks the same again, docs/practice-api.md).
-void confirm_patient(api::PracticeClient& client, const SyncChoice& c) {
+api::Patient confirm_patient(api::PracticeClient& client, const SyncChoice& c) {
     if (c.shown.empty())
         throw Error("The patient to sync to was not confirmed on screen. Choose the patient again.",
                     "no shown patient for " + c.online_patient_id);
@@ -94,6 +109,20 @@ void confirm_patient(api::PracticeClient& client, const SyncChoice& c) {
                         api::differences_text(diff) + " than the patient shown, so nothing was sent. Choose the "
                         "patient again.",
                     "patient " + c.online_patient_id + " is not the one shown");
+    return now;
+}
+
+// Who and where, for the DICOM objects (docs/dicom.md): the provider chosen
+// on Imaging Options by name, the location's name, this workstation.
+ArchiveContext archive_context(api::PracticeClient& client, const ProcedureRecord& p, const SyncChoice& c,
+                               api::Patient patient) {
+    ArchiveContext ctx;
+    ctx.patient = std::move(patient);
+    for (const auto& prov : client.providers(p.location_id))
+        if (prov.id == c.provider_id) ctx.provider = prov;
+    ctx.institution = client.location(p.location_id).name;
+    ctx.station = client.config().workstation;
+    return ctx;
 }
 
 void upload_missing(api::PracticeClient& client, OfflineStore& store, const std::string& uuid,
@@ -161,7 +190,7 @@ int64_t fee_for(api::PracticeClient& client, const std::string& location_id, con
 
 SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
                            const std::string& uuid, const SyncChoice& choice, int64_t fee_cents,
-                           const SyncProgress& progress) {
+                           const SyncProgress& progress, dicomweb::StowClient* archive) {
     SyncOutcome out;
     out.choice = choice;
     auto proc = store.procedure(uuid);
@@ -170,6 +199,7 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
         return out;
     }
     if (proc->state == ProcedureState::synced) {
+        clear_outbox_files(store, uuid);  // left by a kill right after it was marked
         out.synced = true;
         if (proc->choice) out.choice = *proc->choice;
         return out;
@@ -209,24 +239,37 @@ SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, Aud
         }
         out.choice = send;
         ids.online_patient_id = send.online_patient_id;
+        const bool committed = remote && remote->state == api::RemoteState::committed;
+        // An outbox started for one archive and patient is finished there or
+        // not at all; committed, its images are settled wherever they went.
+        if (!committed) require_same_outbox(outbox_rows(store, uuid), archive, send.online_patient_id);
         store.save_choice(uuid, send);
         fsx::crash_point("sync:after-choice");
         api::ProcedureStatus status;
         std::optional<int64_t> fee = fee_cents;
-        if (remote && remote->state == api::RemoteState::committed) {
+        if (committed) {
             status = *remote;
             fee.reset();  // settled by reading the committed procedure
         } else {
-            confirm_patient(client, send);
+            api::Patient patient = confirm_patient(client, send);
+            // Declared first: the server checks the patient too before any
+            // image leaves this computer, for the archive as for itself.
             status = client.declare(uuid, declaration(*proc, send, images));
             fsx::crash_point("sync:after-declare");
-            upload_missing(client, store, uuid, status, images, progress);
-            status = client.commit(uuid);
+            if (archive) {
+                auto record = send_to_archive(store, *archive, *proc, images,
+                                              archive_context(client, *proc, send, std::move(patient)), progress);
+                status = client.commit(uuid, record);
+            } else {
+                upload_missing(client, store, uuid, status, images, progress);
+                status = client.commit(uuid);
+            }
             fsx::crash_point("sync:after-commit");
         }
-        verify_committed(status, uuid, send, images, fee);
+        verify_committed(status, uuid, send, images, fee, outbox_rows(store, uuid));
         store.mark_synced(uuid, now_utc_iso());
         fsx::crash_point("sync:after-mark");
+        clear_outbox_files(store, uuid);
         out.synced = true;
         audit.record(AuditAction::sync_result, ids,
                      fee ? "synced" : "synced; committed earlier, charge " + std::to_string(status.charge->amount_cents));
@@ -282,6 +325,9 @@ bool hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& 
         recovery.hide(store, uuid, {confirmed, error_history(audit, uuid)});
         return 0;
     });
+    // Its DICOM objects are derived from the images now in the recovery
+    // folder; an attach makes new ones (new uuids, so new UIDs).
+    clear_outbox_files(store, uuid);
     audit.record(AuditAction::hide, {proc->patient_id, proc->choice ? proc->choice->online_patient_id : "", uuid},
                  (confirmed ? "hidden; withdrawn" : "hidden") + withdraw_note);
     return confirmed;
@@ -324,7 +370,7 @@ std::string restore_recovered(OfflineStore& store, api::PracticeClient* client, 
 
 SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
                              const std::string& hidden_uuid, const SyncChoice& choice, std::string& new_uuid,
-                             const SyncProgress& progress) {
+                             const SyncProgress& progress, dicomweb::StowClient* archive) {
     settle_withdrawal(store, &client, hidden_uuid);
     auto r = RecoveryFolder::find(store, hidden_uuid);
     int64_t fee = fee_for(client, r->location_id, r->code);  // fails early while the server is unreachable
@@ -338,11 +384,11 @@ SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, A
                  {proc ? std::optional<int64_t>(proc->patient_id) : std::nullopt, choice.online_patient_id, new_uuid},
                  "attached from " + hidden_uuid);
     fsx::crash_point("attach:after-restore");
-    return sync_procedure(store, client, audit, new_uuid, choice, fee, progress);
+    return sync_procedure(store, client, audit, new_uuid, choice, fee, progress, archive);
 }
 
 int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::system_clock::time_point now,
-                 std::chrono::hours retention) {
+                 std::chrono::hours retention, dicomweb::StowClient* archive) {
     auto st = store.db().prepare(
         "SELECT uuid FROM procedures p WHERE state = 'synced' AND synced_at != '' AND synced_at <= ?1 "
         "AND EXISTS (SELECT 1 FROM images i WHERE i.procedure_uuid = p.uuid) ORDER BY synced_at");
@@ -359,9 +405,11 @@ int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::
             continue;  // not confirmed: keep the images, try again next time
         }
         if (!remote || remote->state != api::RemoteState::committed) continue;
-        bool confirmed = remote->images.size() == images.size();
-        for (const auto& img : images) confirmed = confirmed && server_holds(*remote, img);
-        if (!confirmed) continue;
+        const auto outbox = outbox_rows(store, uuid);
+        std::string why;
+        if (!images_accounted(*remote, images, outbox, why)) continue;
+        // In an image archive: it must still hold each instance as sent.
+        if (remote->archive && !(archive && archive_still_holds(*archive, outbox))) continue;
         // Rows then files under the offline-mode lock, so no other opening's
         // sweep takes the files in between for leftovers (docs/offline-store.md).
         // Held elsewhere (offline imaging open): kept until a later run.
@@ -382,16 +430,19 @@ int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::
 RecoveryReport recover_after_crash(OfflineStore& store, const std::filesystem::path& configured_recovery) {
     return under_lock(store, [&] {
         auto report = RecoveryFolder::repair(store, configured_recovery);
+        sweep_outbox(store);
         store.startup_check();
         return report;
     });
 }
 
 std::optional<RecoveryReport> repair_on_open(OfflineStore& store, const std::filesystem::path& configured_recovery) {
-    if (store.holds_lock()) return RecoveryFolder::repair(store, configured_recovery);
-    auto lock = OfflineModeLock::try_acquire(store.root());
-    if (!lock) return std::nullopt;  // its holder, or the next one to open the store, repairs
-    return RecoveryFolder::repair(store, configured_recovery);
+    std::optional<OfflineModeLock> lock;
+    if (!store.holds_lock() && !(lock = OfflineModeLock::try_acquire(store.root())))
+        return std::nullopt;  // its holder, or the next one to open the store, repairs
+    auto report = RecoveryFolder::repair(store, configured_recovery);
+    sweep_outbox(store);
+    return report;
 }
 
 }  // namespace cs

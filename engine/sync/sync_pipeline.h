@@ -7,8 +7,11 @@
 //   3. GET the chosen patient by id: its name and birth date must be those
 //      the user was shown (SyncChoice::shown), else nothing is sent; then
 //      declare (PUT, idempotent) with them as expected_patient
-//   4. upload each image the server does not hold yet, with its digest
-//   5. commit (idempotent: one charge, however often)
+//   4. upload each image the server does not hold yet, with its digest;
+//      or, with an image archive, encode, STOW-RS and confirm each image
+//      (archive_outbox.h), recorded in the store at each step
+//   5. commit (idempotent: one charge, however often); with an archive, the
+//      commit carries the study's and instances' UIDs instead of bytes
 //   6. verify the server's answer against what was sent and the fee
 //   7. mark synced locally (one transaction)
 // A kill between any two steps is finished by simply syncing again.
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "engine/api/practice_client.h"
+#include "engine/dicomweb/stow_client.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/audit_log.h"
 #include "engine/sync/recovery_folder.h"
@@ -51,9 +55,13 @@ int64_t fee_for(api::PracticeClient& client, const std::string& location_id, con
 // and in the audit log, and returned; a refused sign-in is returned with
 // `sign_in_needed` and counts no attempt. `expected_fee_cents` is the fee of its
 // type at its location (fee_for). Throws only for a store (SQLite) failure.
+// With `archive` (docs/dicomweb.md), the images go to that image archive and
+// the practice server records the procedure, its charge and the UIDs; a
+// procedure whose images were started towards an archive is finished only
+// through that same archive.
 SyncOutcome sync_procedure(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
                            const std::string& procedure_uuid, const SyncChoice& choice, int64_t expected_fee_cents,
-                           const SyncProgress& progress = {});
+                           const SyncProgress& progress = {}, dicomweb::StowClient* archive = nullptr);
 
 // The errors of a procedure's failed attempts, oldest first (from the audit
 // log), each "<ISO time> <sentence>" as the recovery manifest keeps them.
@@ -78,7 +86,7 @@ bool hide_procedure(OfflineStore& store, api::PracticeClient* client, AuditLog& 
 // entry's history). Throws cs::Error when it could not be put back.
 SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, AuditLog& audit,
                              const std::string& hidden_uuid, const SyncChoice& choice, std::string& new_uuid,
-                             const SyncProgress& progress = {});
+                             const SyncProgress& progress = {}, dicomweb::StowClient* archive = nullptr);
 
 // Put Back in Offline List (audited). An unconfirmed withdrawal is tried
 // again with `client` first; without one (or when the server does not
@@ -87,10 +95,12 @@ std::string restore_recovered(OfflineStore& store, api::PracticeClient* client, 
                               const std::string& hidden_uuid);
 
 // Retention: removes local images of procedures synced at least `retention`
-// before `now` — only after the server confirms every image's digest.
+// before `now` — only after the server confirms every image's digest, or,
+// for images sent to an image archive, after the server names their UIDs and
+// `archive` (WADO-RS) still holds each as sent; without `archive` those stay.
 // Returns how many procedures had their images removed.
 int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::system_clock::time_point now,
-                 std::chrono::hours retention = std::chrono::hours(24 * 7));
+                 std::chrono::hours retention = std::chrono::hours(24 * 7), dicomweb::StowClient* archive = nullptr);
 
 // Start-up repair under the offline-mode lock: the move journal
 // (RecoveryFolder::repair), then the store's own check.

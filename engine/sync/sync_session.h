@@ -59,6 +59,10 @@ public:
 
     SessionView view() const;  // a copy; safe from any thread
     void set_progress_callback(SessionProgress f) { progress_ = std::move(f); }
+    // Images go to this image archive (docs/dicomweb.md) instead of the
+    // practice server; nullptr (the default): to the practice server. It
+    // outlives the session.
+    void set_archive(dicomweb::StowClient* archive) { archive_ = archive; }
     RecoveryFolder& recovery() { return recovery_; }
 
     // --- 1. prompt ---
@@ -120,6 +124,7 @@ private:
     SessionConfig cfg_;
     RecoveryFolder recovery_;
     SessionProgress progress_;
+    dicomweb::StowClient* archive_ = nullptr;
     bool took_lock_ = false;
     std::map<std::string, ProcedureOptions> kept_options_;  // Back keeps choices
     mutable std::mutex mu_;

@@ -91,7 +91,7 @@ void SyncSession::sync_item(const std::string& uuid) {
     SyncOutcome out;
     std::optional<ProcedureRecord> rec;
     try {
-        out = sync_procedure(store_, client_, audit_, uuid, choice, o.fee_cents, progress);
+        out = sync_procedure(store_, client_, audit_, uuid, choice, o.fee_cents, progress, archive_);
         rec = store_.procedure(uuid);
     } catch (const Error& e) {
         spdlog::error("sync {}: {} ({})", uuid, e.what(), e.detail());
