@@ -46,7 +46,6 @@ void corner(ImDrawList* dl, ImVec2 centre, float r, int a_min, ImVec2 before, Im
 }  // namespace
 
 void SetSolidClear(ImDrawCallback callback) { g_clear = callback; }
-ImDrawCallback SolidClearCallback() { return g_clear; }
 
 void FillSolidRect(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 col, float rounding, ImDrawFlags flags) {
     // Edges and radius on whole pixels, on both paths: a clear covers whole

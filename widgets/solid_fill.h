@@ -27,7 +27,6 @@ struct SolidClear {
 // The renderer's callback (it reads cmd->UserCallbackData as a SolidClear and
 // clips to cmd->ClipRect), or nullptr for plain triangles.
 void SetSolidClear(ImDrawCallback callback);
-ImDrawCallback SolidClearCallback();
 
 // As ImDrawList::AddRectFilled(min, max, col, rounding, flags).
 void FillSolidRect(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 col, float rounding = 0.0f,
