@@ -1,9 +1,13 @@
 #include "engine/image/png_stream.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "engine/util/error.h"
@@ -69,7 +73,7 @@ PngLayout read_png_layout(std::span<const uint8_t> b, const std::string& name) {
         const uint8_t* type = &b[pos + 4];
         const uint8_t* data = &b[pos + 8];
         const std::string type_name(reinterpret_cast<const char*>(type), 4);
-        const uint32_t actual = static_cast<uint32_t>(crc32(crc32(0L, Z_NULL, 0), type, len + 4));
+        const uint32_t actual = libdeflate_crc32(0, type, size_t(len) + 4);
         if (be32(&b[pos + 8 + len]) != actual) bad("bad CRC in " + type_name + " chunk");
         pos += 12 + len;
         if (!ihdr && !is_type(type, "IHDR")) bad("first chunk is not IHDR");
@@ -120,68 +124,35 @@ PngLayout read_png_layout(std::span<const uint8_t> b, const std::string& name) {
 
 namespace {
 
-// Inflates the IDAT chunks one scanline at a time.
-class RowInflater {
-public:
-    RowInflater(const std::vector<std::span<const uint8_t>>& idat, const std::string& name) : idat_(idat), name_(name) {
-        if (inflateInit(&z_) != Z_OK) damaged(name, "inflateInit");
+// All image data, inflated at once by libdeflate (docs/performance.md: zlib's
+// streaming inflate and its Adler-32 were a third of a cold thumbnail's
+// instructions). Exactly layout.raw_bytes or an error: libdeflate stops at
+// the end of the buffer, so data beyond the stated size (a decompression
+// bomb) is refused without inflating it, a short stream is refused, and the
+// zlib stream's Adler-32 is checked (CRCs only prove the chunks were not
+// changed after they were written). The buffer is within the decode memory
+// cap, which counts the inflated data (docs/images.md).
+std::unique_ptr<uint8_t[]> inflate_image_data(const PngLayout& l, const std::string& name) {
+    std::vector<uint8_t> joined;  // several IDAT chunks are one zlib stream
+    std::span<const uint8_t> in = l.idat.front();
+    if (l.idat.size() > 1) {
+        size_t total = 0;
+        for (const auto& c : l.idat) total += c.size();
+        joined.reserve(total);
+        for (const auto& c : l.idat) joined.insert(joined.end(), c.begin(), c.end());
+        in = joined;
     }
-    ~RowInflater() { inflateEnd(&z_); }
-    void read(uint8_t* out, size_t n) {
-        z_.next_out = out;
-        z_.avail_out = static_cast<uInt>(n);
-        while (z_.avail_out > 0) {
-            if (z_.avail_in == 0) {
-                if (next_ >= idat_.size()) damaged(name_, "image data ends early");
-                z_.next_in = const_cast<Bytef*>(idat_[next_].data());
-                z_.avail_in = static_cast<uInt>(idat_[next_].size());
-                ++next_;
-                continue;
-            }
-            const int rc = inflate(&z_, Z_NO_FLUSH);
-            if (rc == Z_STREAM_END && z_.avail_out > 0) damaged(name_, "image data ends early");
-            if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) damaged(name_, z_.msg ? z_.msg : "inflate");
-        }
+    std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> d(
+        libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+    if (!d) throw Error("Not enough memory to open the image " + name + ".", "libdeflate_alloc_decompressor");
+    std::unique_ptr<uint8_t[]> raw(new uint8_t[std::max<uint64_t>(l.raw_bytes, 1)]);  // every byte is written
+    switch (libdeflate_zlib_decompress(d.get(), in.data(), in.size(), raw.get(), l.raw_bytes, nullptr)) {
+        case LIBDEFLATE_SUCCESS: return raw;
+        case LIBDEFLATE_SHORT_OUTPUT: damaged(name, "image data ends early");
+        case LIBDEFLATE_INSUFFICIENT_SPACE: damaged(name, "image data longer than the size in IHDR");
+        default: damaged(name, "image data is not a valid zlib stream (or its Adler-32 does not match)");
     }
-
-    // Inflates and drops n bytes (rows nobody needs, or a length check).
-    void skip(uint64_t n) {
-        uint8_t sink[16384];
-        for (uint64_t left = n; left > 0;) {
-            const size_t step = static_cast<size_t>(std::min<uint64_t>(left, sizeof sink));
-            read(sink, step);
-            left -= step;
-        }
-    }
-
-    // After the last row the stream must end: zlib then checks its Adler-32
-    // (CRCs only prove the chunks were not changed after they were written),
-    // and data beyond the stated size (a decompression bomb) is refused here,
-    // before anything else could inflate it.
-    void finish() {
-        uint8_t sink[64];
-        while (true) {
-            if (z_.avail_in == 0 && next_ < idat_.size()) {
-                z_.next_in = const_cast<Bytef*>(idat_[next_].data());
-                z_.avail_in = static_cast<uInt>(idat_[next_].size());
-                ++next_;
-            }
-            z_.next_out = sink;
-            z_.avail_out = sizeof sink;
-            const int rc = inflate(&z_, Z_NO_FLUSH);
-            if (z_.avail_out < sizeof sink) damaged(name_, "image data longer than the size in IHDR");
-            if (rc == Z_STREAM_END) return;
-            if (rc != Z_OK && !(rc == Z_BUF_ERROR && z_.avail_in == 0 && next_ < idat_.size()))
-                damaged(name_, z_.msg ? z_.msg : "image data ends early");
-        }
-    }
-
-private:
-    z_stream z_{};
-    const std::vector<std::span<const uint8_t>>& idat_;
-    const std::string& name_;
-    size_t next_ = 0;
-};
+}
 
 // Paeth with the left neighbours kept in registers: each of the BPP byte
 // lanes is its own dependency chain, so they overlap instead of waiting on
@@ -206,6 +177,67 @@ void paeth(uint8_t* row, const uint8_t* prev, size_t n) {
         }
 }
 
+#if defined(__SSE2__)
+// Several Paeth rows at once (docs/performance.md: one Paeth row is a chain
+// of dependent steps per byte lane, and unfiltering was the largest cost of
+// a cold thumbnail). Row r+1's pixel x needs only row r's pixels x-1 and x,
+// so rows advance as a wavefront one pixel apart: at step t, row r works on
+// pixel t - r. The 8 lanes of one SSE2 register hold the BPP bytes of
+// kRows = 8 / BPP rows; a row's "above" (b) is the lane BPP lower as it
+// was one step before, its upper-left (c) that as it was two steps before,
+// and its left (a) its own last result, so the chain stays in registers.
+// The predictor is in the form stb_image uses (the nearer of a and b to
+// a + b - c, else c, ties as the specification; equal on all 2^24 inputs,
+// tests/image/test_decode.cpp). `first` is the first byte of the first
+// row's pixels, `above` the pixels of the row before it (zeros for row 0),
+// rows `stride` bytes apart, n bytes each.
+template <int BPP>
+void paeth_rows(uint8_t* first, const uint8_t* above, size_t stride, size_t n) {
+    constexpr int kRows = 8 / BPP;
+    const ptrdiff_t w = ptrdiff_t(n / BPP);
+    __m128i out = _mm_setzero_si128(), b_before = _mm_setzero_si128();
+    const __m128i low_byte = _mm_set1_epi16(0xFF);
+    // Edge steps (a row not started or done) load 0 and store nothing; a
+    // row not started must hold 0 (the left and upper-left of pixel 0).
+    auto step = [&]<bool Edge>(ptrdiff_t t) {
+        alignas(16) int16_t in[8], res[8];
+        for (int lane = 0; lane < 8; ++lane) {
+            const int r = lane / BPP, k = lane % BPP;
+            const ptrdiff_t x = t - r;
+            in[lane] = (!Edge || (x >= 0 && x < w)) ? first[size_t(r) * stride + size_t(x) * BPP + k] : 0;
+        }
+        alignas(16) int16_t top_in[8] = {};  // row 0's above comes from memory
+        if (!Edge || t < w)
+            for (int k = 0; k < BPP; ++k) top_in[k] = above[size_t(t) * BPP + k];
+        const __m128i top = _mm_load_si128(reinterpret_cast<const __m128i*>(top_in));
+        const __m128i a = out, c = b_before;
+        const __m128i b = _mm_or_si128(_mm_slli_si128(out, 2 * BPP), top);
+        const __m128i thresh = _mm_sub_epi16(_mm_add_epi16(_mm_add_epi16(c, c), c), _mm_add_epi16(a, b));
+        const __m128i lo = _mm_min_epi16(a, b), hi = _mm_max_epi16(a, b);
+        const __m128i gt1 = _mm_cmpgt_epi16(hi, thresh);  // not hi <= thresh: c, else lo
+        const __m128i t0 = _mm_or_si128(_mm_and_si128(gt1, c), _mm_andnot_si128(gt1, lo));
+        const __m128i gt2 = _mm_cmpgt_epi16(thresh, lo);  // not thresh <= lo: t0, else hi
+        const __m128i pred = _mm_or_si128(_mm_and_si128(gt2, t0), _mm_andnot_si128(gt2, hi));
+        __m128i o = _mm_and_si128(_mm_add_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(in)), pred), low_byte);
+        _mm_store_si128(reinterpret_cast<__m128i*>(res), o);
+        for (int lane = 0; lane < 8; ++lane) {
+            const int r = lane / BPP, k = lane % BPP;
+            const ptrdiff_t x = t - r;
+            if (!Edge || (x >= 0 && x < w)) first[size_t(r) * stride + size_t(x) * BPP + k] = uint8_t(res[lane]);
+            else if (Edge && x < 0) res[lane] = 0;
+        }
+        if (Edge) o = _mm_load_si128(reinterpret_cast<const __m128i*>(res));
+        out = o;
+        b_before = b;
+    };
+    const ptrdiff_t steps = w + kRows - 1;
+    ptrdiff_t t = 0;
+    for (; t < std::min<ptrdiff_t>(kRows - 1, steps); ++t) step.template operator()<true>(t);
+    for (; t < w; ++t) step.template operator()<false>(t);
+    for (; t < steps; ++t) step.template operator()<true>(t);
+}
+#endif
+
 void unfilter(int type, uint8_t* row, const uint8_t* prev, size_t n, size_t bpp, const std::string& name) {
     switch (type) {
         case 0: return;
@@ -228,6 +260,32 @@ void unfilter(int type, uint8_t* row, const uint8_t* prev, size_t n, size_t bpp,
             }
         default: damaged(name, "bad filter type " + std::to_string(type));
     }
+}
+
+// Unfilters rows from `y` on in place (rows `stride` bytes apart, each a
+// filter byte and n bytes; `prev` the row above y, zeros for row 0) and
+// returns how many: a group of Paeth rows at once where they come in one
+// (paeth_rows), else one row.
+int unfilter_some(uint8_t* raw, int y, int h, size_t stride, const uint8_t* prev, size_t n, size_t bpp,
+                  const std::string& name) {
+    uint8_t* row = raw + size_t(y) * stride;
+#if defined(__SSE2__)
+    auto group = [&](auto rows_fn, int rows) {
+        if (y + rows > h) return false;
+        for (int r = 0; r < rows; ++r)
+            if (row[size_t(r) * stride] != 4) return false;
+        rows_fn(row + 1, prev, stride, n);
+        return true;
+    };
+    switch (bpp) {
+        case 1: if (group(paeth_rows<1>, 8)) return 8; break;
+        case 2: if (group(paeth_rows<2>, 4)) return 4; break;
+        case 4: if (group(paeth_rows<4>, 2)) return 2; break;
+        default: break;  // 3, 6 and 8 bytes a pixel: one row at a time
+    }
+#endif
+    unfilter(row[0], row + 1, prev, n, bpp, name);
+    return 1;
 }
 
 // Adds one unfiltered scanline into the per-output-column sums.
@@ -257,11 +315,7 @@ AccumulateFn pick_accumulate(int channels, bool wide) {
 
 }  // namespace
 
-void png_check_data_length(const PngLayout& l, const std::string& name) {
-    RowInflater in(l.idat, name);
-    in.skip(l.raw_bytes);
-    in.finish();
-}
+void png_check_data_length(const PngLayout& l, const std::string& name) { inflate_image_data(l, name); }
 
 std::optional<DecodedImage> png_stream_box_reduce(const PngLayout& l, const std::string& name, int factor) {
     static const int channels_of[7] = {1, 0, 3, 0, 2, 0, 4};
@@ -284,31 +338,35 @@ std::optional<DecodedImage> png_stream_box_reduce(const PngLayout& l, const std:
     if (l.depth == 16) out.pixels16.resize(out_row * out.height);
     else out.pixels8.resize(out_row * out.height);
 
-    RowInflater in(l.idat, name);
-    std::vector<uint8_t> cur(row_bytes + 1), prev(row_bytes + 1, 0);
+    const std::unique_ptr<uint8_t[]> raw = inflate_image_data(l, name);
+    const std::vector<uint8_t> zero_row(row_bytes, 0);  // "above" the first row
     std::vector<uint32_t> acc(out_row, 0);
     const AccumulateFn add = pick_accumulate(channels, l.depth == 16);
     const uint32_t area = uint32_t(f) * f, half = area / 2;
     const int used_rows = out.height * f;
-    for (int y = 0; y < h; ++y) {
-        in.read(cur.data(), cur.size());
+    const size_t stride = row_bytes + 1;
+    const uint8_t* prev = zero_row.data();
+    for (int y = 0; y < h;) {
+        // Unfiltered in place: each row's "above" is the row before, already done.
         // Rows past the last full block are only unfiltered, so a bad filter
         // byte anywhere refuses the image, as a full decode would.
-        unfilter(cur[0], cur.data() + 1, prev.data() + 1, row_bytes, bpp, name);
-        cur.swap(prev);
-        if (y >= used_rows) continue;
-        add(prev.data() + 1, out.width, f, acc.data());
-        if ((y + 1) % f == 0) {
-            const size_t at = size_t(y / f) * out_row;
-            for (size_t i = 0; i < out_row; ++i) {
-                const uint32_t v = (acc[i] + half) / area;
-                if (l.depth == 16) out.pixels16[at + i] = uint16_t(v);
-                else out.pixels8[at + i] = uint8_t(v);
+        const int done = unfilter_some(raw.get(), y, h, stride, prev, row_bytes, bpp, name);
+        for (const int end = y + done; y < end; ++y) {
+            const uint8_t* row = raw.get() + size_t(y) * stride + 1;
+            prev = row;
+            if (y >= used_rows) continue;
+            add(row, out.width, f, acc.data());
+            if ((y + 1) % f == 0) {
+                const size_t at = size_t(y / f) * out_row;
+                for (size_t i = 0; i < out_row; ++i) {
+                    const uint32_t v = (acc[i] + half) / area;
+                    if (l.depth == 16) out.pixels16[at + i] = uint16_t(v);
+                    else out.pixels8[at + i] = uint8_t(v);
+                }
+                std::fill(acc.begin(), acc.end(), 0u);
             }
-            std::fill(acc.begin(), acc.end(), 0u);
         }
     }
-    in.finish();
     return out;
 }
 

@@ -5,10 +5,11 @@
 // chunk order nor the data length, so nothing reaches it unchecked.
 //
 // Thumbnail fast path for the PNGs radiographs come in (non-interlaced,
-// 8/16-bit gray, gray+alpha, RGB, RGBA): rows are inflated with zlib,
-// unfiltered and box-averaged as they stream by, so the full-size image is
-// never held in memory and each byte is touched once. The result equals
-// box_reduce(decode_image(...)) sample for sample (tests check this).
+// 8/16-bit gray, gray+alpha, RGB, RGBA): the image data is inflated at once
+// (libdeflate), then each row is unfiltered in place and box-averaged, so
+// no decoded full-size image is made, only the inflated data the decode
+// memory cap already counts. The result equals box_reduce(decode_image(...))
+// sample for sample (tests check this).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -39,7 +40,7 @@ PngLayout read_png_layout(std::span<const uint8_t> bytes, const std::string& nam
 
 // Inflates all image data without keeping it: throws cs::Error naming
 // `name` unless it inflates to exactly layout.raw_bytes (a decompression
-// bomb or a short stream). Memory: one small buffer.
+// bomb or a short stream). Memory: layout.raw_bytes, for the duration.
 void png_check_data_length(const PngLayout& layout, const std::string& name);
 
 // nullopt when the PNG is of a kind this path leaves to stb_image (palette,

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <zlib.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include "engine/image/decode.h"
@@ -264,6 +268,116 @@ TEST_CASE("the streamed PNG reduction equals decoding whole and box-averaging, f
             CHECK(got.source_width == whole.width);
         }
     }
+}
+
+TEST_CASE("the thumbnail path (libdeflate, Paeth rows as a wavefront) decodes every PngSuite file as stb_image does") {
+    // The full-size decode of the fast path against stb_image's, pixel for
+    // pixel, 16-bit samples included (docs/performance.md, issue 16).
+    auto td = test::shared_testdata();
+    if (!td) {
+        WARN("no shared testdata; skipped");
+        return;
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(*td / "pngsuite"))
+        if (entry.path().extension() == ".png" && entry.path().filename().string()[0] != 'x') files.push_back(entry.path());
+    REQUIRE(files.size() > 100);
+    files.push_back(*td / "dental/bitewing_radboud_nnistelrooij_gray16.png");
+    int fast = 0;
+    for (const fs::path& p : files) {
+        INFO(p.filename().string());
+        const auto bytes = fsx::read_file(p);
+        const auto got = png_stream_box_reduce(read_png_layout(bytes, "fast"), "fast", 1);
+        if (!got) continue;  // a kind left to stb_image (palette, < 8 bits, interlaced, tRNS)
+        ++fast;
+        const DecodedImage stb = decode_image(bytes, "stb");
+        REQUIRE(got->width == stb.width);
+        REQUIRE(got->height == stb.height);
+        REQUIRE(got->channels == stb.channels);
+        REQUIRE(got->bit_depth == stb.bit_depth);
+        CHECK((got->pixels8 == stb.pixels8));  // parenthesized: a failure does not print megabytes of samples
+        CHECK((got->pixels16 == stb.pixels16));
+    }
+    CHECK(fast >= 40);
+}
+
+namespace {
+
+// The PNG specification's Paeth predictor, as written there.
+int spec_paeth(int a, int b, int c) {
+    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+    if (pa <= pb && pa <= pc) return a;
+    return pb <= pc ? b : c;
+}
+
+// `img` as a PNG whose rows use filters[y % size] (0..4), filtered as the
+// specification describes, so the decoder's unfiltering is checked against
+// the pixels themselves.
+std::vector<uint8_t> png_with_filters(const DecodedImage& img, const std::vector<int>& filters) {
+    const int bytes_per_sample = img.bit_depth / 8;
+    const size_t bpp = size_t(img.channels) * bytes_per_sample, n = bpp * img.width;
+    std::vector<uint8_t> lines, prev(n, 0), row(n);
+    for (int y = 0; y < img.height; ++y) {
+        for (size_t i = 0; i < size_t(img.width) * img.channels; ++i) {
+            const size_t at = size_t(y) * img.width * img.channels + i;
+            if (bytes_per_sample == 2) {
+                row[2 * i] = uint8_t(img.pixels16[at] >> 8);
+                row[2 * i + 1] = uint8_t(img.pixels16[at]);
+            } else {
+                row[i] = img.pixels8[at];
+            }
+        }
+        const int type = filters[size_t(y) % filters.size()];
+        lines.push_back(uint8_t(type));
+        for (size_t i = 0; i < n; ++i) {
+            const int a = i >= bpp ? row[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+            const int pred = type == 1 ? a : type == 2 ? b : type == 3 ? (a + b) / 2 : type == 4 ? spec_paeth(a, b, c) : 0;
+            lines.push_back(uint8_t(row[i] - pred));
+        }
+        prev = row;
+    }
+    uLongf size = compressBound(uLong(lines.size()));
+    std::vector<uint8_t> idat(size);
+    REQUIRE(compress2(idat.data(), &size, lines.data(), uLong(lines.size()), 6) == Z_OK);
+    idat.resize(size);
+    static const int colour_of[5] = {0, 0, 4, 2, 6};
+    return test::png_from_chunks({{"IHDR", test::ihdr_data(uint32_t(img.width), uint32_t(img.height), img.bit_depth,
+                                                           colour_of[img.channels], 0)},
+                                  {"IDAT", idat},
+                                  {"IEND", {}}});
+}
+
+}  // namespace
+
+TEST_CASE("Paeth rows unfiltered several at once give back every pixel, at every width, height and mix of filters") {
+    std::mt19937 rng(16);
+    const std::vector<std::vector<int>> patterns = {{4}, {4, 4, 4, 1, 4, 4, 4, 4, 4, 2, 4, 0, 3}, {0, 1, 2, 3}};
+    for (int depth : {8, 16})
+        for (int channels : {1, 2, 3, 4})
+            for (int w : {1, 2, 3, 5, 8, 13, 64})
+                for (int h : {1, 3, 4, 9, 17})
+                    for (const auto& filters : patterns) {
+                        INFO(depth << "-bit, " << channels << " channels, " << w << "x" << h << ", filters "
+                                   << filters.size());
+                        DecodedImage img;
+                        img.width = w;
+                        img.height = h;
+                        img.channels = channels;
+                        img.bit_depth = depth;
+                        // Noise, with runs of flat and of extreme values, where the predictor's ties are.
+                        for (int i = 0; i < w * h * channels; ++i) {
+                            const int kind = int(rng() % 4);
+                            const uint32_t v = kind == 0 ? 0u : kind == 1 ? 0xFFFFu : rng();
+                            if (depth == 16) img.pixels16.push_back(uint16_t(v));
+                            else img.pixels8.push_back(uint8_t(v));
+                        }
+                        const auto png = png_with_filters(img, filters);
+                        const DecodedImage got = decode_for_size(png, "filters.png", w, h);  // factor 1: every pixel
+                        REQUIRE(got.width == w);
+                        REQUIRE(got.height == h);
+                        CHECK((got.pixels8 == img.pixels8));
+                        CHECK((got.pixels16 == img.pixels16));
+                    }
 }
 
 TEST_CASE("the streamed PNG path refuses damaged image data") {
