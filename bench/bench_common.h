@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <stdexcept>
 #include <string>
 #include <iostream>
@@ -17,6 +18,14 @@ namespace cs::bench {
 inline double now_s() {
     using namespace std::chrono;
     return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU time of the calling thread: what a step cost, whatever the machine's
+// load did to its wall time (docs/performance.md).
+inline double thread_cpu_s() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
 inline double median(std::vector<double> v) {

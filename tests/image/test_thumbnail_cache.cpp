@@ -6,6 +6,8 @@
 
 #include <zlib.h>
 
+#include <random>
+
 #include "engine/demo/synthetic_images.h"
 #include "engine/image/decode.h"
 #include "engine/image/encode.h"
@@ -103,6 +105,36 @@ TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactl
     CHECK_FALSE(decode_thumb_file(g, colour.sha, 256).has_value());
     CHECK_FALSE(decode_thumb_file({}, gray.sha, 256).has_value());
     CHECK_THROWS_AS(encode_thumb_file(gray.fresh, "not-a-sha", 256), Error);
+}
+
+TEST_CASE("thumbnails of any width round-trip exactly, gray, colour and see-through (the restore's blocks and row ends)") {
+    // Widths below, at and past a block (16 gray samples, 4 colour pixels)
+    // and odd ones: the block loop, its carry and the row's last samples
+    // (docs/performance.md).
+    std::mt19937 rng(1616);
+    const std::string sha(64, 'a');
+    for (int channels : {1, 3, 4})
+        for (int w : {1, 3, 4, 5, 7, 15, 16, 17, 31, 33, 200, 256})
+            for (int h : {1, 2, 5}) {
+                INFO(channels << " channels, " << w << "x" << h);
+                Rgba8Image t;
+                t.width = w;
+                t.height = h;
+                for (int i = 0; i < w * h; ++i) {
+                    // Noise, and 255 every fifth pixel, where sums wrap.
+                    const uint8_t v = i % 5 == 0 ? uint8_t(255) : uint8_t(rng());
+                    if (channels == 1) t.pixels.insert(t.pixels.end(), {v, v, v, 255});
+                    else t.pixels.insert(t.pixels.end(), {v, uint8_t(rng() | 1), uint8_t(rng() & 0xFE),
+                                                          channels == 4 ? uint8_t(rng()) : uint8_t(255)});
+                }
+                if (channels == 4) t.pixels[3] = 0;  // at least one see-through pixel
+                const auto file = encode_thumb_file(t, sha, 256);
+                REQUIRE(file.size() > 24);
+                REQUIRE(file[20] == channels);  // the header's channel count (little-endian u32 at 20)
+                const auto back = decode_thumb_file(file, sha, 256);
+                REQUIRE(back.has_value());
+                CHECK((back->pixels == t.pixels));
+            }
 }
 
 TEST_CASE("a flipped byte anywhere in a cached thumbnail is caught and the thumbnail made again") {
