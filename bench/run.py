@@ -9,11 +9,13 @@ p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
 p.add_argument("--out", default=None, help="JSON results (default BUILD/bench-results.json)")
 p.add_argument("--repeats", type=int, default=3)
-p.add_argument("--only", default="thumbs,warm,upload,tls,stow,frames,store,import,backends")
+p.add_argument("--only", default="thumbs,warm,upload,tls,stow,frames,store,retained,import,backends")
 p.add_argument("--upload-procedures", type=int, default=5)
 p.add_argument("--upload-images", type=int, default=4)
 p.add_argument("--upload-mb", type=int, default=26)  # 5 × 4 × 26 MB = 520 MB per side per round
 p.add_argument("--store-images", type=int, default=10000)
+p.add_argument("--retained-images", type=int, default=100000,
+               help="--only retained: images in the grown store (the store's own plus synced ones kept for retention)")
 p.add_argument("--import-patients", type=int, default=10000, help="rows of the CSV that --import-patients reads")
 p.add_argument("--backend-procedures", type=int, default=300, help="procedures per backend and round of --only backends")
 p.add_argument("--warm-baseline", default=None,
@@ -294,6 +296,97 @@ def store():
     row("Capture rate (1 image 1500x1000 16-bit, durable)", spread(caps), "captures/s")
 
 
+def grown_store(total):
+    """The bench store grown to `total` images with synced procedures, as a week of syncing leaves them while
+    retention keeps their files (issue 16 item 5). Cheap to make: rows added in one transaction, each image
+    a hard link to one of the store's own files (same bytes, sha-256 and size as its row says, one directory
+    entry each, so folder scans see them all), the thumbnail cache shared. Made once, kept beside the store."""
+    import sqlite3, uuid
+    dst = f"{STORE}-grown-{total // 1000}k"
+    ready = os.path.join(dst, "bench-ready")
+    if os.path.exists(ready):
+        return dst
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(os.path.join(dst, "images"))
+    src_db = sqlite3.connect(os.path.join(STORE, "store.db"))
+    db = sqlite3.connect(os.path.join(dst, "store.db"))
+    src_db.backup(db)
+    src_db.close()
+    for name in os.listdir(os.path.join(STORE, "images")):
+        os.link(os.path.join(STORE, "images", name), os.path.join(dst, "images", name))
+    os.symlink(os.path.join(STORE, "thumbnails"), os.path.join(dst, "thumbnails"))
+    sources = db.execute("SELECT file_name, sha256, size, width, height, bit_depth, kind FROM images").fetchall()
+    patients = [r[0] for r in db.execute("SELECT id FROM offline_patients")]
+    have = len(sources)
+    procs, images, n = [], [], 0
+    while have + n < total:
+        p = str(uuid.uuid4())
+        day = f"2026-11-{1 + len(procs) % 28:02d}T{8 + len(procs) % 9:02d}:00:00Z"
+        procs.append((p, patients[len(procs) % len(patients)], "D0274", "Bitewings - four radiographic images", day,
+                      "loc-1", "synced", 1, f"p-{1001 + len(procs) % 500}", day, day))
+        for seq in range(1, 9):
+            if have + n >= total:
+                break
+            f, sha, size, w, h, depth, kind = sources[n % have]
+            i = str(uuid.uuid4())
+            name = i + os.path.splitext(f)[1]
+            os.link(os.path.join(STORE, "images", f), os.path.join(dst, "images", name))
+            images.append((i, p, seq, name, sha, size, w, h, depth, kind))
+            n += 1
+    with db:
+        db.executemany("INSERT INTO procedures (uuid, patient_id, code, name, acquired_at, location_id, state, attempts,"
+                       " online_patient_id, synced_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", procs)
+        db.executemany("INSERT INTO images (uuid, procedure_uuid, seq, file_name, sha256, size, width, height,"
+                       " bit_depth, kind) VALUES (?,?,?,?,?,?,?,?,?,?)", images)
+    db.close()
+    open(ready, "w").write(f"{total}\n")
+    return dst
+
+
+def retained():
+    """status --json, the warm first screen and patients_with_pending() on the store as it is and grown with
+    synced images kept for retention, interleaved (issue 16 item 5)."""
+    ensure_store()
+    t0 = time.perf_counter()
+    grown = grown_store(a.retained_images)
+    log(f"grown store in {grown} ({time.perf_counter() - t0:.0f} s when made)")
+    cli = os.path.join(BIN, "chairsync-cli")
+    bench = os.path.join(BIN, "bench_store")
+    got = {}
+    for i in range(max(5, a.repeats)):
+        for label, store in ((("small", STORE), ("grown", grown)) if i % 2 == 0 else (("grown", grown), ("small", STORE))):
+            g = got.setdefault(label, {"status_ms": [], "status_cpu_ms": [], "first_ms": [], "first_cpu_ms": [],
+                                       "query_ms": []})
+            w, _ = run([cli, "--store", store, "status", "--json"])
+            g["status_ms"].append(w * 1e3); g["status_cpu_ms"].append(CPU[0] * 1e3)
+            w, _ = run([bench, "first-screen", store, "24"])
+            g["first_ms"].append(w * 1e3); g["first_cpu_ms"].append(CPU[0] * 1e3)
+            g["query_ms"].append(last_json(run([bench, "query", store, "5"])[1])["median_ms"])
+    import sqlite3
+    counts = {}
+    for label, store in (("small", STORE), ("grown", grown)):
+        c = sqlite3.connect(f"file:{os.path.join(store, 'store.db')}?mode=ro", uri=True)
+        counts[label] = c.execute("SELECT COUNT(*) FROM images").fetchone()[0]
+        plan = [r[-1] for r in c.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM procedures p WHERE p.state IN ('pending', 'failed')")]
+        c.close()
+    raw["retained"] = {"images": counts, "runs": got, "pending_plan": plan}
+    small, big = got["small"], got["grown"]
+    n0, n1 = counts["small"], counts["grown"]
+    for key, name, unit, target in (("status_ms", "chairsync-cli status --json", "ms", 1000),
+                                    ("status_cpu_ms", "  CPU time (user+sys)", "ms", 1000),
+                                    ("first_ms", "Warm first screen (process, 24 cached thumbnails)", "ms", 200),
+                                    ("first_cpu_ms", "  CPU time (user+sys)", "ms", 200)):
+        o = spread(big[key])
+        row(f"{name}, {n1} images ({n1 - n0} synced, kept)", o, unit, target, "target", o["median"] / target,
+            f"<= {target} ms")
+        r = spread(small[key])
+        row(f"    the same, {n0} images", r, unit, r["median"], f"{n0} images", o["median"] / r["median"], "")
+    q1, q0 = spread(big["query_ms"]), spread(small["query_ms"])
+    row(f"patients_with_pending(), {n1} images", q1, "ms", q0, f"{n0} images", q1["median"] / q0["median"], "~1 (flat)")
+    row(f"  query plan: {'; '.join(plan)}", None, "")
+
+
 def patients_csv(path, n):
     """A CSV as an old system exports it (docs/practice-seed.md): BOM, CRLF, quoted fields, accents."""
     first = ["José", "María", "Zoë", "Liam", "Thị Hương", "Anne-Marie", "Seán", "Mary \"Molly\""]
@@ -421,7 +514,8 @@ def cpu_pressure():
 t_start = time.time()
 pressure_before = cpu_pressure()
 for name, fn in (("thumbs", thumbs), ("warm", warm), ("upload", upload), ("tls", lambda: upload(tls=True)),
-                 ("stow", stow), ("frames", frames), ("store", store), ("import", patient_import), ("backends", backends)):
+                 ("stow", stow), ("frames", frames), ("store", store), ("retained", retained), ("import", patient_import),
+                 ("backends", backends)):
     section(name, fn)
 
 
