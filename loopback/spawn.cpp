@@ -14,12 +14,16 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const S
     args.push_back(nullptr);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    if (pid != 0) return pid;
+    if (pid != 0) {
+        if (pid > 0 && options.own_group) ::setpgid(pid, pid);  // both sides: whichever runs first
+        return pid;
+    }
     if (options.die_with_parent) {
         // A crashed test (or bench, or demo) must not leave a server behind holding ctest's output pipe.
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
     }
+    if (options.own_group) ::setpgid(0, 0);
     rlimit core{};
     ::getrlimit(RLIMIT_CORE, &core);
     core.rlim_cur = core.rlim_max;

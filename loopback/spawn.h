@@ -16,6 +16,7 @@ namespace cs::loopback {
 struct SpawnOptions {
     int err_fd = -1;               // standard error to this fd; -1: inherited
     bool die_with_parent = false;  // SIGTERM when the test process ends, even by a crash
+    bool own_group = false;        // a process group of its own, so kill(-pid) ends the children it forks too
 };
 pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, const SpawnOptions& options = {});
 

@@ -130,7 +130,7 @@ int run_sync(const Globals& g, const SyncArgs& a) {
     // Retention after the sync (docs/sync-workflow.md): only procedures synced
     // long ago whose images the server confirms go; a failure keeps them.
     try {
-        purge_synced(store, *conn.client, std::chrono::system_clock::now(), std::chrono::hours(24 * 7), archive.get());
+        purge_synced(store, *conn.client, std::chrono::system_clock::now(), kDefaultRetention, archive.get());
     } catch (const Error& e) {
         std::cerr << "Old synced images were kept: " << e.what() << "\n";
     }

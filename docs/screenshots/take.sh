@@ -31,6 +31,7 @@ for size in 1280x800 1920x1080 1024x768; do
     wrapped with_server_down offline_sign_in
     wrapped with_server_faults server_status
     demo home_pacs --pacs
+    wrapped with_demo_pacs pacs_sync
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

@@ -175,7 +175,8 @@ ApiError transport_error(CURLcode rc, const char* errbuf, const Exchange& x,
         case CURLE_SSL_ISSUER_ERROR:
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS:
-            return ApiError(K::tls, "The server's security certificate is not trusted. Call your IT person.", detail);
+            return ApiError(K::tls, "The " + peer + "'s security certificate is not trusted. Call your IT person.",
+                            detail);
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:

@@ -94,13 +94,16 @@ SyncOutcome attach_recovered(OfflineStore& store, api::PracticeClient& client, A
 std::string restore_recovered(OfflineStore& store, api::PracticeClient* client, AuditLog& audit,
                               const std::string& hidden_uuid);
 
+// How long synced images stay on this computer (docs/sync-workflow.md, "Retention").
+inline constexpr std::chrono::hours kDefaultRetention{24 * 7};
+
 // Retention: removes local images of procedures synced at least `retention`
 // before `now` — only after the server confirms every image's digest, or,
 // for images sent to an image archive, after the server names their UIDs and
 // `archive` (WADO-RS) still holds each as sent; without `archive` those stay.
 // Returns how many procedures had their images removed.
 int purge_synced(OfflineStore& store, api::PracticeClient& client, std::chrono::system_clock::time_point now,
-                 std::chrono::hours retention = std::chrono::hours(24 * 7), dicomweb::StowClient* archive = nullptr);
+                 std::chrono::hours retention = kDefaultRetention, dicomweb::StowClient* archive = nullptr);
 
 // Start-up repair under the offline-mode lock: the move journal
 // (RecoveryFolder::repair), then the store's own check.

@@ -47,7 +47,7 @@ TEST_CASE("TLS: an untrusted certificate fails, a trusted one passes") {
     auto untrusted = practice.client([](ClientConfig& c) { c.retry.max_attempts = 1; });
     auto e = error_of([&] { untrusted->sign_in("demo", "1234"); });
     CHECK(e.kind() == ApiErrorKind::tls);
-    CHECK(std::string(e.what()) == "The server's security certificate is not trusted. Call your IT person.");
+    CHECK(std::string(e.what()) == "The practice server's security certificate is not trusted. Call your IT person.");
     CHECK_FALSE(untrusted->signed_in());
 
     // "insecure" only permits plain http; it never turns verification off.

@@ -9,14 +9,6 @@
 
 namespace cs::test {
 
-Orthanc* shared_orthanc() {
-    static std::unique_ptr<Orthanc> o = []() -> std::unique_ptr<Orthanc> {
-        if (!Orthanc::missing().empty()) return nullptr;
-        return std::make_unique<Orthanc>();
-    }();
-    return o.get();
-}
-
 std::string test_uid() {
     static std::mt19937_64 rng{std::random_device{}()};
     std::string s = "2.25." + std::to_string(1 + rng() % 9);
@@ -76,30 +68,6 @@ dicomweb::ArchiveConfig archive_config(Orthanc& o, const std::string& url) {
     c.call_timeout = std::chrono::milliseconds(10000);
     c.upload_timeout = std::chrono::milliseconds(20000);
     return c;
-}
-
-std::optional<std::string> orthanc_id(Orthanc& o, const std::string& uid) {
-    auto r = o.post("/tools/lookup", uid);
-    REQUIRE(r.status == 200);
-    auto j = nlohmann::json::parse(r.body);
-    if (j.empty()) return std::nullopt;
-    return j[0].at("ID").get<std::string>();
-}
-
-int instances_in_study(Orthanc& o, const std::string& study_uid) {
-    auto id = orthanc_id(o, study_uid);
-    if (!id) return 0;
-    auto r = o.get("/studies/" + *id + "/instances");
-    REQUIRE(r.status == 200);
-    return static_cast<int>(nlohmann::json::parse(r.body).size());
-}
-
-nlohmann::json instance_tags(Orthanc& o, const std::string& sop_instance_uid) {
-    auto id = orthanc_id(o, sop_instance_uid);
-    REQUIRE(id);
-    auto r = o.get("/instances/" + *id + "/simplified-tags");
-    REQUIRE(r.status == 200);
-    return nlohmann::json::parse(r.body);
 }
 
 }  // namespace cs::test

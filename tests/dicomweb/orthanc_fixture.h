@@ -16,18 +16,6 @@
 
 namespace cs::test {
 
-// The running Orthanc, started at first use and stopped when the tests end;
-// nullptr when it is not installed (the caller skips, saying why).
-Orthanc* shared_orthanc();
-
-// A test returns early with a warning when Orthanc is not installed.
-#define CS_NEED_ORTHANC(var)                                                                          \
-    ::cs::test::Orthanc* var = ::cs::test::shared_orthanc();                                           \
-    if (!var) {                                                                                        \
-        WARN("skipped: Orthanc is not installed (" << ::cs::test::Orthanc::missing() << "); ./dev installs it"); \
-        return;                                                                                        \
-    }
-
 // A fresh DICOM UID under the 2.25 root (for instances never sent).
 std::string test_uid();
 
@@ -50,10 +38,5 @@ std::vector<dicomweb::StowPart> parts_of(const std::vector<TestInstance>& v);
 // A client of `url` (default: the Orthanc's DICOMweb root) with its
 // credentials and test-sized timeouts.
 dicomweb::ArchiveConfig archive_config(Orthanc& o, const std::string& url = {});
-
-// Orthanc's own view, through its REST API.
-std::optional<std::string> orthanc_id(Orthanc& o, const std::string& dicom_uid);  // /tools/lookup
-int instances_in_study(Orthanc& o, const std::string& study_uid);                // 0 when it has no such study
-nlohmann::json instance_tags(Orthanc& o, const std::string& sop_instance_uid);  // simplified tags
 
 }  // namespace cs::test

@@ -15,6 +15,8 @@
 #include "tests/cli/cli_fixtures.h"
 #include "tests/dicomweb/orthanc_fixture.h"
 #include "tests/support/tcp_proxy.h"
+#include "tests/support/tls_cert.h"
+#include "tests/support/tls_terminator.h"
 #include "tests/sync/sync_fixtures.h"
 
 using namespace cs;
@@ -214,12 +216,16 @@ struct CliArchive {
         std::ofstream(credentials) << o.user() << ":" << o.password() << "\n";
         fs::permissions(credentials, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
     }
-    ProcessResult sync(int64_t patient, const std::vector<std::string>& env = {}) const {
-        return cli({"--store", w.store.root().string(), "sync", "--server", w.server->base_url(), "--user", "demo",
-                    "--pin-stdin", "--charges", "yes", "--insurance", "no", "--workstation", "OP-1", "--patient",
-                    std::to_string(patient), "--match", "p-1001", "--dicomweb", o.dicomweb_url(),
-                    "--dicomweb-credentials", credentials.string()},
-                   env, "1234\n");
+    // To `url` (default: Orthanc's DICOMweb root), with `more` flags.
+    ProcessResult sync(int64_t patient, const std::vector<std::string>& env = {}, const std::string& url = {},
+                       const std::vector<std::string>& more = {}) const {
+        std::vector<std::string> args{"--store", w.store.root().string(), "sync", "--server", w.server->base_url(),
+                                      "--user", "demo", "--pin-stdin", "--charges", "yes", "--insurance", "no",
+                                      "--workstation", "OP-1", "--patient", std::to_string(patient), "--match",
+                                      "p-1001", "--dicomweb", url.empty() ? o.dicomweb_url() : url,
+                                      "--dicomweb-credentials", credentials.string()};
+        args.insert(args.end(), more.begin(), more.end());
+        return cli(args, env, "1234\n");
     }
 };
 
@@ -254,4 +260,35 @@ TEST_CASE("archive sync through chairsync-cli, and killed at each step: resumed,
             check_archived(w, *orthanc, uuid, images);
         }
     }
+}
+
+TEST_CASE("archive sync over HTTPS: --dicomweb-ca-file trusts the archive's CA; without it nothing is sent or lost") {
+    CS_NEED_ORTHANC(orthanc);
+    if (!TlsTerminator::missing().empty()) {
+        WARN("skipped: " << TlsTerminator::missing() << " is not installed; ./dev installs it");
+        return;
+    }
+    SyncWorld w;
+    CliArchive run(w, *orthanc);
+    const fs::path cert = w.tmp / "archive-cert.pem", key = w.tmp / "archive-key.pem";
+    make_self_signed(cert, key);  // the practice's own CA, as far as the client knows
+    TlsTerminator tls(orthanc->http_port(), cert, key);
+    const std::string url = tls.url() + "/dicom-web";
+    auto uuid = w.capture("Maria", "Lopez", "1984-03-09", "D0274", 2);
+    const auto images = w.store.images_of(uuid);
+
+    auto refused = run.sync(w.offline_id(uuid), {}, url);
+    INFO(refused.out << refused.err);
+    CHECK(refused.exit_code != 0);
+    CHECK(has(refused.out + refused.err, "The image archive's security certificate is not trusted."));
+    CHECK(w.store.procedure(uuid)->state == ProcedureState::failed);
+    for (const auto& img : images) CHECK(fs::exists(w.store.image_path(img)));  // nothing lost
+    for (const auto& row : outbox_rows(w.store, uuid)) CHECK_FALSE(row.confirmed());  // nothing counted as sent
+    CHECK(instances_in_study(*orthanc, study_of(uuid)) == 0);
+    CHECK(w.server->charge_count(uuid) == 0);
+
+    auto trusted = run.sync(w.offline_id(uuid), {}, url, {"--dicomweb-ca-file", cert.string()});
+    INFO(trusted.out << trusted.err);
+    CHECK(trusted.exit_code == 0);
+    check_archived(w, *orthanc, uuid, images);
 }

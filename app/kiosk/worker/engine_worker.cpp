@@ -198,6 +198,7 @@ void EngineWorker::start_sync_engine(const std::stop_token& st) {
                         [this] {
                             if (watch_) watch_->check_now();
                         }};
+    o.archive = opt_.archive;  // the demo's prepare() may have set it (--demo --pacs)
     sync_ = std::make_unique<SyncEngine>(*store_, std::move(o), [this](const auto& change) { publish(change); });
     {
         // Under the lock the destructor takes after request_stop(): either it

@@ -9,6 +9,7 @@
 
 #include "engine/api/api_error.h"
 #include "engine/api/practice_client.h"
+#include "engine/dicomweb/stow_client.h"
 #include "engine/store/offline_lock.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/pin_hash.h"
@@ -71,6 +72,20 @@ SyncEngine::SyncEngine(OfflineStore& store, SyncEngineOptions opt, Publish publi
         cfg.workstation = opt_.workstation;
         client_ = std::make_unique<api::PracticeClient>(cfg);
     }
+    if (opt_.archive.configured()) {
+        try {
+            archive_ = std::make_unique<dicomweb::StowClient>(dicomweb::archive_config(opt_.archive));
+        } catch (const Error& e) {  // said when someone syncs; the kiosk starts anyway (Preview, Recovery)
+            spdlog::error("image archive: {} ({})", e.what(), e.detail());
+            archive_problem_ = e.what();
+            archive_detail_ = e.detail();
+        }
+    }
+}
+
+dicomweb::StowClient* SyncEngine::archive() {
+    if (!archive_problem_.empty()) throw Error(archive_problem_, "image archive setting: " + archive_detail_);
+    return archive_.get();
 }
 
 SyncEngine::~SyncEngine() {
@@ -85,8 +100,9 @@ SyncEngine::~SyncEngine() {
 }
 
 std::function<void()> SyncEngine::canceller() {
-    return [client = client_.get()] {
+    return [client = client_.get(), archive = archive_.get()] {
         if (client) client->cancel();
+        if (archive) archive->cancel();
     };
 }
 
@@ -154,6 +170,7 @@ void SyncEngine::new_session() {
     cfg.acquisition_command = opt_.proceed_command;
     cfg.recovery_dir = opt_.recovery_dir;
     session_ = std::make_unique<SyncSession>(store_, *client_, *audit_, cfg);
+    session_->set_archive(archive_.get());  // StartSync refuses first when the archive's setting is not usable
     session_->set_progress_callback([this](const std::string&, uint64_t done, uint64_t total) {
         if (progress_due(done, total)) publish_view();
     });
@@ -367,6 +384,7 @@ void SyncEngine::run(const cmd::CheckServer&) {
 }
 
 void SyncEngine::run(const cmd::StartSync&) {
+    archive();  // its sentence, before anything is declared to the practice server
     session().begin();
     publish_view([](Snapshot& s) {
         s.in_session = true;
@@ -417,7 +435,8 @@ void SyncEngine::run(const cmd::StartSyncRun&) {
 
 void SyncEngine::purge_old_images() {
     try {
-        int n = purge_synced(store_, *client_, std::chrono::system_clock::now());
+        // Images sent to the archive go only while the archive still holds them.
+        int n = purge_synced(store_, *client_, std::chrono::system_clock::now(), kDefaultRetention, archive_.get());
         if (n > 0) spdlog::info("retention: removed the local images of {} procedure(s) the server confirmed", n);
     } catch (const Error& e) {
         spdlog::warn("retention: images kept: {} ({})", e.what(), e.detail());

@@ -13,6 +13,7 @@
 #include "app/kiosk/worker/snapshot.h"
 #include "app/kiosk/worker/sync_commands.h"
 #include "engine/api/api_types.h"
+#include "engine/dicomweb/archive_setting.h"
 
 namespace cs {
 class OfflineStore;
@@ -20,6 +21,9 @@ class AuditLog;
 class SyncSession;
 namespace api {
 class PracticeClient;
+}
+namespace dicomweb {
+class StowClient;
 }
 }  // namespace cs
 
@@ -42,6 +46,9 @@ struct SyncEngineOptions {
     // (ServerWatch): on cmd::CheckServer and whenever a call to the server
     // failed (an error, or a procedure that newly failed). Never blocks.
     std::function<void()> check_server;
+    // The image archive (docs/dicomweb.md): when set, every sync, attach and
+    // purge goes through it; without a URL images go to the practice server.
+    dicomweb::ArchiveSetting archive;
 };
 
 class SyncEngine {
@@ -61,8 +68,9 @@ public:
     void handle(const cmd::SyncCommand& c);
     // The signed-in client (Put Back confirms a withdrawal with it), else nullptr.
     api::PracticeClient* client_if_signed_in() { return signed_in_ ? client_.get() : nullptr; }
-    // Safe from any thread while this engine lives: ends the client's call
-    // under way (and every later one) as cancelled. For shutting down.
+    // Safe from any thread while this engine lives: ends the call under way
+    // to the practice server and to the image archive (and every later one)
+    // as cancelled. For shutting down.
     std::function<void()> canceller();
 
 private:
@@ -107,6 +115,10 @@ private:
     // after each sync. Best effort: a failure keeps the images and is logged.
     void purge_old_images();
     api::PracticeClient& signed_in_client();  // throws when not signed in
+    // The archive's client; nullptr when none is set. An archive set but not
+    // usable (its credentials file readable by all, say) throws its sentence:
+    // its images must not go to the practice server instead.
+    dicomweb::StowClient* archive();
     // Gate mode: the online patient the user came from, in words; "" outside it.
     std::string gate_patient_words();
     // This computer's location's name from the server, kept in the store; the
@@ -125,6 +137,8 @@ private:
     SyncEngineOptions opt_;
     Publish publish_;
     std::unique_ptr<api::PracticeClient> client_;
+    std::unique_ptr<dicomweb::StowClient> archive_;
+    std::string archive_problem_, archive_detail_;  // the setting's sentence when it is not usable
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<SyncSession> session_;
     bool signed_in_ = false;

@@ -5,6 +5,7 @@
 
 #include "app/kiosk/worker/sync_engine.h"
 #include "engine/api/practice_client.h"
+#include "engine/dicomweb/stow_client.h"
 #include "engine/store/offline_store.h"
 #include "engine/sync/audit_log.h"
 #include "engine/sync/offered_options.h"
@@ -73,6 +74,7 @@ void SyncEngine::run(const cmd::AttachRun& c) {
     RecoveredProcedure r = hidden_procedure(store_, c.hidden_uuid);
     if (c.choice.online_patient_id.empty()) throw Error("Choose the online patient first.", "attach without a patient");
     if (c.choice.provider_id.empty()) throw Error("Choose the provider first.", "attach without a provider");
+    dicomweb::StowClient* to_archive = archive();  // an unusable setting: nothing is restored or sent
     publish_([&](Snapshot& s) {
         s.attach.running = true;
         s.attach.bytes_done = 0;
@@ -91,7 +93,8 @@ void SyncEngine::run(const cmd::AttachRun& c) {
                                                 s.attach.bytes_done = done;
                                                 s.attach.bytes_total = total;
                                             });
-                                        });
+                                        },
+                                        to_archive);
         result.ok = outcome.synced;
         result.message = outcome.synced
                              ? "Attached and synced: " + images_text(r.images.size()) + " of " + r.code +

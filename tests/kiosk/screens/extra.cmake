@@ -38,7 +38,11 @@ if(XVFB_RUN)
   add_test(NAME screens_home_archive_flag
            COMMAND ${_xvfb} ${_kiosk} --dicomweb https://pacs.example:8443/dicom-web
                    --script ${CMAKE_CURRENT_LIST_DIR}/home_archive.script)
-  list(APPEND _screens_tests screens_home_pacs screens_home_archive_file screens_home_archive_flag)
+  # --pacs, synced: the wrapper asks the demo's Orthanc for Maria's studies.
+  add_test(NAME screens_pacs_sync
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_demo_pacs.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/pacs_sync.script)
+  list(APPEND _screens_tests screens_home_pacs screens_home_archive_file screens_home_archive_flag screens_pacs_sync)
   # 60 offline patients: the Patient list's search.
   add_test(NAME screens_many_patients
            COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_many_patients.sh ${CMAKE_BINARY_DIR}/bin

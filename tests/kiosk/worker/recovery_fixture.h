@@ -2,8 +2,10 @@
 // A store with one hidden procedure in its recovery folder (inside it), as
 // if Sync the Procedure Again had failed and Hide Procedure was tapped: the
 // procedure fails twice, then goes to the recovery folder. Used by the
-// worker test and by the kiosk script test (make_recovery_fixture).
+// worker test and by the kiosk script test (make_recovery_fixture); and the
+// procedure an attach made.
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "engine/store/offline_store.h"
@@ -29,6 +31,16 @@ inline std::string hide_for_test(OfflineStore& store, const std::string& first, 
         }
     }
     throw Error("No " + code + " procedure of " + first + " " + last + " in the store.");
+}
+
+// The offline procedure of Noah Patel with `code` that is not hidden (the one an attach made).
+inline std::optional<ProcedureRecord> noah_procedure(OfflineStore& store, const std::string& code) {
+    for (const auto& patient : store.patients()) {
+        if (patient.first_name != "Noah" || patient.last_name != "Patel") continue;
+        for (const auto& p : store.procedures_of(patient.id))
+            if (p.code == code && p.state != ProcedureState::hidden) return p;
+    }
+    return std::nullopt;
 }
 
 }  // namespace cs::test

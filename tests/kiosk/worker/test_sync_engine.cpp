@@ -187,20 +187,6 @@ TEST_CASE("sync engine: a step out of order is a banner, not a crash") {
     CHECK(r.snap.error.empty());
 }
 
-namespace {
-
-// The offline procedure of Noah Patel with `code` that is not hidden (the one an attach made).
-std::optional<ProcedureRecord> noah_procedure(OfflineStore& store, const std::string& code) {
-    for (const auto& patient : store.patients()) {
-        if (patient.first_name != "Noah" || patient.last_name != "Patel") continue;
-        for (const auto& p : store.procedures_of(patient.id))
-            if (p.code == code && p.state != ProcedureState::hidden) return p;
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
 TEST_CASE("sync engine: Attach to Patient searches, offers the location's options and syncs a hidden procedure") {
     Rig r;
     r.engine->handle(cmd::SignIn{"demo", "1234"});
@@ -231,7 +217,7 @@ TEST_CASE("sync engine: Attach to Patient searches, offers the location's option
     CHECK(r.snap.recovery.empty());
     CHECK_FALSE(r.snap.attach.running);
     CHECK(r.snap.attach.hidden_uuid.empty());  // the panel's state is gone with the procedure
-    auto fresh = noah_procedure(*r.store, "D0230");
+    auto fresh = test::noah_procedure(*r.store, "D0230");
     REQUIRE(fresh);
     CHECK(fresh->uuid != hidden);
     CHECK(fresh->state == ProcedureState::synced);
@@ -249,7 +235,7 @@ TEST_CASE("sync engine: an attach whose upload fails keeps the images in the off
     r.engine->handle(cmd::AttachRun{hidden, SyncChoice{"p-1030", true, true, "prov-1", {"Noah", "Patel", "1979-08-14"}}});
     CHECK_FALSE(r.snap.recovery_result.ok);
     CHECK_THAT(r.snap.recovery_result.message, Catch::Contains("back in the offline list"));
-    auto fresh = noah_procedure(*r.store, "D0230");
+    auto fresh = test::noah_procedure(*r.store, "D0230");
     REQUIRE(fresh);  // nothing lost: a pending procedure to sync from Home
     CHECK(fresh->state == ProcedureState::failed);
     REQUIRE(r.store->images_of(fresh->uuid).size() == 1);
