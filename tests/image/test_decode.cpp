@@ -79,6 +79,14 @@ void check_refused(const fs::path& file) {
     }
 }
 
+// Every PngSuite file that is a valid PNG (the x* files are damaged on purpose).
+std::vector<fs::path> pngsuite_valid_files(const fs::path& testdata) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(testdata / "pngsuite"))
+        if (entry.path().extension() == ".png" && entry.path().filename().string()[0] != 'x') files.push_back(entry.path());
+    return files;
+}
+
 std::vector<uint8_t> png_header_claiming(int width, int height) {
     DecodedImage tiny;
     tiny.width = tiny.height = 1;
@@ -246,9 +254,7 @@ TEST_CASE("the streamed PNG reduction equals decoding whole and box-averaging, f
         WARN("no shared testdata; skipped");
         return;
     }
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(*td / "pngsuite"))
-        if (entry.path().extension() == ".png" && entry.path().filename().string()[0] != 'x') files.push_back(entry.path());
+    std::vector<fs::path> files = pngsuite_valid_files(*td);
     files.push_back(*td / "dental/bitewing_radboud_nnistelrooij_gray16.png");
     files.push_back(*td / "dental/bitewing_radboud_nnistelrooij.png");
     for (const fs::path& p : files) {
@@ -278,9 +284,7 @@ TEST_CASE("the thumbnail path (libdeflate, Paeth rows as a wavefront) decodes ev
         WARN("no shared testdata; skipped");
         return;
     }
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(*td / "pngsuite"))
-        if (entry.path().extension() == ".png" && entry.path().filename().string()[0] != 'x') files.push_back(entry.path());
+    std::vector<fs::path> files = pngsuite_valid_files(*td);
     REQUIRE(files.size() > 100);
     files.push_back(*td / "dental/bitewing_radboud_nnistelrooij_gray16.png");
     int fast = 0;
