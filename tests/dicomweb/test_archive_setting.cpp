@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <httplib.h>
+#include <mutex>
+#include <thread>
 
 #include "engine/dicomweb/archive_setting.h"
 #include "tests/support/test_support.h"
@@ -104,4 +107,34 @@ TEST_CASE("archive setting: where images go, in words") {
     CHECK(images_destination({}) == "the practice server");
     CHECK(images_destination({"https://pacs.example/dicom-web/", {}, {}, false}) ==
           "the image archive at https://pacs.example/dicom-web");
+}
+
+TEST_CASE("archive setting: a bearer token reaches the archive as Authorization: Bearer, user:password as Basic") {
+    // Orthanc takes only HTTP basic; this loopback server records what a
+    // request to the archive carries and answers 404 (not held).
+    httplib::Server archive;
+    std::mutex mu;
+    std::vector<std::string> seen;
+    archive.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard l(mu);
+        seen.push_back(req.get_header_value("Authorization"));
+        res.status = 404;
+    });
+    const int port = archive.bind_to_any_port("127.0.0.1");
+    REQUIRE(port > 0);
+    std::thread serving([&] { archive.listen_after_bind(); });  // bound and listening: requests queue until it accepts
+    test::TempDir dir;
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/dicom-web";
+    const ExpectedInstance e{"2.25.1", "2.25.2", "2.25.3", "P-1", 48, 64};
+    for (const auto& [file, header] : {std::pair<std::string, std::string>{"Bearer abc.def-ghi", "Bearer abc.def-ghi"},
+                                       {"chairsync:s3cret", "Basic Y2hhaXJzeW5jOnMzY3JldA=="}}) {
+        ArchiveSetting s{url, write_file(dir / "creds", file + "\n", 0600), {}, false};
+        StowClient client(archive_config(s));
+        CHECK_FALSE(client.confirm(e).held);
+        std::lock_guard l(mu);
+        REQUIRE_FALSE(seen.empty());
+        CHECK(seen.back() == header);
+    }
+    archive.stop();
+    serving.join();
 }
