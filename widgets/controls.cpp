@@ -47,9 +47,11 @@ void TextImpl(const ImVec4& colour, bool wrapped, ImFont* font, float font_scale
     ImFont* use = font ? font : ImGui::GetFont();
     const float size = font ? font->FontSize : ImGui::GetFontSize() * font_scale;
     const ImVec2 pos = w->DC.CursorPos;
-    // Wraps at PushTextWrapPos() when set, else at the end of the content region.
-    const float wrap_pos = w->DC.TextWrapPos >= 0.0f ? w->DC.TextWrapPos : 0.0f;
-    const float wrap = wrapped ? std::max(ImGui::CalcWrapWidthForPos(pos, wrap_pos), 1.0f) : 0.0f;
+    // Wraps at PushTextWrapPos() when set (every kind, as ImGui's own Text
+    // does), else TextWrapped at the end of the content region.
+    const bool wrap_pushed = w->DC.TextWrapPos >= 0.0f;
+    const float wrap_pos = wrap_pushed ? w->DC.TextWrapPos : 0.0f;
+    const float wrap = wrapped || wrap_pushed ? std::max(ImGui::CalcWrapWidthForPos(pos, wrap_pos), 1.0f) : 0.0f;
     ImVec2 extent = use->CalcTextSizeA(size, FLT_MAX, wrap, text, end);
     ImRect bb(pos, pos + extent);
     ImGui::ItemSize(extent);

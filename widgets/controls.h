@@ -22,7 +22,9 @@ bool Toggle(const char* label, bool* value);
 bool TouchSlider(const char* label, float* value, float min, float max, const char* format = "%.2f",
                  float width = 0.0f);
 
-// Text drawn through these is recorded for `expect "text"`.
+// Text drawn through these is recorded for `expect "text"`. Inside
+// ImGui::PushTextWrapPos() every one wraps there; TextWrapped also wraps
+// without it, at the end of the content region.
 void Text(const char* fmt, ...) IM_FMTARGS(1);
 void TextMuted(const char* fmt, ...) IM_FMTARGS(1);
 void TextWrapped(const char* fmt, ...) IM_FMTARGS(1);

@@ -44,17 +44,28 @@ const std::vector<Row>& Rows(KeyboardLayout layout) {
                         {"Done", 2.0f, KeyAction::done}});
         return rows;
     }();
+    static const std::vector<Row> address = [] {
+        std::vector<Row> rows = letters;
+        rows[2].back() = {":", 1.0f};
+        rows[3] = {{"Shift", 1.0f, KeyAction::shift}};
+        for (const char* c : {"Z", "X", "C", "V", "B", "N", "M", "/"}) rows[3].push_back({c, 1.0f});
+        rows[3].push_back({"Delete", 1.0f, KeyAction::erase});
+        // { } for the acquisition command's {patient_id} (docs/setup.md).
+        rows[4] = {{"Cancel", 1.5f, KeyAction::cancel}, {"-", 1.0f}, {"_", 1.0f}, {"{", 1.0f}, {"}", 1.0f},
+                   {"Space", 2.0f, KeyAction::space},   {".", 1.0f}, {"Done", 1.5f, KeyAction::done}};
+        return rows;
+    }();
     static const std::vector<Row> pin = {{{"1", 1}, {"2", 1}, {"3", 1}},
                                          {{"4", 1}, {"5", 1}, {"6", 1}},
                                          {{"7", 1}, {"8", 1}, {"9", 1}},
                                          {{"Delete", 1, KeyAction::erase}, {"0", 1}, {"Done", 1, KeyAction::done}},
                                          {{"Cancel", 3, KeyAction::cancel}}};
-    return layout == KeyboardLayout::digits_pin ? pin : letters;
+    return layout == KeyboardLayout::digits_pin ? pin : layout == KeyboardLayout::address ? address : letters;
 }
 
 bool Accepts(KeyboardLayout layout, unsigned int c) {
     if (c < 0x20 || c == 0x7f) return false;
-    return layout == KeyboardLayout::letters || (c >= '0' && c <= '9');
+    return layout != KeyboardLayout::digits_pin || (c >= '0' && c <= '9');
 }
 
 bool KeyPressed(ImGuiKey key) {
@@ -67,7 +78,9 @@ size_t CodePoints(const std::string& s) {
 }
 
 // Letters start upper case at the start of a word (names), Shift flips the next one.
-bool UpperCase(const std::string& draft, bool shift) {
+// Addresses and paths are lower case unless Shift says otherwise.
+bool UpperCase(const std::string& draft, bool shift, KeyboardLayout layout) {
+    if (layout == KeyboardLayout::address) return shift;
     const bool word_start = draft.empty() || draft.back() == ' ' || draft.back() == '-';
     return word_start != shift;
 }
@@ -160,7 +173,7 @@ bool OnScreenKeyboard(const char* id, std::string* draft, KeyboardLayout layout,
 
     const float unit = (width - 2 * pad - (units - 1) * gap) / units;
     float y = panel_max.y - pad - rows.size() * (kh + gap) + gap;
-    const bool upper = UpperCase(*draft, shift);
+    const bool upper = UpperCase(*draft, shift, layout);
     for (const Row& row : rows) {
         float x = panel_min.x + pad;
         for (const Key& key : row) {

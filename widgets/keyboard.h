@@ -5,7 +5,9 @@
 
 namespace cs::ui {
 
-enum class KeyboardLayout { letters, digits_pin };
+// address: lower case unless shifted, with the characters of server
+// addresses, folder paths and commands (: / _ . - { }), for set-up.
+enum class KeyboardLayout { letters, digits_pin, address };
 
 // Draw every frame while text entry is open. Edits *draft (UTF-8) in place.
 // Returns true on the frame Done (or Enter) is tapped; sets *cancelled (when

@@ -32,6 +32,9 @@ for size in 1280x800 1920x1080 1024x768; do
     wrapped with_server_faults server_status
     demo home_pacs --pacs
     wrapped with_demo_pacs pacs_sync
+    # First-run setup against a real practice-server, and with an address that answers nothing.
+    wrapped with_setup_server setup
+    (export SETUP_MODE=down; wrapped with_setup_server setup_unreachable) || exit 1
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

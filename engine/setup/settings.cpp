@@ -85,6 +85,7 @@ bool read_settings_file(const fs::path& file, Settings& s) {
     nlohmann::json j = read_object(file, found);
     if (!found) return false;
     std::string store = s.store.string(), recovery = s.recovery.string();
+    std::string credentials = s.archive.credentials_file.string(), archive_ca = s.archive.ca_file.string();
     take(j, "server", s.server, file);
     take(j, "location", s.location, file);
     take(j, "workstation", s.workstation, file);
@@ -95,8 +96,14 @@ bool read_settings_file(const fs::path& file, Settings& s) {
     take(j, "signout_minutes", s.signout_minutes, file);
     take(j, "fullscreen", s.fullscreen, file);
     take(j, "scale", s.scale, file);
+    take(j, "dicomweb", s.archive.url, file);
+    take(j, "dicomweb_credentials", credentials, file);
+    take(j, "dicomweb_ca_file", archive_ca, file);
+    take(j, "dicomweb_insecure", s.archive.insecure, file);
     s.store = store;
     s.recovery = recovery;
+    s.archive.credentials_file = credentials;
+    s.archive.ca_file = archive_ca;
     return true;
 }
 
@@ -128,6 +135,10 @@ void write_settings(const fs::path& file, const Settings& s) {
     j["signout_minutes"] = s.signout_minutes;
     j["fullscreen"] = s.fullscreen;
     if (s.scale > 0) j["scale"] = s.scale;
+    j["dicomweb"] = text_or_null(s.archive.url);
+    j["dicomweb_credentials"] = text_or_null(s.archive.credentials_file.string());
+    j["dicomweb_ca_file"] = text_or_null(s.archive.ca_file.string());
+    j["dicomweb_insecure"] = s.archive.insecure;
     fsx::create_dirs_durable(file.parent_path());
     // The system file is read by the kiosk's own account: no secret is in it
     // (the administrator PIN stays on the server), so everyone may read it.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/dicomweb/archive_setting.h"
+
 namespace cs {
 
 struct Settings {
@@ -22,6 +24,9 @@ struct Settings {
     double signout_minutes = 5;        // sign out after this long without a touch (0: never)
     bool fullscreen = false;
     float scale = 0.0f;                // multiplies the monitor's content scale; 0: from the window
+    // The image archive, when the practice keeps images there (docs/dicomweb.md,
+    // "Configuration"): keys dicomweb, dicomweb_credentials, dicomweb_ca_file, dicomweb_insecure.
+    dicomweb::ArchiveSetting archive;
 };
 
 // $CHAIRSYNC_SYSTEM_CONFIG (tests), else /etc/chairsync/config.json.

@@ -1,5 +1,5 @@
-// The kiosk's settings: config.json (app/kiosk/shell/config.h) and the command
-// line on top of it. The input is the file, then a NUL, then one argument a
+// The kiosk's settings: a config.json read through engine/setup/settings (as
+// app/kiosk/shell/config.h does) and the command line on top of it. The input is the file, then a NUL, then one argument a
 // line. A damaged file or bad flags give a cs::Error or an exit code, never
 // a crash or another exception.
 #include <cstdlib>
@@ -13,7 +13,8 @@ using namespace cs;
 using namespace cs::kiosk;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    // default_config_path() is then <scratch>/chairsync/config.json.
+    // user_settings_path() is then <scratch>/chairsync/config.json; no system file.
+    setenv("CHAIRSYNC_SYSTEM_CONFIG", (fuzz::scratch_dir() / "no-system-config.json").c_str(), 1);
     setenv("XDG_CONFIG_HOME", fuzz::scratch_dir().c_str(), 1);
     std::filesystem::create_directories(fuzz::scratch_dir() / "chairsync");
     static std::ostringstream sink;  // --help and CLI11's messages
@@ -27,11 +28,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t nul = input.find('\0');
     const std::string_view file = input.substr(0, nul);
     const std::string_view flags = nul == std::string_view::npos ? std::string_view{} : input.substr(nul + 1);
-    const std::filesystem::path path = default_config_path();
+    const std::filesystem::path path = user_settings_path();
     fuzz::write_bytes(path, {reinterpret_cast<const uint8_t*>(file.data()), file.size()});
 
     Config cfg;
-    fuzz::refused_cleanly("load_config_file", [&] { load_config_file(path, cfg); });
+    fuzz::refused_cleanly("read_settings_file", [&] { read_settings_file(path, cfg); });
 
     std::vector<std::string> args{"chairsync"};
     for (const std::string& a : fuzz::split_lines(flags, 16))

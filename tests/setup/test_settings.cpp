@@ -38,15 +38,17 @@ TEST_CASE("settings: written atomically where setup may write, keeping keys Chai
     SettingsEnv env;
     CHECK(settings_write_target() == system_settings_path());  // its folder can be made: the system file
     std::filesystem::create_directories(system_settings_path().parent_path());
-    std::ofstream(system_settings_path()) << R"({"dicomweb": "https://archive", "server": "https://old"})";
+    std::ofstream(system_settings_path()) << R"({"future_setting": {"a": 1}, "server": "https://old"})";
     Settings s;
     s.server = "https://practice:8443";
     s.location = "loc-1";
     s.workstation = "OP-3";
     s.store = "/srv/store";
+    s.archive.url = "https://archive/dicom-web";
+    s.archive.ca_file = "/etc/archive-ca.pem";
     write_settings(system_settings_path(), s);
     auto j = nlohmann::json::parse(std::ifstream(system_settings_path()));
-    CHECK(j["dicomweb"] == "https://archive");
+    CHECK(j["future_setting"]["a"] == 1);
     CHECK(j["server"] == "https://practice:8443");
     CHECK(j["ca_file"].is_null());
     CHECK(j["recovery"].is_null());
@@ -57,6 +59,8 @@ TEST_CASE("settings: written atomically where setup may write, keeping keys Chai
     REQUIRE(read_settings_file(system_settings_path(), back));
     CHECK(back.workstation == "OP-3");
     CHECK(back.store == "/srv/store");
+    CHECK(back.archive.url == "https://archive/dicom-web");  // the image archive's keys, as the kiosk reads them
+    CHECK(back.archive.ca_file == "/etc/archive-ca.pem");
     // Nothing but the file itself is left in the folder (no temporary file).
     int files = 0;
     for (auto& e : std::filesystem::directory_iterator(system_settings_path().parent_path())) files += e.is_regular_file();

@@ -53,6 +53,28 @@ TEST_CASE("text takes a colour pushed for it, as ImGui's own Text does (a differ
     CHECK(VerticesInColour(U32(Colors().text)) >= red_vertices);
 }
 
+TEST_CASE("inside PushTextWrapPos muted, plain and heading text wrap there, as ImGui's own Text does") {
+    Harness h;
+    const std::string sentence = "The connection to the practice server is not encrypted (http): allowed to loopback only.";
+    h.Frame([&] {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 200.0f);
+        TextMuted("%s", sentence.c_str());
+        Text("plain %s", sentence.c_str());
+        Heading("heading %s", sentence.c_str());
+        ImGui::PopTextWrapPos();
+        Text("unwrapped %s", sentence.c_str());
+    });
+    for (const std::string& text : {sentence, "plain " + sentence, "heading " + sentence}) {
+        const WidgetRecord* r = Registry().Find(text.c_str());
+        REQUIRE(r != nullptr);
+        CHECK(r->max.x - r->min.x <= 200.0f + 1.0f);
+        CHECK(r->max.y - r->min.y > 2 * ImGui::GetFontSize());  // on several lines
+    }
+    const WidgetRecord* one_line = Registry().Find(("unwrapped " + sentence).c_str());
+    REQUIRE(one_line != nullptr);
+    CHECK(one_line->max.y - one_line->min.y < 1.5f * ImGui::GetFontSize());
+}
+
 TEST_CASE("theme text reaches 7:1 contrast on every surface it is drawn on") {
     const Palette& p = Colors();
     CHECK(ContrastRatio(ImVec4(0, 0, 0, 1), ImVec4(1, 1, 1, 1)) == Approx(21.0));

@@ -136,6 +136,26 @@ TEST_CASE("the PIN keypad takes digits only and never shows them") {
     CHECK(e.done == 1);
 }
 
+TEST_CASE("the address layout types a server address, a folder and a command, lower case unless shifted") {
+    Harness h;
+    Entry e;
+    e.layout = KeyboardLayout::address;
+    auto ui = [&] { e(); };
+    h.Frame(ui);
+    for (const char* key : {"h", "t", "t", "p", "s", ":", "/", "/", "o", "p", "-", "1", ".", "l", "a", "n", ":",
+                            "8", "4", "4", "3"})
+        REQUIRE(h.TapLabel(key, ui));
+    CHECK(e.draft == "https://op-1.lan:8443");
+    e.draft.clear();
+    for (const char* key : {"/", "s", "r", "v", "/", "o", "f", "f", "_", "i", "m", "g", "Space", "{", "p", "}"})
+        REQUIRE(h.TapLabel(key, ui));
+    CHECK(e.draft == "/srv/off_img {p}");
+    REQUIRE(h.TapLabel("Shift", ui));
+    REQUIRE(h.TapLabel("X", ui));
+    REQUIRE(h.TapLabel("y", ui));
+    CHECK(e.draft == "/srv/off_img {p}Xy");
+}
+
 TEST_CASE("UTF-8 helpers erase and append whole code points") {
     std::string s;
     AppendCodePoint(&s, 'A');

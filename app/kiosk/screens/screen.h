@@ -7,6 +7,7 @@
 // A screen reads the snapshot, sends commands, and never touches disk or
 // network itself.
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "app/kiosk/shell/config.h"
@@ -37,9 +38,15 @@ public:
         next_.reset();
         return id;
     }
+    // First-run setup's Start ChairSync (docs/setup.md): after this frame the
+    // kiosk reads its settings files again and starts on them, with a new
+    // engine worker, at Sign-in.
+    void start_again() { start_again_ = true; }
+    bool take_start_again() { return std::exchange(start_again_, false); }
 
 private:
     std::optional<ScreenId> next_;
+    bool start_again_ = false;
 };
 
 // Everything a screen may use while it draws one frame.

@@ -7,6 +7,7 @@
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <iostream>
 
 #include "app/kiosk/automation/automation.h"
@@ -57,8 +58,11 @@ EngineOptions engine_options(const Config& cfg) {
 
 class App {
 public:
-    explicit App(Config cfg)
+    // `reread` gives the configuration again, from the settings files as they
+    // are now and the same flags: first-run setup's Start ChairSync.
+    App(Config cfg, std::function<Config()> reread)
         : cfg_(std::move(cfg)),
+          reread_(std::move(reread)),
           window_(WindowOptions{cfg_.width, cfg_.height, cfg_.fullscreen, cfg_.bench_frames.empty(),
                                 !cfg_.triangle_fills}),
           queue_(&Window::wake),
@@ -71,21 +75,7 @@ public:
         ui::ApplyTheme(scale);
         ui::SetHeadingFont(fonts_.heading);
         if (!fonts_.real_font) spdlog::warn("DejaVu Sans not found; using ImGui's built-in font");
-        {
-            worker_ = std::make_unique<EngineWorker>(
-                engine_options(cfg_), &Window::wake,
-                [this](const std::string& key, Rgba8Image px, std::string error) {
-                    // A pool thread: hand the pixels to the main thread, which makes the texture.
-                    queue_.post([this, key, px = std::move(px), error = std::move(error)]() mutable {
-                        if (error.empty())
-                            textures_.deliver(key, std::move(px));
-                        else
-                            textures_.deliver_failure(key, std::move(error));
-                    });
-                });
-        }
-        current_ = cfg_.configured() ? ScreenId::sign_in : ScreenId::first_run;
-        screen_ = make_screen(current_);
+        start_worker();
         automation_ = std::make_unique<Automation>(cfg_);
     }
 
@@ -103,6 +93,30 @@ public:
     }
 
 private:
+    // The engine worker on cfg_, and the first screen: Sign-in, or setup when nothing is configured.
+    void start_worker() {
+        worker_.reset();  // the old one stops first: one worker holds the store at a time
+        worker_ = std::make_unique<EngineWorker>(
+            engine_options(cfg_), &Window::wake,
+            [this](const std::string& key, Rgba8Image px, std::string error) {
+                // A pool thread: hand the pixels to the main thread, which makes the texture.
+                queue_.post([this, key, px = std::move(px), error = std::move(error)]() mutable {
+                    if (error.empty())
+                        textures_.deliver(key, std::move(px));
+                    else
+                        textures_.deliver_failure(key, std::move(error));
+                });
+            });
+        current_ = cfg_.configured() ? ScreenId::sign_in : ScreenId::first_run;
+        screen_ = make_screen(current_);
+        cover_.reset();
+        inactivity_ = InactivityTimer{cfg_.signout_minutes * 60.0};
+        last_version_ = 0;
+        screen_visit_ = 0;
+        screen_fresh_ = true;
+        settle_ = kSettleFrames;
+    }
+
     std::optional<int> frame() {
         bench_.begin_frame();  // the whole frame: queued tasks and texture uploads first
         if (queue_.run_pending(kTasksPerFrame) > 0) settle_ = kSettleFrames;
@@ -176,6 +190,12 @@ private:
         if (bench_.enabled()) glFinish();
         bench_.end_frame();
 
+        if (nav_.take_start_again()) {  // first-run setup saved the settings: start on them
+            spdlog::info("starting again on the settings just saved");
+            cfg_ = reread_();
+            start_worker();
+            return exit_code;
+        }
         if (!nav_.has_next() && want) nav_.go(*want);  // the workflow's step decides
         if (nav_.has_next()) {
             current_ = nav_.take();
@@ -189,6 +209,7 @@ private:
     }
 
     Config cfg_;
+    std::function<Config()> reread_;
     Window window_;  // first: destroyed last (the GL context outlives textures)
     Fonts fonts_;
     MainThreadQueue queue_;
@@ -214,7 +235,11 @@ int run(int argc, char** argv) {
     try {
         ParseResult parsed = parse_command_line(argc, argv);
         if (parsed.exit_code) return *parsed.exit_code;
-        App app(std::move(parsed.config));
+        App app(std::move(parsed.config), [argc, argv] {
+            ParseResult again = parse_command_line(argc, argv);  // the same flags: accepted the first time
+            if (again.exit_code) throw Error("ChairSync could not start again on its settings.", "flags refused");
+            return std::move(again.config);
+        });
         return app.loop();
     } catch (const Error& e) {
         spdlog::error("{}", e.detail());

@@ -1,76 +1,11 @@
 #include "app/kiosk/shell/config.h"
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "engine/util/error.h"
 
 namespace cs::kiosk {
-
-namespace {
-
-fs::path xdg_dir(const char* var, const char* home_fallback) {
-    if (const char* v = std::getenv(var); v && *v) return fs::path(v) / "chairsync";
-    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / home_fallback / "chairsync";
-    return fs::temp_directory_path() / "chairsync";
-}
-
-template <typename T>
-void take(const nlohmann::json& j, const char* key, T& out, const fs::path& file) {
-    if (!j.contains(key) || j[key].is_null()) return;
-    try {
-        out = j[key].get<T>();
-    } catch (const nlohmann::json::exception& e) {
-        throw Error("The setting \"" + std::string(key) + "\" in " + file.string() +
-                        " has the wrong kind of value. Correct it, then start ChairSync again.",
-                    e.what());
-    }
-}
-
-}  // namespace
-
-fs::path default_config_path() { return xdg_dir("XDG_CONFIG_HOME", ".config") / "config.json"; }
-
-void load_config_file(const fs::path& file, Config& cfg) {
-    std::ifstream in(file);
-    if (!in) return;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(ss.str());
-    } catch (const nlohmann::json::exception& e) {
-        throw Error("The settings file " + file.string() +
-                        " is damaged. Correct it or remove it, then start ChairSync again.",
-                    e.what());
-    }
-    if (!j.is_object())
-        throw Error("The settings file " + file.string() + " must hold one JSON object.", "not an object");
-    std::string store = cfg.store.string(), recovery = cfg.recovery.string();
-    std::string credentials = cfg.archive.credentials_file.string(), ca_file = cfg.archive.ca_file.string();
-    take(j, "server", cfg.server, file);
-    take(j, "location", cfg.location, file);
-    take(j, "store", store, file);
-    take(j, "recovery", recovery, file);
-    take(j, "workstation", cfg.workstation, file);
-    take(j, "proceed_command", cfg.proceed_command, file);
-    take(j, "signout_minutes", cfg.signout_minutes, file);
-    take(j, "fullscreen", cfg.fullscreen, file);
-    take(j, "scale", cfg.scale, file);
-    take(j, "dicomweb", cfg.archive.url, file);
-    take(j, "dicomweb_credentials", credentials, file);
-    take(j, "dicomweb_ca_file", ca_file, file);
-    take(j, "dicomweb_insecure", cfg.archive.insecure, file);
-    cfg.archive.credentials_file = credentials;
-    cfg.archive.ca_file = ca_file;
-    cfg.store = store;
-    cfg.recovery = recovery;
-    cfg.config_file = file;
-}
 
 std::optional<std::pair<int, int>> parse_size(const std::string& s) {
     auto x = s.find('x');
@@ -93,19 +28,21 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
     ParseResult r;
     Config& cfg = r.config;
 
-    // The file comes first so that flags override it; find --config by hand.
-    fs::path file = default_config_path();
+    // The files come first so that flags override them (the system file, the
+    // user's, then --config: cs::load_settings); find --config by hand.
     for (int i = 1; i + 1 < argc; ++i)
-        if (std::string_view(argv[i]) == "--config") file = argv[i + 1];
+        if (std::string_view(argv[i]) == "--config") cfg.config_file = argv[i + 1];
     for (int i = 1; i < argc; ++i)
-        if (std::string_view(argv[i]).starts_with("--config=")) file = std::string(argv[i]).substr(9);
-    load_config_file(file, cfg);
+        if (std::string_view(argv[i]).starts_with("--config=")) cfg.config_file = std::string(argv[i]).substr(9);
+    load_settings(cfg, cfg.config_file);
 
     CLI::App app{"ChairSync: bring X-rays taken offline into the practice's online system."};
     std::string config_flag, store = cfg.store.string(), recovery = cfg.recovery.string();
     std::string credentials = cfg.archive.credentials_file.string(), ca_file = cfg.archive.ca_file.string();
     std::string screenshot, script, bench_frames, thumbnail_cache, size = std::to_string(cfg.width) + "x" + std::to_string(cfg.height);
-    app.add_option("--config", config_flag, "Settings file (default " + default_config_path().string() + ")");
+    app.add_option("--config", config_flag,
+                   "Settings file read last (after " + system_settings_path().string() + " and " +
+                       user_settings_path().string() + ")");
     app.add_option("--server", cfg.server, "Practice server address, e.g. https://practice.example:8443");
     app.add_option("--location", cfg.location, "Location id of this computer, e.g. loc-1");
     app.add_option("--store", store, "Offline store folder");

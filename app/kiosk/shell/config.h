@@ -1,32 +1,22 @@
 #pragma once
-// The kiosk's configuration: a JSON file in the XDG config folder
-// ($XDG_CONFIG_HOME/chairsync/config.json, else ~/.config/chairsync/config.json),
-// then command-line flags, which override the file.
+// The kiosk's configuration: the operatory PC's settings files, read through
+// engine/setup/settings (docs/setup.md: /etc/chairsync/config.json, then the
+// user's $XDG_CONFIG_HOME/chairsync/config.json, then --config FILE, each over
+// the one before), then command-line flags, which override the files.
 #include <filesystem>
 #include <optional>
 #include <string>
 
-#include "engine/dicomweb/archive_setting.h"
+#include "engine/setup/settings.h"
 
 namespace cs::kiosk {
 
 namespace fs = std::filesystem;
 
-struct Config {
-    // Where things are (file and flags).
-    std::string server;           // practice server base URL
-    std::string location;         // location id of this computer, e.g. loc-1
-    fs::path store;               // offline store folder
-    fs::path recovery;            // recovery folder
-    std::string workstation;      // e.g. OP-1
-    std::string proceed_command;  // run by Finish & Proceed with the patient
-    double signout_minutes = 5;   // sign out after this long without a touch (0: never)
-    bool fullscreen = false;
-    float scale = 0.0f;           // multiplies the monitor's content scale; 0: from the window (choose_scale)
-    // The image archive, when the practice keeps images there (docs/dicomweb.md,
-    // "Configuration"): keys dicomweb, dicomweb_credentials, dicomweb_ca_file, dicomweb_insecure.
-    dicomweb::ArchiveSetting archive;
-
+// The settings (files and flags: server, ca_file, location, store, recovery,
+// workstation, proceed_command, signout_minutes, fullscreen, scale, archive),
+// then what is for this run only.
+struct Config : Settings {
     // This run only (flags).
     std::string patient;          // gate mode: the online patient the user came from
     bool demo = false;
@@ -38,19 +28,11 @@ struct Config {
     fs::path thumbnail_cache;     // thumbnails on disk here; empty: <store>/thumbnails
     bool triangle_fills = false;  // rows and bars as ImGui triangles, not glClear: the frame bench's reference
     int width = 1280, height = 800;
-    fs::path config_file;         // which file was read (empty when none)
+    fs::path config_file;         // the --config file, read last (empty when none given)
 
     // Enough to work with: an offline store (the demo makes its own).
     bool configured() const { return demo || !store.empty(); }
 };
-
-// $XDG_CONFIG_HOME/chairsync/config.json (or ~/.config/...).
-fs::path default_config_path();
-
-// Reads the JSON file into cfg; unknown keys are ignored, a missing file
-// changes nothing. Throws cs::Error when the file is not valid JSON or a
-// value has the wrong type.
-void load_config_file(const fs::path& file, Config& cfg);
 
 // "1280x800" -> {1280, 800}; nullopt for anything else.
 std::optional<std::pair<int, int>> parse_size(const std::string& s);
@@ -59,7 +41,8 @@ struct ParseResult {
     Config config;
     std::optional<int> exit_code;  // set when the program should end now (--help, bad flags)
 };
-// File first (--config FILE or the default path), then flags on top.
+// The settings files first (cs::load_settings, --config FILE last), then flags
+// on top. Throws cs::Error for a damaged file or a value of the wrong kind.
 ParseResult parse_command_line(int argc, const char* const* argv);
 
 }  // namespace cs::kiosk

@@ -18,8 +18,9 @@ if(XVFB_RUN)
                    --script ${CMAKE_CURRENT_LIST_DIR}/expect_missing.script)
   set_tests_properties(kiosk_script_failure_is_reported PROPERTIES
                        PASS_REGULAR_EXPRESSION "script line 3: expected \"Nobody Here\" on screen")
-  add_test(NAME kiosk_first_run
-           COMMAND ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --config /nonexistent/config.json
+  add_test(NAME kiosk_first_run  # no system, user or --config settings file
+           COMMAND ${CMAKE_COMMAND} -E env CHAIRSYNC_SYSTEM_CONFIG=/nonexistent/system.json
+                   XDG_CONFIG_HOME=/nonexistent/xdg ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync --config /nonexistent/config.json
                    --script ${CMAKE_CURRENT_LIST_DIR}/first_run.script)
   # A core would hold PINs, a live token and patient names: the kiosk turns them off.
   add_test(NAME kiosk_core_dumps_off

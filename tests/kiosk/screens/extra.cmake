@@ -96,4 +96,15 @@ if(XVFB_RUN)
   set_tests_properties(screens_long_lists PROPERTIES TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
   set_tests_properties(kiosk_preview_script kiosk_recovery_script PROPERTIES
                        TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
+
+  # First-run setup against a real practice-server (docs/setup.md): the settings written, or none
+  # when the server does not answer.
+  add_test(NAME screens_setup
+           COMMAND ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_setup_server.sh ${CMAKE_BINARY_DIR}/bin
+                   ${CMAKE_CURRENT_LIST_DIR}/setup.script)
+  add_test(NAME screens_setup_unreachable
+           COMMAND ${CMAKE_COMMAND} -E env SETUP_MODE=down ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_setup_server.sh
+                   ${CMAKE_BINARY_DIR}/bin ${CMAKE_CURRENT_LIST_DIR}/setup_unreachable.script)
+  set_tests_properties(screens_setup screens_setup_unreachable PROPERTIES
+                       TIMEOUT 300 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
 endif()

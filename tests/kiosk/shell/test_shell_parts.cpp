@@ -142,27 +142,48 @@ TEST_CASE("scale: from the window when the monitor reports 1; --scale and a real
     CHECK(parse_command_line(3, argv).config.scale == 0.0f);
 }
 
-TEST_CASE("configuration: XDG_CONFIG_HOME decides where the file is") {
+TEST_CASE("configuration: the system file, then the user's, then --config, then flags (docs/setup.md)") {
     test::TempDir dir;
-    setenv("XDG_CONFIG_HOME", dir.path().c_str(), 1);
-    CHECK(default_config_path() == dir / "chairsync/config.json");
+    setenv("CHAIRSYNC_SYSTEM_CONFIG", (dir / "etc/config.json").c_str(), 1);
+    setenv("XDG_CONFIG_HOME", (dir / "xdg").c_str(), 1);
     const char* argv[] = {"chairsync"};
-    auto r = parse_command_line(1, argv);  // no file there: nothing configured
+    auto r = parse_command_line(1, argv);  // no file anywhere: nothing configured, the setup screen
     REQUIRE_FALSE(r.exit_code);
     CHECK_FALSE(r.config.configured());
+
+    fs::create_directories(dir / "etc");
+    fs::create_directories(dir / "xdg/chairsync");
+    std::ofstream(dir / "etc/config.json") << R"({"server": "https://system:8443", "store": "/srv/store",
+        "ca_file": "/etc/chairsync/ca.pem", "location": "loc-1", "dicomweb": "https://archive/dicom-web"})";
+    std::ofstream(dir / "xdg/chairsync/config.json") << R"({"location": "loc-2", "workstation": "OP-2"})";
+    std::ofstream(dir / "extra.json") << R"({"workstation": "OP-3"})";
+    std::string extra = (dir / "extra.json").string();
+    const char* more[] = {"chairsync", "--config", extra.c_str(), "--server", "https://flag:8443"};
+    r = parse_command_line(5, more);
+    REQUIRE_FALSE(r.exit_code);
+    CHECK(r.config.configured());
+    CHECK(r.config.store == "/srv/store");
+    CHECK(r.config.ca_file == "/etc/chairsync/ca.pem");
+    CHECK(r.config.archive.url == "https://archive/dicom-web");
+    CHECK(r.config.location == "loc-2");
+    CHECK(r.config.workstation == "OP-3");
+    CHECK(r.config.server == "https://flag:8443");
+    CHECK(r.config.config_file == dir / "extra.json");
+    unsetenv("CHAIRSYNC_SYSTEM_CONFIG");
     unsetenv("XDG_CONFIG_HOME");
 }
 
 TEST_CASE("configuration: a damaged file or a wrong value type is refused with a sentence") {
     test::TempDir dir;
     auto file = dir / "config.json";
-    Config cfg;
+    std::string arg = file.string();
+    const char* argv[] = {"chairsync", "--config", arg.c_str()};
     std::ofstream(file) << "{ \"server\": ";
-    CHECK_THROWS_WITH(load_config_file(file, cfg), Catch::Contains("is damaged"));
+    CHECK_THROWS_WITH(parse_command_line(3, argv), Catch::Contains("is damaged"));
     std::ofstream(file) << R"({"scale": "big"})";
-    CHECK_THROWS_WITH(load_config_file(file, cfg), Catch::Contains("\"scale\""));
+    CHECK_THROWS_WITH(parse_command_line(3, argv), Catch::Contains("\"scale\""));
     std::ofstream(file) << "[1, 2]";
-    CHECK_THROWS_AS(load_config_file(file, cfg), cs::Error);
+    CHECK_THROWS_AS(parse_command_line(3, argv), cs::Error);
 }
 
 TEST_CASE("configuration: bad flags end the program with an error code") {

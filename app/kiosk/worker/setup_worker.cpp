@@ -1,0 +1,223 @@
+#include "app/kiosk/worker/setup_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "engine/api/api_error.h"
+#include "engine/api/practice_client.h"
+#include "engine/api/setup_calls.h"
+#include "engine/util/error.h"
+
+namespace cs::kiosk {
+
+namespace {
+
+constexpr std::chrono::milliseconds kSetupTimeout{5000};
+
+// One attempt, short waits: the person at the screen taps again.
+api::ClientConfig setup_client(const std::string& server, const std::string& ca_file) {
+    if (server.empty()) throw Error("Type the practice server's address first.", "no server");
+    std::error_code ec;
+    if (!ca_file.empty() && !std::filesystem::is_regular_file(ca_file, ec))
+        throw Error("The CA file " + ca_file + " does not exist on this computer. Correct the CA File, or clear it "
+                        "to trust this computer's certificates.",
+                    "no file " + ca_file);
+    api::ClientConfig cfg;
+    cfg.base_url = server;
+    cfg.ca_file = ca_file;
+    cfg.connect_timeout = kSetupTimeout;
+    cfg.call_timeout = kSetupTimeout;
+    cfg.retry.max_attempts = 1;
+    return cfg;
+}
+
+void health(const std::string& server, const std::string& ca_file) {
+    api::PracticeClient(setup_client(server, ca_file)).health();
+}
+
+// What the person setting up reads. The client's sentence for an untrusted
+// certificate tells staff to call the IT person, who is the one here: say
+// what to set instead.
+std::string setup_sentence(const Error& e) {
+    if (const auto* api = dynamic_cast<const api::ApiError*>(&e); api && api->kind() == api::ApiErrorKind::tls)
+        return "This computer does not trust the practice server's certificate. Give the CA File of the CA that "
+               "signed it (or install that CA on this computer), then try again.";
+    return e.what();
+}
+
+}  // namespace
+
+SetupWorker::SetupWorker(Wake wake, std::filesystem::path config_file, std::filesystem::path thumbnail_cache)
+    : wake_(std::move(wake)),
+      config_file_(std::move(config_file)),
+      thumbnail_cache_(std::move(thumbnail_cache)),
+      view_(std::make_shared<SetupView>()),
+      thread_([this](std::stop_token st) { run(st); }) {}
+
+SetupWorker::~SetupWorker() {
+    thread_.request_stop();
+    cv_.notify_all();
+}
+
+void SetupWorker::send(setup::Command c) {
+    {
+        std::lock_guard lock(mu_);
+        queue_.push_back(std::move(c));
+    }
+    cv_.notify_all();
+}
+
+std::shared_ptr<const SetupView> SetupWorker::view() const {
+    std::lock_guard lock(mu_);
+    return view_;
+}
+
+void SetupWorker::publish(const std::function<void(SetupView&)>& change) {
+    {
+        std::lock_guard lock(mu_);
+        auto next = std::make_shared<SetupView>(*view_);
+        change(*next);
+        ++next->version;
+        view_ = std::move(next);
+    }
+    if (wake_) wake_();
+}
+
+void SetupWorker::run(std::stop_token st) {
+    Settings found;
+    try {
+        load_settings(found, config_file_);
+    } catch (const Error& e) {
+        spdlog::warn("setup: {}", e.what());  // a damaged file: the form starts empty, Save writes a good one
+    }
+    publish([&](SetupView& v) {
+        v.found = found;
+        v.found_read = true;
+    });
+    for (;;) {
+        setup::Command c;
+        {
+            std::unique_lock lock(mu_);
+            if (!cv_.wait(lock, st, [&] { return !queue_.empty(); })) return;
+            c = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        try {
+            std::visit([&](const auto& command) { handle(command); }, c);
+        } catch (const std::exception& e) {
+            spdlog::error("setup: {}", e.what());
+            publish([&](SetupView& v) {
+                v.busy.clear();
+                v.save_message = e.what();
+            });
+        }
+    }
+}
+
+void SetupWorker::handle(const setup::TestConnection& c) {
+    publish([](SetupView& v) { v.busy = "Testing the connection…"; });
+    bool ok = false;
+    std::string message;
+    try {
+        health(c.server, c.ca_file);
+        ok = true;
+        message = "The practice server answered.";
+    } catch (const Error& e) {
+        spdlog::info("setup: connection test to {}: {} ({})", c.server, e.what(), e.detail());
+        message = setup_sentence(e);
+    }
+    publish([&](SetupView& v) {
+        v.busy.clear();
+        v.tested_server = c.server;
+        v.connection_ok = ok;
+        v.connection_message = message;
+    });
+}
+
+void SetupWorker::handle(const setup::CheckAdminPin& c) {
+    publish([](SetupView& v) { v.busy = "Checking the administrator PIN…"; });
+    std::vector<api::Location> locations;
+    std::string refused;
+    try {
+        locations = api::check_admin_pin(setup_client(c.server, c.ca_file), c.pin);
+        admin_server_ = c.server;
+        admin_ca_file_ = c.ca_file;
+    } catch (const Error& e) {
+        spdlog::info("setup: administrator PIN at {}: {} ({})", c.server, e.what(), e.detail());
+        refused = setup_sentence(e);
+    }
+    publish([&](SetupView& v) {
+        v.busy.clear();
+        v.pin_message = refused;
+        if (refused.empty()) {
+            v.admin_ok_server = c.server;
+            v.locations = locations;
+        }
+    });
+}
+
+void SetupWorker::handle(const setup::SaveSetup& c) {
+    const Settings& want = c.settings;
+    std::string refused;
+    if (admin_server_.empty() || want.server != admin_server_ || want.ca_file != admin_ca_file_)
+        refused = "The practice server must accept the administrator PIN for this address first. Enter the PIN again.";
+    else if (want.location.empty() || want.workstation.empty() || want.store.empty())
+        refused = "Choose this computer's location, and fill in its name and where the offline images are.";
+    if (refused.empty()) {
+        publish([](SetupView& v) {  // what an earlier Save showed is no longer what will be written
+            v.busy = "Saving the settings…";
+            v.saved_to.clear();
+            v.checks.clear();
+            v.checks_done = false;
+        });
+        try {
+            health(want.server, want.ca_file);  // settings never seen to work are not written
+        } catch (const Error& e) {
+            spdlog::info("setup: before saving, {}: {} ({})", want.server, e.what(), e.detail());
+            refused = setup_sentence(e) + " Nothing was written.";
+        }
+    }
+    if (!refused.empty()) {
+        publish([&](SetupView& v) {
+            v.busy.clear();
+            v.save_message = refused;
+        });
+        return;
+    }
+    const std::filesystem::path target = settings_write_target();
+    Settings saved;
+    write_settings(target, want);  // a failure is a sentence (run())
+    read_settings_file(target, saved);
+    spdlog::info("setup: settings written to {}", target.string());
+    saved_file_ = target;
+    publish([&](SetupView& v) {
+        v.busy.clear();
+        v.save_message.clear();
+        v.saved_to = target;
+        v.saved = saved;
+    });
+    handle(setup::RunChecks{});
+}
+
+void SetupWorker::handle(const setup::RunChecks&) {
+    if (saved_file_.empty()) return;
+    publish([](SetupView& v) {
+        v.busy = "Checking this computer…";
+        v.checks.clear();
+        v.checks_done = false;
+    });
+    // What the kiosk will start on: every settings file, as the doctor reads them.
+    doctor::Options o;
+    try {
+        o.files_read = load_settings(o.settings, config_file_);
+    } catch (const Error& e) {
+        o.settings_error = e.what();
+    }
+    o.thumbnail_cache = thumbnail_cache_;
+    doctor::run_checks(o, [&](const doctor::Result& r) { publish([&](SetupView& v) { v.checks.push_back(r); }); });
+    publish([](SetupView& v) {
+        v.busy.clear();
+        v.checks_done = true;
+    });
+}
+
+}  // namespace cs::kiosk
