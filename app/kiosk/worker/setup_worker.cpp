@@ -11,7 +11,10 @@ namespace cs::kiosk {
 
 namespace {
 
-constexpr std::chrono::milliseconds kSetupTimeout{5000};
+// A server that is not there fails at connecting, quickly; one that is
+// there may take a while to answer (checking a PIN hash is slow on purpose).
+constexpr std::chrono::milliseconds kConnectTimeout{5000};
+constexpr std::chrono::milliseconds kAnswerTimeout{20000};
 
 // One attempt, short waits: the person at the screen taps again.
 api::ClientConfig setup_client(const std::string& server, const std::string& ca_file) {
@@ -24,8 +27,8 @@ api::ClientConfig setup_client(const std::string& server, const std::string& ca_
     api::ClientConfig cfg;
     cfg.base_url = server;
     cfg.ca_file = ca_file;
-    cfg.connect_timeout = kSetupTimeout;
-    cfg.call_timeout = kSetupTimeout;
+    cfg.connect_timeout = kConnectTimeout;
+    cfg.call_timeout = kAnswerTimeout;
     cfg.retry.max_attempts = 1;
     return cfg;
 }
