@@ -251,6 +251,19 @@ def frames():
                 f"build p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms; whole p50 {r['whole_p50_ms']:.2f}, "
                 f"p99 {r['whole_p99_ms']:.2f} ms; {r['upload_frames']} frames uploaded, "
                 f"p99 {r['upload_p99_ms']:.2f} ms; load {r['load_before']:.1f} -> {r['load_after']:.1f}")
+            if "tail" in r:
+                t = r["tail"]
+                log(f"  slowest {t['frames']}: {t['whole']:.1f} ms = tasks+uploads {t['tasks_uploads']:.2f} + build "
+                    f"{t['build']:.2f} (backends {t.get('backends', 0):.2f}, render {t.get('render', 0):.2f}) + raster "
+                    f"{t['raster']:.2f} + swap {t['swap']:.2f} + rest {t['rest']:.2f}; process CPU "
+                    f"{t['process_cpu']:.1f} ms (thumbnails {t.get('thumbnail_cpu', 0):.1f}); thumbnail being made in {t['thumbnail']}, "
+                    f"UI preempted in {t['preempted_frames']} (all frames: {r['all']['thumbnail']} and "
+                    f"{r['all']['preempted_frames']} of {r['all']['frames']})")
+            if r.get("first_screen"):
+                g = r["first_screen"]
+                log(f"  cold first screen: first thumbnail {g['first_ms']:.0f} ms, all visible {g['visible_ms']:.0f} "
+                    f"ms, filled {g['filled_ms']:.0f} ms, slowest frame {g['max_frame_ms']:.1f} ms, "
+                    f"{g['over_8ms']} of {g['frames']} frames over 8 ms")
     raw["frames"] = res
     raw["frames_triangles"] = ref
     # Percentiles as the kiosk computed them (nearest rank, app/kiosk/automation/frame_bench.cpp).
@@ -268,6 +281,8 @@ def frames():
             row(f"  the same with rows and bars as triangles, {q} (reference)", theirs, "ms", theirs["median"],
                 "triangles", ours["median"] / theirs["median"], "< 1")
     row("Whole frame p99 (CPU of the UI thread)", spread([r["whole_cpu_p99_ms"] for r in res]), "ms")
+    frame_tail(res)
+    first_screen(res)
     row("Frames that uploaded textures", spread([r["upload_frames"] for r in res]), "frames")
     row("  tasks + uploads in those frames, p50", spread([r["upload_p50_ms"] for r in res]), "ms")
     row("  tasks + uploads in those frames, p99", spread([r["upload_p99_ms"] for r in res]), "ms")
@@ -276,6 +291,53 @@ def frames():
     row("Peak RSS of the kiosk", spread([r["peak_rss_kb"] / 1024 for r in res]), "MB")
     tex = spread([r["texture_bytes_peak"] / 2**20 for r in res]); budget = res[0]["texture_budget_bytes"] / 2**20
     row("Peak texture memory", tex, "MB", budget, "budget", tex["median"] / budget, "<= 1")
+
+
+def frame_tail(res):
+    """The slowest 1 % of frames beside the average frame of the same rounds: which part grows, and how
+    often a thumbnail was being made or the UI thread lost its core (app/kiosk/automation/frame_bench.h)."""
+    if "tail" not in res[0]:
+        return
+    n = spread([r["tail"]["frames"] for r in res])
+    def part(label, key, unit="ms"):
+        t, e = spread([r["tail"][key] for r in res]), spread([r["all"][key] for r in res])
+        row(label, t, unit, e, "all frames", t["median"] / e["median"] if e["median"] else None, "")
+    part(f"Slowest 1 % of frames ({n['median']:.0f} a round), mean whole frame", "whole")
+    part("  tasks + texture uploads", "tasks_uploads")
+    part("  build (NewFrame -> RenderDrawData, wall)", "build")
+    part("    of which the backends' NewFrame (GLFW, window system)", "backends")
+    part("    of which RenderDrawData (GL calls)", "render")
+    part("  rasterizing (glFinish before the swap)", "raster")
+    part("  swap", "swap")
+    part("  between the parts (snapshot, events)", "rest")
+    part("  CPU of the UI thread", "ui_cpu")
+    part("  CPU of the whole process (llvmpipe, thumbnails, worker)", "process_cpu")
+    part("  CPU of the thumbnail threads", "thumbnail_cpu")
+    part("  textures uploaded", "uploads", "")
+    part("  KB uploaded", "upload_kb", "KB")
+    def share(label, key):
+        t = spread([100 * r["tail"][key] / max(1, r["tail"]["frames"]) for r in res])
+        e = spread([100 * r["all"][key] / max(1, r["all"]["frames"]) for r in res])
+        row(label, t, "%", e, "all frames", t["median"] / e["median"] if e["median"] else None, "")
+    share("  share with a thumbnail being made meanwhile", "thumbnail")
+    share("  share where the UI thread was preempted", "preempted_frames")
+    share("  share that uploaded textures", "uploading")
+
+
+def first_screen(res):
+    """Issue 16 item 3: an empty thumbnail cache, the list just shown (the frame bench's first_screen)."""
+    got = [r["first_screen"] for r in res if r.get("first_screen")]
+    if not got:
+        return
+    first = spread([g["first_ms"] for g in got])
+    row("Cold first screen: list shown -> first thumbnail on screen", first, "ms", 1000, "target",
+        first["median"] / 1000, "<= 1000 ms")
+    row("  -> every visible thumbnail on screen", spread([g["visible_ms"] for g in got]), "ms")
+    row("  -> every thumbnail asked for is in (filled)", spread([g["filled_ms"] for g in got]), "ms")
+    worst = spread([g["max_frame_ms"] for g in got])
+    row("  slowest whole frame until filled", worst, "ms", 8, "target", worst["median"] / 8, "<= 8 ms")
+    row("  frames over 8 ms until filled (of all frames drawn then)",
+        f"{statistics.median([g['over_8ms'] for g in got]):.0f} of {statistics.median([g['frames'] for g in got]):.0f}", "")
 
 
 def store():

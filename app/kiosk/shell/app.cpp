@@ -77,6 +77,7 @@ public:
         if (!fonts_.real_font) spdlog::warn("DejaVu Sans not found; using ImGui's built-in font");
         start_worker();
         automation_ = std::make_unique<Automation>(cfg_);
+        bench_.watch(&worker_->thumbnail_activity());
     }
 
     int loop() {
@@ -123,7 +124,7 @@ private:
         textures_.begin_frame();
         const int uploaded = textures_.upload_pending();
         if (uploaded > 0) settle_ = kSettleFrames;
-        bench_.uploads_done(uploaded);
+        bench_.uploads_done(uploaded, textures_.last_upload_bytes());
         bench_.texture_bytes(textures_.lru().used_bytes(), textures_.lru().budget_bytes());
 
         std::shared_ptr<const Snapshot> snap = worker_->snapshot();  // once per frame
@@ -134,6 +135,7 @@ private:
         bench_.begin_build();  // the frame's build: NewFrame -> RenderDrawData
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        bench_.backends_done();
         automation_->before_new_frame(ImGui::GetIO());  // after the backend wrote the real mouse
         ImGui::NewFrame();
         ImGuiIO& io = ImGui::GetIO();
@@ -178,15 +180,22 @@ private:
         glViewport(0, 0, w, h);
         const ImVec4 bg = ui::Colors().background;
         glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        bench_.begin_render();
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         bench_.end_build(io.MouseDown[0], io.MouseDelta.x != 0 || io.MouseDelta.y != 0);
+        bench_.thumbnails_on_screen(textures_.shown_this_frame(), int(textures_.waiting_this_frame().size()),
+                                    textures_.idle() && queue_.size() == 0);
         bool settled = settle_ == 0 && textures_.idle() && queue_.size() == 0 && s.store_loaded && s.busy.empty();
         std::optional<int> exit_code = automation_->after_render(w, h, settled);  // reads the back buffer
-        bench_.begin_swap();  // (a script's screenshot above is not part of any frame a person sees)
-        glfwSwapBuffers(window_.handle());
         // The bench waits for the driver to finish drawing, so that the whole
-        // frame includes the rasterizing (llvmpipe's threads under Xvfb).
+        // frame includes the rasterizing (llvmpipe's threads under Xvfb),
+        // timed apart from the swap (a script's screenshot above is not part
+        // of any frame a person sees).
+        bench_.begin_raster();
+        if (bench_.enabled()) glFinish();
+        bench_.begin_swap();
+        glfwSwapBuffers(window_.handle());
         if (bench_.enabled()) glFinish();
         bench_.end_frame();
 

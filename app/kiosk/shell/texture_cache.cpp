@@ -63,6 +63,7 @@ void TextureCache::forget(const std::string& key) {
 
 int TextureCache::upload_pending() {
     int n = 0;
+    last_upload_bytes_ = 0;
     while (n < uploads_per_frame_ && !pending_.empty()) {
         Pending p = std::move(pending_.front());
         pending_.pop_front();
@@ -72,6 +73,7 @@ int TextureCache::upload_pending() {
             textures_.erase(old);
         }
         textures_[p.key] = upload_texture(p.px);
+        last_upload_bytes_ += p.px.pixels.size();
         for (const auto& victim : lru_.insert(p.key, uint64_t(p.px.width) * p.px.height * 4)) {
             auto it = textures_.find(victim);
             if (it != textures_.end()) {

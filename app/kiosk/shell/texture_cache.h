@@ -32,17 +32,28 @@ public:
     TextureCache(const TextureCache&) = delete;
     TextureCache& operator=(const TextureCache&) = delete;
 
-    void begin_frame() { lru_.begin_frame(); }
+    void begin_frame() {
+        lru_.begin_frame();
+        shown_ = 0;
+        waiting_.clear();
+    }
 
     // The texture for key, or nullptr. On a miss that was not asked for yet
     // (and did not fail, see failed()), calls ask() once, e.g. to send
     // cmd::LoadThumbnail; the answer comes back through deliver().
     template <typename Ask>
     const GlTexture* get(const std::string& key, Ask&& ask) {
-        if (lru_.touch(key)) return &textures_.at(key);
-        if (!failures_.count(key) && requested_.insert(key).second) ask();
+        if (lru_.touch(key)) return ++shown_, &textures_.at(key);
+        if (failures_.count(key)) return nullptr;
+        waiting_.push_back(key);
+        if (requested_.insert(key).second) ask();
         return nullptr;
     }
+    // Since begin_frame(): how many textures get() found, and the keys still
+    // waiting for theirs (asked for, arriving or waiting to upload), in the
+    // order they were drawn.
+    int shown_this_frame() const { return shown_; }
+    const std::vector<std::string>& waiting_this_frame() const { return waiting_; }
 
     // The pixels for key arrived (main thread, usually via MainThreadQueue).
     void deliver(const std::string& key, Rgba8Image px);
@@ -56,6 +67,8 @@ public:
 
     // Uploads up to uploads_per_frame waiting pixel buffers; returns how many.
     int upload_pending();
+    // The pixel bytes the last upload_pending() uploaded.
+    uint64_t last_upload_bytes() const { return last_upload_bytes_; }
 
     // Nothing asked for and not yet arrived, nothing waiting to upload.
     bool idle() const { return requested_.empty() && pending_.empty(); }
@@ -72,6 +85,9 @@ private:
     std::unordered_set<std::string> requested_;  // asked, not yet delivered
     std::deque<Pending> pending_;                // delivered, not yet uploaded
     std::unordered_map<std::string, std::string> failures_;
+    int shown_ = 0;
+    std::vector<std::string> waiting_;
+    uint64_t last_upload_bytes_ = 0;
 };
 
 }  // namespace cs::kiosk

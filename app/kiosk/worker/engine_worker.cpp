@@ -120,7 +120,8 @@ void EngineWorker::open_store() {
     std::string workstation = opt_.workstation.empty() ? store_->workstation_id() : opt_.workstation;
     std::filesystem::path cache = opt_.thumbnail_cache.empty() ? opt_.store / "thumbnails" : opt_.thumbnail_cache;
     ThumbnailPool::Make make = opt_.make_thumbnail ? opt_.make_thumbnail : thumbnail_maker(cache);
-    thumbnails_ = std::make_unique<ThumbnailPool>(opt_.thumbnail_threads, std::move(make), thumbnail_done_);
+    thumbnails_ = std::make_unique<ThumbnailPool>(opt_.thumbnail_threads, std::move(make), thumbnail_done_,
+                                                  thumbnail_activity_);
     publish([&](Snapshot& s) {
         s.store_dir = opt_.store.string();
         s.workstation = workstation;

@@ -75,6 +75,8 @@ public:
     void send(Command command);
     // The latest snapshot (never null). Read it once per frame.
     std::shared_ptr<const Snapshot> snapshot() const;
+    // Any thread: what the thumbnail threads are doing now.
+    const ThumbnailActivity& thumbnail_activity() const { return *thumbnail_activity_; }
 
 private:
     void run(std::stop_token st);
@@ -101,6 +103,7 @@ private:
     EngineOptions opt_;
     Wake wake_;
     ThumbnailDone thumbnail_done_;
+    const std::shared_ptr<ThumbnailActivity> thumbnail_activity_ = std::make_shared<ThumbnailActivity>();
 
     // Worker thread only.
     std::shared_ptr<void> prepared_;

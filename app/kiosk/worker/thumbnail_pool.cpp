@@ -1,14 +1,38 @@
 #include "app/kiosk/worker/thumbnail_pool.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/util/error.h"
 
 namespace cs::kiosk {
 
-ThumbnailPool::ThumbnailPool(int threads, Make make, Done done) : make_(std::move(make)), done_(std::move(done)) {
+void ThumbnailActivity::add_this_thread() {
+    clockid_t id{};
+    if (pthread_getcpuclockid(pthread_self(), &id) != 0) return;
+    const int slot = threads_.fetch_add(1);
+    if (slot < kMaxThreads) clocks_[size_t(slot)] = int(id);
+}
+
+double ThumbnailActivity::cpu_ms() const {
+    double ms = 0;
+    for (int i = 0; i < std::min(threads_.load(), kMaxThreads); ++i) {
+        const int id = clocks_[size_t(i)].load();  // 0: not written yet (a thread's CPU clock id is never 0)
+        timespec ts{};
+        // A thread that has ended has no clock any more: it adds nothing.
+        if (id != 0 && clock_gettime(clockid_t(id), &ts) == 0)
+            ms += double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+    }
+    return ms;
+}
+
+ThumbnailPool::ThumbnailPool(int threads, Make make, Done done, std::shared_ptr<ThumbnailActivity> activity)
+    : make_(std::move(make)),
+      done_(std::move(done)),
+      activity_(activity ? std::move(activity) : std::make_shared<ThumbnailActivity>()) {
     for (int i = 0; i < std::max(1, threads); ++i)
         threads_.emplace_back([this](std::stop_token st) { run(st); });
 }
@@ -39,6 +63,7 @@ void ThumbnailPool::run(std::stop_token st) {
     // On Linux a thread's nice value is its own.
     if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kThumbnailNice) != 0)
         spdlog::debug("thumbnail thread: the priority stays as it is");
+    activity_->add_this_thread();
     for (;;) {
         Job job;
         {
@@ -49,6 +74,8 @@ void ThumbnailPool::run(std::stop_token st) {
         }
         Rgba8Image px;
         std::string error;
+        ++activity_->started;
+        ++activity_->making;
         try {
             px = make_(job.file, job.image);
         } catch (const Error& e) {
@@ -58,6 +85,8 @@ void ThumbnailPool::run(std::stop_token st) {
             spdlog::warn("thumbnail of {}: {}", job.image.uuid, e.what());
             error = "This image cannot be shown.";
         }
+        --activity_->making;
+        ++activity_->finished;
         if (st.stop_requested()) return;
         done_(job.image.uuid, std::move(px), std::move(error));
     }

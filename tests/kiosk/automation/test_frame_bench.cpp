@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "app/kiosk/shell/config.h"
 #include "app/kiosk/automation/frame_bench.h"
@@ -32,19 +34,25 @@ std::string work() {
 }
 
 // One frame as the kiosk loop runs it, with `before` (tasks and uploads),
-// `build` and `swap` run in their places.
+// `build`, `raster` (the glFinish) and `swap` run in their places.
 void frame(FrameBench& b, bool down, bool moved, int uploads = 0, const std::function<void()>& before = {},
-           const std::function<void()>& build = {}, const std::function<void()>& swap = {}) {
+           const std::function<void()>& build = {}, const std::function<void()>& swap = {},
+           const std::function<void()>& raster = {}) {
     b.begin_frame();
     if (before) before();
-    b.uploads_done(uploads);
+    b.uploads_done(uploads, uint64_t(uploads) * 1000);
     b.begin_build();
     if (build) build();
     b.end_build(down, moved);
+    b.begin_raster();
+    if (raster) raster();
     b.begin_swap();
     if (swap) swap();
     b.end_frame();
 }
+
+// Waits on the wall clock without using the CPU (a frame waiting for llvmpipe's threads).
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 std::vector<double> build_ms(const FrameBench& b) {
     std::vector<double> v;
@@ -159,6 +167,130 @@ TEST_CASE("the JSON written at exit has every frame, the peaks and the texture b
     frame(off, true, true);
     CHECK(off.samples().empty());
     CHECK_NOTHROW(off.write());
+}
+
+TEST_CASE("each part of a frame is timed apart, and the slowest 1 % is broken down beside every frame") {
+    FrameBench b("unused.json");
+    ThumbnailActivity activity;
+    b.watch(&activity);
+    frame(b, true, true);  // recording from here
+    for (int i = 0; i < 197; ++i) frame(b, false, false);
+    // A frame that waits for the driver while a thumbnail is being made.
+    activity.making = 1;
+    activity.started = 1;
+    frame(b, false, false, 0, {}, {}, {}, [] { sleep_ms(30); });
+    activity.making = 0;
+    // One whose swap is slow, and a thumbnail starts and ends within it.
+    frame(b, false, false, 2, {}, {}, [&] {
+        ++activity.started;
+        sleep_ms(20);
+    });
+    frame(b, false, false);  // nothing made: not marked
+    REQUIRE(b.samples().size() == 201);
+    // Inside the build: the backends' NewFrame and RenderDrawData apart.
+    b.begin_frame();
+    b.uploads_done(0);
+    b.begin_build();
+    sleep_ms(5);
+    b.backends_done();
+    b.begin_render();
+    sleep_ms(10);
+    b.end_build(false, false);
+    b.end_frame();
+    const auto& split = b.samples().back();
+    CHECK(split.backends_wall >= 4.5);
+    CHECK(split.backends_wall < split.render_wall);
+    CHECK(split.render_wall >= 9.5);
+    CHECK(split.build_wall >= split.backends_wall + split.render_wall);
+    b.begin_frame();  // a frame that never reached begin_render: no render part
+    b.begin_build();
+    b.end_build(false, false);
+    b.end_frame();
+    CHECK(b.samples().back().render_wall == 0);
+    REQUIRE(b.samples().size() == 203);
+    const auto& raster = b.samples()[198];
+    const auto& swap = b.samples()[199];
+    CHECK(raster.raster_wall >= 29);
+    CHECK(raster.swap_wall < raster.raster_wall);
+    CHECK(raster.whole_wall >= raster.raster_wall);
+    CHECK(raster.thumbnail);
+    CHECK(swap.swap_wall >= 19);
+    CHECK(swap.raster_wall < swap.swap_wall);
+    CHECK(swap.thumbnail);
+    CHECK(swap.upload_bytes == 2000);
+    CHECK_FALSE(b.samples()[200].thumbnail);
+    CHECK_FALSE(b.samples()[5].thumbnail);
+
+    const auto j = nlohmann::json::parse(b.json(1));
+    // p99 of 203 frames is the 201st fastest: the three slow frames (raster, swap, the split build).
+    const auto& tail = j["tail"];
+    CHECK(tail["frames"] == 3);
+    CHECK(tail["thumbnail"] == 2);
+    CHECK(tail["uploading"] == 1);
+    CHECK(tail["raster"].get<double>() > j["all"]["raster"].get<double>());
+    CHECK(tail["swap"].get<double>() > j["all"]["swap"].get<double>());
+    CHECK(tail["whole"].get<double>() >= 15);
+    CHECK(j["all"]["frames"] == 203);
+    CHECK(j["all"]["thumbnail"] == 2);
+    for (const char* each : {"raster_ms", "swap_ms", "build_wall_ms", "backends_ms", "render_ms", "process_cpu_ms",
+                             "thumbnail_cpu_ms", "preempted", "thumbnail", "upload_bytes"})
+        CHECK(j[each].size() == 203);
+    // The parts add up to the whole frame.
+    for (const auto* part : {&tail, &j["all"]}) {
+        const auto& p = *part;
+        const double sum = p["tasks_uploads"].get<double>() + p["build"].get<double>() + p["raster"].get<double>() +
+                           p["swap"].get<double>() + p["rest"].get<double>();
+        CHECK(sum == Approx(p["whole"].get<double>()));
+    }
+}
+
+TEST_CASE("the cold first screen is timed from the list's first frame to its thumbnails") {
+    FrameBench b("unused.json");
+    auto shows = [&](int shown, int waiting, bool all_in, int ms = 0) {
+        b.begin_frame();
+        b.uploads_done(0);
+        b.begin_build();
+        b.end_build(false, false);
+        b.thumbnails_on_screen(shown, waiting, all_in);
+        b.begin_raster();
+        if (ms) sleep_ms(ms);
+        b.begin_swap();
+        b.end_frame();
+    };
+    shows(0, 0, true);  // sign-in: no thumbnail cells
+    CHECK_FALSE(b.first_screen().started);
+    shows(0, 8, false);  // the list appears, every thumbnail still to come
+    CHECK(b.first_screen().started);
+    sleep_ms(20);
+    shows(0, 8, false, 12);  // a slow frame while they are made
+    shows(3, 5, false);
+    shows(8, 0, false);  // all visible; one more asked for is still being made
+    shows(8, 0, true);
+    shows(8, 0, true, 15);  // after: not counted
+    const auto& fs = b.first_screen();
+    CHECK(fs.done);
+    CHECK(fs.first_ms >= 20 + 12);
+    CHECK(fs.visible_ms >= fs.first_ms);
+    CHECK(fs.filled_ms >= fs.visible_ms);
+    CHECK(fs.frames == 5);
+    CHECK(fs.over_8ms == 1);
+    CHECK(fs.max_frame_ms >= 12);
+    CHECK(fs.max_frame_ms < 15);
+    const auto j = nlohmann::json::parse(b.json(1));
+    CHECK(j["first_screen"]["frames"] == 5);
+    CHECK(j["first_screen"]["first_ms"].get<double>() == fs.first_ms);
+
+    // A drag before everything is in ends the figure, unfilled.
+    FrameBench dragged("unused.json");
+    frame(dragged, false, false);
+    dragged.begin_frame();
+    dragged.begin_build();
+    dragged.end_build(true, true);
+    dragged.thumbnails_on_screen(0, 6, false);
+    dragged.end_frame();
+    CHECK(dragged.first_screen().done);
+    CHECK(dragged.first_screen().filled_ms < 0);
+    CHECK(FrameBench("unused.json").json(1).find("\"first_screen\":null") != std::string::npos);
 }
 
 TEST_CASE("peak RSS is read from the VmHWM line of /proc/self/status") {
