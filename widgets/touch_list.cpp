@@ -32,6 +32,7 @@ constexpr float kMaxFlingEm = 300.0f;       // one frame's jump cannot throw the
 
 std::vector<ImGuiWindow*> g_list_stack;  // lists being submitted (they nest)
 int g_last_glide_frame = -10;            // a list glided in this frame (TouchListsMoving)
+int g_last_drag_frame = -10;             // a finger dragged a list in this frame (TouchListsScrolling)
 ImGuiContext* g_glide_context = nullptr;  // ... of this context
 
 void Glide(ImGuiWindow* w, ImGuiStorage& st, float dt) {
@@ -74,6 +75,8 @@ void HandleDrag(ImGuiWindow* w) {
         if (!dragging && d.x * d.x + d.y * d.y > th * th) dragging = true;
         if (dragging) {
             ImGui::SetScrollY(w, ImClamp(st.GetFloat(kScrollAtPress) - d.y, 0.0f, w->ScrollMax.y));
+            g_last_drag_frame = ImGui::GetFrameCount();
+            g_glide_context = GImGui;
             if (g.ActiveId != 0 && g.ActiveIdWindow == w) ImGui::ClearActiveID();
             if (io.MouseDelta.y != 0.0f) {  // how fast the finger goes, smoothed over the last frames
                 const float limit = Em(kMaxFlingEm);
@@ -113,6 +116,10 @@ void EndTouchList() {
 }
 
 bool TouchListsMoving() { return g_glide_context == GImGui && g_last_glide_frame >= ImGui::GetFrameCount() - 1; }
+
+bool TouchListsScrolling() {
+    return TouchListsMoving() || (g_glide_context == GImGui && g_last_drag_frame >= ImGui::GetFrameCount() - 1);
+}
 
 bool TouchListDragging() {
     return !g_list_stack.empty() && g_list_stack.back()->StateStorage.GetBool(kDragging);

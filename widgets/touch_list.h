@@ -30,4 +30,8 @@ bool TouchListDragging();
 // kiosk keeps drawing frames until it stops.
 bool TouchListsMoving();
 
+// True while a list glides or a finger drags one (this frame or the last):
+// the kiosk makes fewer thumbnails meanwhile (docs/performance.md).
+bool TouchListsScrolling();
+
 }  // namespace cs::ui

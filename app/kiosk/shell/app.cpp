@@ -173,6 +173,11 @@ private:
         Frame f{s, *worker_, textures_, fonts_, cfg_, nav_, screen_visit_};
         draw_screen(f, cover_ ? *cover_ : *screen_);
         if (ui::TouchListsMoving()) settle_ = kSettleFrames;  // a flung list glides on: keep drawing
+        // The thumbnails on screen first, none for rows gone by, one thread
+        // while a list moves (app/kiosk/worker/thumbnail_pool.h).
+        for (const std::string& key :
+             worker_->want_thumbnails(textures_.waiting_this_frame(), ui::TouchListsScrolling()))
+            textures_.withdraw(key);
         ImGui::Render();
 
         int w = 0, h = 0;

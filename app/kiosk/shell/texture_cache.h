@@ -54,6 +54,8 @@ public:
     // order they were drawn.
     int shown_this_frame() const { return shown_; }
     const std::vector<std::string>& waiting_this_frame() const { return waiting_; }
+    // Nothing will come for key (its request was dropped): the next get() asks again.
+    void withdraw(const std::string& key) { requested_.erase(key); }
 
     // The pixels for key arrived (main thread, usually via MainThreadQueue).
     void deliver(const std::string& key, Rgba8Image px);

@@ -121,7 +121,7 @@ void EngineWorker::open_store() {
     std::filesystem::path cache = opt_.thumbnail_cache.empty() ? opt_.store / "thumbnails" : opt_.thumbnail_cache;
     ThumbnailPool::Make make = opt_.make_thumbnail ? opt_.make_thumbnail : thumbnail_maker(cache);
     thumbnails_ = std::make_unique<ThumbnailPool>(opt_.thumbnail_threads, std::move(make), thumbnail_done_,
-                                                  thumbnail_activity_);
+                                                  thumbnail_queue_, thumbnail_activity_);
     publish([&](Snapshot& s) {
         s.store_dir = opt_.store.string();
         s.workstation = workstation;

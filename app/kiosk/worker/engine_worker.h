@@ -77,6 +77,13 @@ public:
     std::shared_ptr<const Snapshot> snapshot() const;
     // Any thread: what the thumbnail threads are doing now.
     const ThumbnailActivity& thumbnail_activity() const { return *thumbnail_activity_; }
+    // Any thread (the UI, once a frame): the thumbnails the visible cells
+    // wait for, in drawing order, and whether a list is moving; returns the
+    // keys of requests dropped because their rows left the screen
+    // (ThumbnailQueue::want): ask for them again when they come back.
+    std::vector<std::string> want_thumbnails(std::vector<std::string> visible, bool moving) {
+        return thumbnail_queue_->want(std::move(visible), moving);
+    }
 
 private:
     void run(std::stop_token st);
@@ -104,6 +111,7 @@ private:
     Wake wake_;
     ThumbnailDone thumbnail_done_;
     const std::shared_ptr<ThumbnailActivity> thumbnail_activity_ = std::make_shared<ThumbnailActivity>();
+    const std::shared_ptr<ThumbnailQueue> thumbnail_queue_ = std::make_shared<ThumbnailQueue>();
 
     // Worker thread only.
     std::shared_ptr<void> prepared_;

@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "engine/util/error.h"
 
 namespace cs::kiosk {
@@ -29,32 +31,98 @@ double ThumbnailActivity::cpu_ms() const {
     return ms;
 }
 
-ThumbnailPool::ThumbnailPool(int threads, Make make, Done done, std::shared_ptr<ThumbnailActivity> activity)
+void ThumbnailQueue::push(Job job) {
+    {
+        std::lock_guard lock(mu_);
+        jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+}
+
+std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, bool moving) {
+    std::vector<std::string> dropped;
+    {
+        std::lock_guard lock(mu_);
+        told_ = true;
+        visible_ = std::move(visible);
+        moving_ = moving;
+        // A request is made only for a row still on screen: one that has
+        // scrolled away would take a core from the frames for nothing.
+        std::erase_if(jobs_, [&](const Job& j) {
+            if (std::find(visible_.begin(), visible_.end(), j.image.uuid) != visible_.end()) return false;
+            dropped.push_back(j.image.uuid);
+            return true;
+        });
+    }
+    cv_.notify_all();  // a list that stopped lets every thread work again
+    return dropped;
+}
+
+size_t ThumbnailQueue::next() const {
+    if (!told_) return jobs_.size() - 1;  // the newest: what was looked at last
+    // The first visible cell in drawing order that has a request; a request
+    // that came after the screen last spoke (its row is being drawn now) after them.
+    size_t best = jobs_.size() - 1, best_rank = visible_.size();
+    for (size_t i = 0; i < jobs_.size(); ++i) {
+        const size_t rank = size_t(std::find(visible_.begin(), visible_.end(), jobs_[i].image.uuid) - visible_.begin());
+        if (rank < best_rank) best = i, best_rank = rank;
+    }
+    return best;
+}
+
+ThumbnailQueue::Job ThumbnailQueue::take_locked() {
+    const size_t i = next();
+    Job job = std::move(jobs_[i]);
+    jobs_.erase(jobs_.begin() + std::ptrdiff_t(i));
+    ++making_;
+    return job;
+}
+
+std::optional<ThumbnailQueue::Job> ThumbnailQueue::take(std::stop_token st) {
+    std::unique_lock lock(mu_);
+    if (!cv_.wait(lock, st, [&] { return may_start(); })) return std::nullopt;
+    return take_locked();
+}
+
+std::optional<ThumbnailQueue::Job> ThumbnailQueue::try_take() {
+    std::lock_guard lock(mu_);
+    if (!may_start()) return std::nullopt;
+    return take_locked();
+}
+
+void ThumbnailQueue::finished() {
+    {
+        std::lock_guard lock(mu_);
+        --making_;
+    }
+    cv_.notify_one();
+}
+
+size_t ThumbnailQueue::size() const {
+    std::lock_guard lock(mu_);
+    return jobs_.size();
+}
+
+ThumbnailPool::ThumbnailPool(int threads, Make make, Done done, std::shared_ptr<ThumbnailQueue> queue,
+                             std::shared_ptr<ThumbnailActivity> activity)
     : make_(std::move(make)),
       done_(std::move(done)),
+      queue_(queue ? std::move(queue) : std::make_shared<ThumbnailQueue>()),
       activity_(activity ? std::move(activity) : std::make_shared<ThumbnailActivity>()) {
     for (int i = 0; i < std::max(1, threads); ++i)
         threads_.emplace_back([this](std::stop_token st) { run(st); });
 }
 
 ThumbnailPool::~ThumbnailPool() {
-    for (auto& t : threads_) t.request_stop();
-    cv_.notify_all();
+    for (auto& t : threads_) t.request_stop();  // wakes take()
     threads_.clear();  // joins
 }
 
 void ThumbnailPool::request(std::filesystem::path file, ImageRecord image) {
-    {
-        std::lock_guard lock(mu_);
-        jobs_.push_back(Job{std::move(file), std::move(image)});
-    }
-    cv_.notify_one();
+    queue_->push(ThumbnailQueue::Job{std::move(file), std::move(image)});
 }
 
-size_t ThumbnailPool::queued() const {
-    std::lock_guard lock(mu_);
-    return jobs_.size();
-}
+size_t ThumbnailPool::queued() const { return queue_->size(); }
 
 void ThumbnailPool::run(std::stop_token st) {
     // Frames come first: thumbnails fill in behind them. On a kiosk with
@@ -64,31 +132,25 @@ void ThumbnailPool::run(std::stop_token st) {
     if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kThumbnailNice) != 0)
         spdlog::debug("thumbnail thread: the priority stays as it is");
     activity_->add_this_thread();
-    for (;;) {
-        Job job;
-        {
-            std::unique_lock lock(mu_);
-            if (!cv_.wait(lock, st, [&] { return !jobs_.empty(); })) return;
-            job = std::move(jobs_.back());
-            jobs_.pop_back();
-        }
+    while (std::optional<ThumbnailQueue::Job> job = queue_->take(st)) {
         Rgba8Image px;
         std::string error;
         ++activity_->started;
         ++activity_->making;
         try {
-            px = make_(job.file, job.image);
+            px = make_(job->file, job->image);
         } catch (const Error& e) {
-            spdlog::warn("thumbnail of {}: {}", job.image.uuid, e.detail());
+            spdlog::warn("thumbnail of {}: {}", job->image.uuid, e.detail());
             error = e.what();
         } catch (const std::exception& e) {
-            spdlog::warn("thumbnail of {}: {}", job.image.uuid, e.what());
+            spdlog::warn("thumbnail of {}: {}", job->image.uuid, e.what());
             error = "This image cannot be shown.";
         }
         --activity_->making;
         ++activity_->finished;
+        queue_->finished();
         if (st.stop_requested()) return;
-        done_(job.image.uuid, std::move(px), std::move(error));
+        done_(job->image.uuid, std::move(px), std::move(error));
     }
 }
 

@@ -1,15 +1,24 @@
 #pragma once
 // Threads that turn image files into small RGBA thumbnails, so decoding never
-// runs on the UI thread or holds up the engine's commands. The newest request
-// is served first: it is what the user is looking at now.
+// runs on the UI thread or holds up the engine's commands.
+//
+// Which request goes first (docs/performance.md, "Thumbnails on screen
+// first"): once a frame the UI tells the queue which thumbnails its visible
+// cells still wait for, in the order it draws them (ThumbnailQueue::want).
+// Those are made first, top row first; a request whose row has left the
+// screen is dropped instead of made for nobody (the UI asks again if the row
+// comes back); while a list is dragged or glides only one thread makes
+// thumbnails, so the frames keep the other core. Before the UI has said
+// anything, the newest request goes first.
 #include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -20,8 +29,13 @@
 
 namespace cs::kiosk {
 
-// The pool's threads run at this nice value, below the UI's frames.
-constexpr int kThumbnailNice = 10;
+// The pool's threads run at this nice value, the lowest: on a kiosk with
+// software GL they share the cores with the rasterizer's threads and the X
+// server, and the slowest frames were those during which a thumbnail was
+// being made (docs/performance.md, "The slowest 1 %"). Not SCHED_IDLE: a
+// thread of that class can wait indefinitely behind any other process while
+// it holds the queue's lock, which the UI takes every frame.
+constexpr int kThumbnailNice = 19;
 
 // What the pool's threads are doing, readable from any thread: the frame
 // bench (--bench-frames) notes for every frame whether a thumbnail was being
@@ -42,6 +56,44 @@ private:
     std::atomic<int> threads_{0};
 };
 
+// The requests waiting for a pool thread, and what the screen waits for.
+// Every member may be called from any thread.
+class ThumbnailQueue {
+public:
+    struct Job {
+        std::filesystem::path file;
+        ImageRecord image;
+    };
+    // Threads that may make thumbnails at once while a list moves.
+    static constexpr int kWhileMoving = 1;
+
+    void push(Job job);
+    // The keys the screen's visible cells wait for, in drawing order, and
+    // whether a list is moving. Drops every queued request not among them
+    // and returns their keys: nothing will come for those.
+    std::vector<std::string> want(std::vector<std::string> visible, bool moving);
+    // The job to make next, once one may start (see the top of this file);
+    // nullopt once `st` asks to stop. The caller calls finished() after it.
+    std::optional<Job> take(std::stop_token st);
+    // The same without waiting: nullopt when no job may start now.
+    std::optional<Job> try_take();
+    void finished();
+    size_t size() const;
+
+private:
+    size_t next() const;  // mu_ held, jobs_ not empty
+    Job take_locked();     // mu_ held, may_start()
+    bool may_start() const { return !jobs_.empty() && (!moving_ || making_ < kWhileMoving); }
+
+    mutable std::mutex mu_;
+    std::condition_variable_any cv_;
+    std::vector<Job> jobs_;  // in the order they came: back = newest
+    bool told_ = false;      // want() was called: the screen decides the order
+    std::vector<std::string> visible_;
+    bool moving_ = false;
+    int making_ = 0;  // taken and not finished
+};
+
 class ThumbnailPool {
 public:
     // Makes the thumbnail of `file` (whose record is `image`); throws cs::Error.
@@ -50,8 +102,10 @@ public:
     // sentence saying why there are none.
     using Done = std::function<void(const std::string& key, Rgba8Image pixels, std::string error)>;
 
-    ThumbnailPool(int threads, Make make, Done done, std::shared_ptr<ThumbnailActivity> activity = nullptr);
-    ~ThumbnailPool();  // stops and joins; queued requests are dropped
+    // Threads taking requests from `queue` (shared with whoever calls want()).
+    ThumbnailPool(int threads, Make make, Done done, std::shared_ptr<ThumbnailQueue> queue = nullptr,
+                  std::shared_ptr<ThumbnailActivity> activity = nullptr);
+    ~ThumbnailPool();  // stops and joins; queued requests stay in the queue
     ThumbnailPool(const ThumbnailPool&) = delete;
     ThumbnailPool& operator=(const ThumbnailPool&) = delete;
 
@@ -59,18 +113,12 @@ public:
     size_t queued() const;
 
 private:
-    struct Job {
-        std::filesystem::path file;
-        ImageRecord image;
-    };
     void run(std::stop_token st);
 
     Make make_;
     Done done_;
+    std::shared_ptr<ThumbnailQueue> queue_;        // never null
     std::shared_ptr<ThumbnailActivity> activity_;  // never null
-    mutable std::mutex mu_;
-    std::condition_variable_any cv_;
-    std::vector<Job> jobs_;  // a stack: back = newest
     std::vector<std::jthread> threads_;  // last: stopped and joined first
 };
 

@@ -266,16 +266,19 @@ TEST_CASE("the cold first screen is timed from the list's first frame to its thu
     shows(3, 5, false);
     shows(8, 0, false);  // all visible; one more asked for is still being made
     shows(8, 0, true);
-    shows(8, 0, true, 15);  // after: not counted
+    const FrameBench::FirstScreen filled = b.first_screen();
+    shows(8, 0, true, 30);  // after: not counted
     const auto& fs = b.first_screen();
     CHECK(fs.done);
     CHECK(fs.first_ms >= 20 + 12);
     CHECK(fs.visible_ms >= fs.first_ms);
     CHECK(fs.filled_ms >= fs.visible_ms);
     CHECK(fs.frames == 5);
-    CHECK(fs.over_8ms == 1);
+    CHECK(fs.over_8ms >= 1);  // the 12 ms frame (others may be slow too on a busy machine)
     CHECK(fs.max_frame_ms >= 12);
-    CHECK(fs.max_frame_ms < 15);
+    CHECK(fs.max_frame_ms == filled.max_frame_ms);  // the frame after filled changed nothing
+    CHECK(fs.over_8ms == filled.over_8ms);
+    CHECK(fs.frames == filled.frames);
     const auto j = nlohmann::json::parse(b.json(1));
     CHECK(j["first_screen"]["frames"] == 5);
     CHECK(j["first_screen"]["first_ms"].get<double>() == fs.first_ms);

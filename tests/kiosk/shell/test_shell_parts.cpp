@@ -10,6 +10,7 @@
 #include "app/kiosk/shell/fonts.h"
 #include "app/kiosk/shell/main_thread_queue.h"
 #include "app/kiosk/automation/screenshot.h"
+#include "app/kiosk/shell/texture_cache.h"
 #include "app/kiosk/shell/texture_lru.h"
 #include "engine/util/error.h"
 #include "tests/support/test_support.h"
@@ -53,6 +54,31 @@ TEST_CASE("main-thread queue caps work per frame and keeps the rest for the next
     CHECK(q.run_pending() == 1);
     CHECK(n == 110);
     CHECK(q.run_pending() == 0);
+}
+
+TEST_CASE("the texture cache lists the thumbnails a frame waits for, in drawing order, and asks again after a drop") {
+    TextureCache cache(1000, 4);  // no GL: nothing is uploaded here
+    std::vector<std::string> asked;
+    auto get = [&](const std::string& key) { return cache.get(key, [&] { asked.push_back(key); }); };
+    cache.begin_frame();
+    CHECK(get("row 3") == nullptr);
+    CHECK(get("row 1") == nullptr);
+    CHECK(cache.waiting_this_frame() == std::vector<std::string>{"row 3", "row 1"});
+    CHECK(cache.shown_this_frame() == 0);
+    cache.begin_frame();
+    CHECK(get("row 1") == nullptr);  // asked once only
+    CHECK(asked == std::vector<std::string>{"row 3", "row 1"});
+    CHECK(cache.waiting_this_frame() == std::vector<std::string>{"row 1"});
+    // Its request was dropped (the row had left the screen): the next get asks again.
+    cache.withdraw("row 3");
+    cache.begin_frame();
+    CHECK(get("row 3") == nullptr);
+    CHECK(asked == std::vector<std::string>{"row 3", "row 1", "row 3"});
+    // A failure is not waited for.
+    cache.deliver_failure("row 1", "This image cannot be shown.");
+    cache.begin_frame();
+    CHECK(get("row 1") == nullptr);
+    CHECK(cache.waiting_this_frame().empty());
 }
 
 TEST_CASE("texture budget evicts the least recently used, never what is on screen this frame") {

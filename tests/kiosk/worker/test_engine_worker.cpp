@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <future>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -122,6 +123,163 @@ TEST_CASE("engine worker makes thumbnails off the caller's thread, and says why 
     CHECK(got[bad.uuid].first.pixels.empty());
     CHECK(maker != caller);
     CHECK(maker_nice >= kThumbnailNice);  // behind the UI's frames, which run at the kiosk's own priority
+}
+
+namespace {
+
+ThumbnailQueue::Job job(const std::string& key) {
+    ThumbnailQueue::Job j;
+    j.image.uuid = key;
+    return j;
+}
+
+// The keys of every job the queue lets start now, in the order it gives them.
+std::vector<std::string> take_all(ThumbnailQueue& q) {
+    std::vector<std::string> keys;
+    while (auto j = q.try_take()) {
+        keys.push_back(j->image.uuid);
+        q.finished();
+    }
+    return keys;
+}
+
+}  // namespace
+
+TEST_CASE("thumbnails of the visible rows are made first, top row first; rows gone by are dropped") {
+    ThumbnailQueue q;
+    // Before the screen says what it shows: the newest request first.
+    for (const char* k : {"a", "b", "c"}) q.push(job(k));
+    CHECK(take_all(q) == std::vector<std::string>{"c", "b", "a"});
+
+    // A list was flung: rows a..f were asked for on the way, the list stopped on d, b and f (drawing order).
+    for (const char* k : {"a", "b", "c", "d", "e", "f"}) q.push(job(k));
+    auto dropped = q.want({"d", "b", "f"}, false);
+    std::sort(dropped.begin(), dropped.end());
+    CHECK(dropped == std::vector<std::string>{"a", "c", "e"});  // nothing will come: the UI asks again later
+    CHECK(q.size() == 3);
+    // A request that arrived after the screen spoke (its row is being drawn) waits behind the visible ones.
+    q.push(job("g"));
+    CHECK(take_all(q) == std::vector<std::string>{"d", "b", "f", "g"});
+
+    // Nothing on screen waits for anything: every queued request goes.
+    q.push(job("h"));
+    CHECK(q.want({}, false) == std::vector<std::string>{"h"});
+    CHECK(q.size() == 0);
+}
+
+TEST_CASE("while a list moves, one thumbnail is made at a time; when it stops, every thread may work") {
+    ThumbnailQueue q;
+    for (const char* k : {"a", "b", "c"}) q.push(job(k));
+    CHECK(q.want({"a", "b", "c"}, true).empty());
+    auto first = q.try_take();
+    REQUIRE(first);
+    CHECK(first->image.uuid == "a");
+    CHECK_FALSE(q.try_take());  // the frames keep the other core
+    q.finished();
+    auto second = q.try_take();
+    REQUIRE(second);
+    CHECK(second->image.uuid == "b");
+    // The list stops: a second thread may start while the first is still making one.
+    CHECK(q.want({"b", "c"}, false).empty());
+    auto third = q.try_take();
+    REQUIRE(third);
+    CHECK(third->image.uuid == "c");
+    q.finished();
+    q.finished();
+
+    // A thread waiting in take() is woken by the list stopping, and by a stop request.
+    q.push(job("d"));
+    CHECK(q.want({"d"}, true).empty());
+    auto busy = q.try_take();
+    REQUIRE(busy);
+    q.push(job("e"));
+    CHECK(q.want({"e"}, true).empty());
+    std::stop_source stop;
+    auto waiting = std::async(std::launch::async, [&] { return q.take(stop.get_token()); });
+    CHECK(waiting.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+    CHECK(q.want({"e"}, false).empty());
+    auto got = waiting.get();
+    REQUIRE(got);
+    CHECK(got->image.uuid == "e");
+    q.finished();
+    q.finished();
+    auto stopped = std::async(std::launch::async, [&] { return q.take(stop.get_token()); });
+    stop.request_stop();
+    CHECK_FALSE(stopped.get());
+}
+
+TEST_CASE("the engine worker makes the thumbnails the screen shows first, in its order, and drops the others") {
+    test::TempDir dir;
+    fs::path store = dir / "store";
+    capture(store, "Noah", "Patel", 6);
+    OfflineStore reader(store);
+    std::vector<ImageRecord> images;
+    for (const auto& p : reader.patients_with_pending())
+        for (const auto& pr : reader.procedures_of(p.patient.id))
+            for (auto& img : reader.images_of(pr.uuid)) images.push_back(img);
+    REQUIRE(images.size() == 6);
+
+    // One thread, held on its first thumbnail until the screen has spoken.
+    std::mutex mu;
+    std::condition_variable cv;
+    bool release = false;
+    std::vector<std::string> made;
+    Waker w;
+    EngineOptions opt = test::worker_options(store, dir / "thumbs");
+    opt.thumbnail_threads = 1;
+    opt.make_thumbnail = [&](const fs::path&, const ImageRecord& image) {
+        std::unique_lock l(mu);
+        made.push_back(image.uuid);
+        cv.notify_all();
+        cv.wait(l, [&] { return release; });
+        Rgba8Image px;
+        px.width = px.height = 1;
+        px.pixels.assign(4, 255);
+        return px;
+    };
+    std::vector<std::string> delivered;
+    EngineWorker worker(opt, [&] { w.wake(); }, [&](const std::string& key, Rgba8Image, std::string) {
+        {
+            std::lock_guard l(mu);
+            delivered.push_back(key);
+        }
+        w.wake();
+    });
+    REQUIRE(w.wait_until([&] { return worker.snapshot()->store_loaded; }));
+    // Asked for in this order (neither the oldest nor the newest first gives the screen's order below);
+    // 1 and 3 last, so that once both have reached the queue, every other has too.
+    for (int i : {0, 2, 4, 5, 1, 3}) worker.send(cmd::LoadThumbnail{images[size_t(i)]});
+    {  // the first request is being made; the five others wait in the queue
+        std::unique_lock l(mu);
+        REQUIRE(cv.wait_for(l, std::chrono::seconds(120), [&] { return made.size() == 1; }));
+    }
+    // The screen shows rows 4, 2 and 5 (in that order); 1 and 3 have scrolled away. The UI says it
+    // every frame; here until both have reached the queue (the worker thread forwards the requests).
+    std::vector<std::string> dropped;
+    for (int frame = 0; frame < 120000 && dropped.size() < 2; ++frame) {
+        auto d = worker.want_thumbnails({images[4].uuid, images[2].uuid, images[5].uuid}, false);
+        dropped.insert(dropped.end(), d.begin(), d.end());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::sort(dropped.begin(), dropped.end());
+    std::vector<std::string> gone = {images[1].uuid, images[3].uuid};
+    std::sort(gone.begin(), gone.end());
+    CHECK(dropped == gone);
+    {
+        std::lock_guard l(mu);
+        release = true;
+    }
+    cv.notify_all();
+    REQUIRE(w.wait_until([&] {
+        std::lock_guard l(mu);
+        return delivered.size() == 4;
+    }));
+    std::lock_guard l(mu);
+    CHECK(made == std::vector<std::string>{images[0].uuid, images[4].uuid, images[2].uuid, images[5].uuid});
+    CHECK(delivered == made);
+    // The frame bench reads the thumbnail threads' CPU time (docs/performance.md, "Frames").
+    CHECK(worker.thumbnail_activity().cpu_ms() > 0);
+    CHECK(worker.thumbnail_activity().finished == 4);
 }
 
 TEST_CASE("engine worker reports a store it cannot open as a sentence, and still shuts down cleanly") {
