@@ -39,6 +39,7 @@ EngineOptions engine_options(const Config& cfg) {
     EngineOptions o;
     o.store = cfg.store;
     o.server_url = cfg.server;
+    o.ca_file = cfg.ca_file;  // the settings' ca_file (docs/setup.md), as chairsync-cli's --ca-file
     o.archive = cfg.archive;
     o.workstation = cfg.workstation;
     o.location = cfg.location;

@@ -44,6 +44,7 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
                    "Settings file read last (after " + system_settings_path().string() + " and " +
                        user_settings_path().string() + ")");
     app.add_option("--server", cfg.server, "Practice server address, e.g. https://practice.example:8443");
+    app.add_option("--ca-file", cfg.ca_file, "Trust this CA certificate (PEM) for the practice server");
     app.add_option("--location", cfg.location, "Location id of this computer, e.g. loc-1");
     app.add_option("--store", store, "Offline store folder");
     app.add_option("--recovery", recovery, "Recovery folder for hidden procedures");

@@ -194,9 +194,9 @@ void EngineWorker::handle(const cmd::Refresh&) {
 }
 
 void EngineWorker::start_sync_engine(const std::stop_token& st) {
-    SyncEngineOptions o{opt_.server_url,      opt_.location, opt_.workstation, opt_.recovery,
-                        opt_.proceed_command, opt_.patient,  opt_.auto_user,   opt_.auto_pin,
-                        [this] {
+    SyncEngineOptions o{opt_.server_url, opt_.ca_file,         opt_.location, opt_.workstation,
+                        opt_.recovery,   opt_.proceed_command, opt_.patient,  opt_.auto_user,
+                        opt_.auto_pin,   [this] {
                             if (watch_) watch_->check_now();
                         }};
     o.archive = opt_.archive;  // the demo's prepare() may have set it (--demo --pacs)
@@ -213,8 +213,8 @@ void EngineWorker::start_sync_engine(const std::stop_token& st) {
 
 void EngineWorker::start_server_watch() {
     if (opt_.server_url.empty()) return;
-    ServerWatchOptions o{opt_.server_url, opt_.location, opt_.workstation, opt_.server_check_interval,
-                         opt_.server_check_timeout};
+    ServerWatchOptions o{opt_.server_url, opt_.location, opt_.workstation, opt_.ca_file,
+                         opt_.server_check_interval, opt_.server_check_timeout};
     watch_ = std::make_unique<ServerWatch>(std::move(o), [this](bool online) {
         ServerStatus now = online ? ServerStatus::online : ServerStatus::offline;
         if (snapshot()->server != now) publish([now](Snapshot& s) { s.server = now; });

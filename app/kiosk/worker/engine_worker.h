@@ -38,6 +38,7 @@ namespace cs::kiosk {
 struct EngineOptions {
     std::filesystem::path store;       // offline store folder
     std::string server_url;            // empty: not configured
+    std::string ca_file;               // trust this CA (PEM) for the practice server; empty: the system's
     dicomweb::ArchiveSetting archive;  // the image archive; no URL: images go to the practice server
     bool demo_pacs = false;            // --demo --pacs: the demo starts an Orthanc and fills `archive`
     std::string workstation;           // empty: the store's own id

@@ -10,6 +10,7 @@ namespace cs::kiosk {
 ServerWatch::ServerWatch(ServerWatchOptions opt, Report report) : opt_(std::move(opt)), report_(std::move(report)) {
     api::ClientConfig cfg;
     cfg.base_url = opt_.server_url;
+    cfg.ca_file = opt_.ca_file;
     cfg.location_id = opt_.location;
     cfg.workstation = opt_.workstation;
     cfg.connect_timeout = opt_.timeout;

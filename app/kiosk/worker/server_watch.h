@@ -23,6 +23,7 @@ namespace cs::kiosk {
 
 struct ServerWatchOptions {
     std::string server_url, location, workstation;
+    std::string ca_file;                        // as the sync's (SyncEngineOptions::ca_file)
     std::chrono::milliseconds interval{10000};  // between checks while nothing fails
     std::chrono::milliseconds timeout{3000};    // one health call, connecting included
 };

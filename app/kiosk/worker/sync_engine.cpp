@@ -68,6 +68,7 @@ SyncEngine::SyncEngine(OfflineStore& store, SyncEngineOptions opt, Publish publi
     if (!opt_.server_url.empty()) {
         api::ClientConfig cfg;
         cfg.base_url = opt_.server_url;
+        cfg.ca_file = opt_.ca_file;
         cfg.location_id = opt_.location;
         cfg.workstation = opt_.workstation;
         client_ = std::make_unique<api::PracticeClient>(cfg);

@@ -36,6 +36,7 @@ inline constexpr const char* kOfflineOnlyMessage =
 
 struct SyncEngineOptions {
     std::string server_url;       // empty: no server (sign-in explains)
+    std::string ca_file;          // the practice's CA (PEM) for the server's certificate; empty: the system's
     std::string location;         // empty: the store's location_id setting
     std::string workstation;
     std::string recovery_dir;     // empty: the store's default recovery folder

@@ -10,6 +10,7 @@
 #include "server/practice_server.h"
 #include "tests/kiosk/worker/worker_fixture.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tls_cert.h"
 #include "tests/sync/sync_fixtures.h"
 
 using namespace cs;
@@ -88,4 +89,40 @@ TEST_CASE("server status: a procedure that fails to reach the server turns it of
     r.server->clear_faults();
     r.worker->send(cmd::SyncCommand{cmd::CheckServer{}});
     CHECK(r.status_becomes(ServerStatus::online));
+}
+
+TEST_CASE("the kiosk's sync and status trust the practice server through the settings' ca_file (docs/setup.md)") {
+    // A practice server whose certificate only the practice's CA file vouches for.
+    test::TempDir dir;
+    test::make_self_signed(dir / "cert.pem", dir / "key.pem");
+    server::ServerOptions so;
+    so.db = dir / "server.db";
+    so.images_dir = dir / "server-images";
+    so.seed = "demo";
+    so.pin_hash_iterations = 1000;
+    so.access_log = false;
+    so.tls = server::TlsFiles{dir / "cert.pem", dir / "key.pem"};
+    server::PracticeServer server(so);
+    server.start();
+    REQUIRE(server.base_url().rfind("https://", 0) == 0);
+    {
+        OfflineStore s(dir / "store");
+        s.set_setting(kSettingLocationId, "loc-1");
+    }
+    auto run = [&](const std::string& ca_file, auto&& until) {
+        test::Waker w;
+        EngineOptions opt = test::worker_options(dir / "store", dir / "thumbs", server.base_url());
+        opt.ca_file = ca_file;
+        opt.server_check_interval = 200ms;
+        EngineWorker worker(opt, [&w] { w.wake(); }, nullptr);
+        REQUIRE(w.wait_until([&] { return until(*worker.snapshot()); }));
+        return *worker.snapshot();
+    };
+    const Snapshot trusted = run((dir / "cert.pem").string(), [](const Snapshot& s) {
+        return s.signed_in && s.server == ServerStatus::online;
+    });
+    CHECK(trusted.error.empty());
+    // Without it (as before the kiosk read ca_file): the server is offline to the kiosk.
+    run("", [](const Snapshot& s) { return s.server == ServerStatus::offline; });
+    server.stop();
 }
