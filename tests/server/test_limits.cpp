@@ -62,6 +62,11 @@ Exchange push(int fd, const std::string& head, uint64_t body_bytes, const std::s
         }
         if (!writing && body_left == 0 && x.answer.find("\r\n\r\n") != std::string::npos) break;
     }
+    // The refusal may have arrived between the last poll and a send that then
+    // failed on the server's reset (its linger read only so much): what the
+    // kernel already holds for us is still readable, as a real client reads it.
+    char buf[65536];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0;) x.answer.append(buf, static_cast<size_t>(n));
     ::close(fd);
     return x;
 }
