@@ -43,16 +43,46 @@ std::vector<cs::ImageRecord> listed_images(cs::OfflineStore& store, size_t limit
 fs::path cache_dir(const fs::path& store) { return store / "thumbnails"; }  // where the kiosk keeps it
 
 // A store made by an older version has its thumbnails in an older cache
-// format: fill the cache again (the images stay).
-bool cache_current(const fs::path& dir) {
+// format: fill the cache again (the images stay). Files of this format
+// compressed with other settings (kThumbZstdMinMatch) are read, but not as
+// fast as this version's: they are written again from their own pixels.
+enum class CacheState { current, other_settings, other_format };
+
+CacheState cache_state(const fs::path& dir) {
     cs::OfflineStore store(dir);
     const auto first = listed_images(store, 1);
-    return !first.empty() && cs::ThumbnailCache(cache_dir(dir)).get(first[0].sha256).has_value();
+    if (first.empty()) return CacheState::other_format;
+    const cs::ThumbnailCache cache(cache_dir(dir));
+    const auto thumb = cache.get(first[0].sha256);
+    if (!thumb) return CacheState::other_format;
+    return cs::fsx::read_file(cache.path_for(first[0].sha256)) ==
+                   cs::encode_thumb_file(*thumb, first[0].sha256, cs::kThumbnailSide)
+               ? CacheState::current
+               : CacheState::other_settings;
+}
+
+void rewrite_cache(const fs::path& dir) {
+    const double t0 = cs::bench::now_s();
+    cs::OfflineStore store(dir);
+    const cs::ThumbnailCache cache(cache_dir(dir));
+    size_t n = 0;
+    for (const auto& img : listed_images(store, 0)) {
+        const auto thumb = cache.get(img.sha256);
+        if (!thumb) continue;
+        const fs::path f = cache.path_for(img.sha256), tmp = f.string() + ".rewrite";
+        const auto bytes = cs::encode_thumb_file(*thumb, img.sha256, cs::kThumbnailSide);
+        std::ofstream(tmp, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+        fs::rename(tmp, f);  // a new file: a copy of the store linking the old one keeps it
+        ++n;
+    }
+    std::cerr << "bench_store: " << n << " thumbnails written again in " << (cs::bench::now_s() - t0) << " s\n";
 }
 
 int build(const fs::path& dir, int images) {
     const fs::path ready = dir / "bench-ready";
-    if (fs::exists(ready) && cache_current(dir))
+    const CacheState state = fs::exists(ready) ? cache_state(dir) : CacheState::other_format;
+    if (state == CacheState::other_settings) rewrite_cache(dir);
+    if (fs::exists(ready) && state != CacheState::other_format)
         return std::cerr << "bench_store: using the store in " << dir << "\n", 0;
     const double t0 = cs::bench::now_s();
     int made = 0;

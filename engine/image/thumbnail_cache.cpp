@@ -186,10 +186,20 @@ template <int C>
 void restore_colour_rgba(const uint8_t* r, uint8_t* rgba, size_t width, size_t rows) {
     const std::vector<uint8_t> zeros(width * 4, 0);  // above the first row
     const __m128i alpha = C == 3 ? _mm_set1_epi32(int32_t(0xFF000000u)) : _mm_setzero_si128();
-    auto pixel = [&](const uint8_t* p) {
-        uint32_t v = 0;
-        std::memcpy(&v, p, C);  // little-endian: R G B (A) in byte order, the fourth byte 0 for colour
-        return int32_t(C == 3 ? v & 0xFFFFFFu : v);
+    // 4 pixels as RGBA lanes (the fourth byte 0 for colour), from exactly
+    // 4 * C bytes. Colour by two plain loads and shifts: copying 3 bytes at
+    // a time through memory stalled each load on the stores before it and
+    // made this loop the larger half of the read (docs/performance.md).
+    auto four = [](const uint8_t* p) {
+        if (C == 4) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        uint64_t lo = 0;
+        uint32_t hi = 0;
+        std::memcpy(&lo, p, 8);  // little-endian: pixel 0 in bytes 0-2, 1 in 3-5, 2 in 6-8, 3 in 9-11
+        std::memcpy(&hi, p + 8, 4);
+        constexpr uint64_t m = 0xFFFFFF;
+        const uint64_t p01 = (lo & m) | ((lo >> 24) & m) << 32;
+        const uint64_t p23 = (((lo >> 48) | uint64_t(hi) << 16) & m) | uint64_t(hi >> 8) << 32;
+        return _mm_set_epi64x(int64_t(p23), int64_t(p01));
     };
     for (size_t y = 0; y < rows; ++y, r += width * C) {
         const uint8_t* above = y ? rgba + (y - 1) * width * 4 : zeros.data();
@@ -197,8 +207,7 @@ void restore_colour_rgba(const uint8_t* r, uint8_t* rgba, size_t width, size_t r
         __m128i carry = _mm_setzero_si128();  // the running sum so far, in every pixel
         size_t x = 0;
         for (; x + 4 <= width; x += 4) {
-            __m128i v = _mm_setr_epi32(pixel(r + x * C), pixel(r + (x + 1) * C), pixel(r + (x + 2) * C),
-                                       pixel(r + (x + 3) * C));
+            __m128i v = four(r + x * C);
             v = _mm_add_epi8(v, _mm_slli_si128(v, 4));
             v = _mm_add_epi8(v, _mm_slli_si128(v, 8));
             v = _mm_add_epi8(v, carry);
@@ -276,8 +285,12 @@ std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::strin
     predict(samples.pixels8.data(), residuals.data(), channels, size_t(thumb.width), size_t(thumb.height));
     const size_t bound = ZSTD_compressBound(residuals.size());
     out.resize(kThumbFileHeaderSize + bound);
-    const size_t packed = ZSTD_compress(out.data() + kThumbFileHeaderSize, bound, residuals.data(), residuals.size(),
-                                        kThumbZstdLevel);
+    const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    if (!cctx) throw Error("A thumbnail could not be saved.", "zstd: no memory to compress it");
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, kThumbZstdLevel);
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_minMatch, kThumbZstdMinMatch);
+    const size_t packed = ZSTD_compress2(cctx.get(), out.data() + kThumbFileHeaderSize, bound, residuals.data(),
+                                         residuals.size());
     if (ZSTD_isError(packed))
         throw Error("A thumbnail could not be saved.", std::string("zstd: ") + ZSTD_getErrorName(packed));
     out.resize(kThumbFileHeaderSize + packed);

@@ -35,6 +35,11 @@ namespace cs {
 
 inline constexpr uint32_t kThumbFileVersion = 2;
 inline constexpr int kThumbZstdLevel = 1;  // chosen by measurement: docs/performance.md
+// Matches of 7 bytes or more only (zstd's default at level 1 is 6): fewer,
+// longer matches make the frame a little smaller and its decompression,
+// most of a cache read, faster (docs/performance.md). Files written with
+// the default decode the same: the frame format does not change.
+inline constexpr int kThumbZstdMinMatch = 7;
 inline constexpr size_t kThumbFileHeaderSize = 92;
 inline constexpr const char* kThumbFileExtension = ".thumb";
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <random>
 
@@ -216,6 +217,32 @@ TEST_CASE("a file whose compressed pixels are not what its header says is made a
     fix_crc(junk);
     test::write_bytes(c.file, junk);
     check_remade(c.cache, c.src);
+}
+
+TEST_CASE("a cache file compressed with other zstd settings (an earlier version's) is still read, not made again") {
+    // Version 2 files written before kThumbZstdMinMatch: the same format,
+    // zstd's level 1 defaults. An upgrade keeps the cache; only files written
+    // from now on use the faster settings (docs/performance.md).
+    for (auto kind : {demo::SyntheticKind::bitewing, demo::SyntheticKind::photo}) {
+        CachedSource c(kind, 21);
+        const size_t raw = ZSTD_getFrameContentSize(c.good.data() + kThumbFileHeaderSize,
+                                                    c.good.size() - kThumbFileHeaderSize - 4);
+        std::vector<uint8_t> residuals(raw);
+        REQUIRE(ZSTD_decompress(residuals.data(), raw, c.good.data() + kThumbFileHeaderSize,
+                                c.good.size() - kThumbFileHeaderSize - 4) == raw);
+        std::vector<uint8_t> older(c.good.begin(), c.good.begin() + long(kThumbFileHeaderSize));
+        older.resize(kThumbFileHeaderSize + ZSTD_compressBound(raw));
+        older.resize(kThumbFileHeaderSize + ZSTD_compress(older.data() + kThumbFileHeaderSize, older.size() -
+                                                          kThumbFileHeaderSize, residuals.data(), raw, 1));
+        older.resize(older.size() + 4);
+        fix_crc(older);
+        REQUIRE(older != c.good);  // really other bytes
+        test::write_bytes(c.file, older);
+        const uint64_t before = decode_count();
+        CHECK(c.cache.get_or_make(c.src.file, c.src.sha, "Image").pixels == c.src.fresh.pixels);
+        CHECK(decode_count() == before);  // read from the cache, no image decoded
+        CHECK(fsx::read_file(c.file) == older);  // and left as it is
+    }
 }
 
 TEST_CASE("an image whose bytes changed gets its own thumbnail, not the old one") {
