@@ -3,7 +3,7 @@
 beside its reference measured in the same run, with the ratio. Ours and the
 reference alternate (A B, B A, ...); medians with min..max over the repeats.
 Nothing here passes or fails on time. Called by bench/run.sh (./dev bench)."""
-import argparse, json, os, platform, resource, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, platform, resource, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--build", default="build")
@@ -63,20 +63,70 @@ def row(name, ours, unit, ref=None, ref_label="", ratio=None, target=""):
                  "ratio": ratio, "target": target})
 
 
+class Machine:
+    """How busy the machine was while a section measured (issue 16 item 6): the 1-minute load average
+    sampled every second, and the share of that time some task waited for a CPU (Linux PSI: the growth of
+    /proc/pressure/cpu's "some" total over the wall time). Every row a section adds gets both, so each
+    figure is read against the load it was measured under (others build on the same 2 cores)."""
+    def __init__(self):
+        self.thread = None
+
+    @staticmethod
+    def psi_us():
+        try:
+            return int(open("/proc/pressure/cpu").readline().rsplit("total=", 1)[1])
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def start(self):
+        self.finish()
+        self.t0, self.psi0, self.loads, self.done = time.monotonic(), self.psi_us(), [os.getloadavg()[0]], threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self):
+        while not self.done.wait(1.0):
+            self.loads.append(os.getloadavg()[0])
+
+    def finish(self):
+        """The figures since start(); None when not started."""
+        if not self.thread:
+            return None
+        self.done.set(); self.thread.join(); self.thread = None
+        self.loads.append(os.getloadavg()[0])
+        secs, psi = time.monotonic() - self.t0, self.psi_us()
+        pct = (psi - self.psi0) / 1e4 / secs if psi is not None and self.psi0 is not None and secs > 0 else None
+        return {"load": spread(self.loads), "cpu_pressure_pct": pct, "seconds": secs}
+
+
+MACHINE = Machine()
+
+
+def measuring():
+    """A section calls this where its measurement starts, after making what it reuses (images, stores)."""
+    MACHINE.start()
+
+
 def section(name, fn):
     if name not in a.only.split(","):
         return
     log(f"--- {name}")
+    first = len(rows)
+    MACHINE.start()
     try:
         fn()
     except Exception as e:  # one broken part must not hide the others
         log(f"{name} failed: {e}")
         row(name, None, "", target=f"FAILED: {e}")
+    m = MACHINE.finish()
+    for r in rows[first:]:
+        r["machine"] = m
 
 
 def thumbs():
     imgs = os.path.join(CACHE, "images")
     run([os.path.join(BIN, "bench_images"), "gen", imgs, a.testdata])
+    measuring()
     files = [l for l in open(os.path.join(imgs, "list.txt")).read().splitlines() if l]
     ours_s, vips_s, ours_cpu, vips_cpu = [], [], [], []
     out = tempfile.mkdtemp(prefix="bench-vips-")
@@ -105,6 +155,7 @@ def thumbs():
 def ensure_store():
     log(f"store of {a.store_images} images with its thumbnail cache (made once, kept in {STORE})")
     run([os.path.join(BIN, "bench_store"), "build", STORE, str(a.store_images)])
+    measuring()
 
 
 def warm():
@@ -181,7 +232,6 @@ def stow():
         o["median"] / c["median"], ">= 0.9")
     like_for_like(j, "MB/s", 1e6, "curl POST")
     row(f"  DICOM encode per image ({a.upload_mb} MiB 16-bit PNG -> .dcm, durable)", spread(j["encode_ms"]), "ms")
-    row("  load average (1 min) before -> after", f"{load_before:.1f} -> {j['load_after']:.1f}", "")
 
 
 class PracticeServer:
@@ -287,7 +337,6 @@ def frames():
     row("  tasks + uploads in those frames, p50", spread([r["upload_p50_ms"] for r in res]), "ms")
     row("  tasks + uploads in those frames, p99", spread([r["upload_p99_ms"] for r in res]), "ms")
     row("  per texture uploaded (median)", spread([r["upload_ms_per_texture"] for r in res]), "ms")
-    row("Load average (1 min) before the rounds", spread([r["load_before"] for r in res]), "")
     row("Peak RSS of the kiosk", spread([r["peak_rss_kb"] / 1024 for r in res]), "MB")
     tex = spread([r["texture_bytes_peak"] / 2**20 for r in res]); budget = res[0]["texture_budget_bytes"] / 2**20
     row("Peak texture memory", tex, "MB", budget, "budget", tex["median"] / budget, "<= 1")
@@ -411,6 +460,7 @@ def retained():
     ensure_store()
     t0 = time.perf_counter()
     grown = grown_store(a.retained_images)
+    measuring()
     log(f"grown store in {grown} ({time.perf_counter() - t0:.0f} s when made)")
     cli = os.path.join(BIN, "chairsync-cli")
     bench = os.path.join(BIN, "bench_store")
@@ -562,7 +612,6 @@ def backends():
     lite, post = spread(got["sqlite"]), spread(got["postgresql"])
     row(f"Server, 2 processes, 8 clients: declare+upload 1 KB+commit, SQLite ({a.backend_procedures})", lite, "proc/s")
     row("  the same on PostgreSQL (durable, fsync on)", post, "proc/s", lite, "SQLite", post["median"] / lite["median"], "")
-    row("  load average (1 min) before the rounds", spread(load), "")
 
 
 def cpu_pressure():
@@ -571,6 +620,14 @@ def cpu_pressure():
         return open("/proc/pressure/cpu").readline().strip()
     except OSError:
         return None
+
+
+def fmt_machine(m):
+    """A row's load [min..max] over its measurement and its CPU pressure, e.g. "6.1 [5.8..6.9], 83 %"."""
+    if not m:
+        return "-"
+    pct = "?" if m["cpu_pressure_pct"] is None else f"{m['cpu_pressure_pct']:.0f} %"
+    return f"{fmt(m['load'])}, {pct}"
 
 
 t_start = time.time()
@@ -589,11 +646,13 @@ def fmt(v):
 
 
 print(f"\nChairSync benchmarks ({platform.node()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}), "
-      f"medians [min..max] of {a.repeats}+ runs\nCPU pressure (PSI): {cpu_pressure()}\n")
-hdr = ("figure", "ours", "unit", "reference", "ratio", "target")
+      f"medians [min..max] of {a.repeats}+ runs\nCPU pressure (PSI): {cpu_pressure()}\n"
+      "Last column: over each figure's measurement, the 1-minute load average (median [min..max] of one sample a "
+      "second) and the share of the time some task waited for a CPU\n")
+hdr = ("figure", "ours", "unit", "reference", "ratio", "target", "load [min..max], CPU pressure")
 table = [hdr] + [(r["figure"], fmt(r["ours"]), r["unit"],
                   (fmt(r["reference"]) + " " + r["reference_label"]).strip() if r["reference"] is not None else "-",
-                  fmt(r["ratio"]), r["target"]) for r in rows]
+                  fmt(r["ratio"]), r["target"], fmt_machine(r.get("machine"))) for r in rows]
 w = [max(len(t[i]) for t in table) for i in range(len(hdr))]
 for t in table:
     print("  ".join(c.ljust(w[i]) for i, c in enumerate(t)).rstrip())
