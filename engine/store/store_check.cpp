@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "engine/image/image.h"
+#include "engine/store/file_name_set.h"
 #include "engine/store/offline_store.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
@@ -53,14 +54,14 @@ std::vector<FileRow> all_image_rows(sql::Db& db) {
 // a hide's originals until it deletes them, and the new files a Put Back or
 // attach named before copying, which its roll-back removes by uuid. Those are
 // the journal's to settle, never the sweep's.
-// A hash set, filled from one query: every open sweeps (docs/offline-store.md),
-// so this runs once per start with every image row; an ordered set's
-// rebalancing and 40-byte comparisons cost ~2,000 instructions a row
-// (docs/performance.md, 100,000 images).
-std::unordered_set<std::string> kept_names(sql::Db& db) {
-    std::unordered_set<std::string> names;
+// Filled from one query: every open sweeps (docs/offline-store.md), so this
+// runs once per start with every image row; an ordered set of strings cost
+// ~2,000 instructions a row, a hash set of them ~100 bytes (FileNameSet
+// takes 17; docs/performance.md, 100,000 images).
+FileNameSet kept_names(sql::Db& db) {
+    FileNameSet names;
     auto count = db.prepare("SELECT COUNT(*) FROM images");
-    if (count.step()) names.reserve(size_t(count.i64(0)) + 64);
+    if (count.step()) names.reserve(size_t(count.i64(0)));
     auto images = db.prepare("SELECT file_name FROM images");
     while (images.step()) names.insert(images.text(0));
     auto hides = db.prepare(
@@ -75,6 +76,7 @@ std::unordered_set<std::string> kept_names(sql::Db& db) {
             if (id.is_string())
                 for (const char* ext : kImageExtensions) names.insert(id.get<std::string>() + ext);
     }
+    names.finish();
     return names;
 }
 
@@ -83,7 +85,7 @@ std::unordered_set<std::string> kept_names(sql::Db& db) {
 // only for a file that is kept out: a std::filesystem::directory_iterator
 // entry cost ~5,000 instructions (docs/performance.md). A symbolic link or
 // an unknown type is looked up as before (followed, like is_regular_file).
-std::vector<fs::path> unreferenced_files(const fs::path& dir, const std::unordered_set<std::string>& referenced) {
+std::vector<fs::path> unreferenced_files(const fs::path& dir, const FileNameSet& referenced) {
     std::vector<fs::path> out;
     const std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), &::closedir);
     if (!d) return out;  // no images folder yet
@@ -91,7 +93,7 @@ std::vector<fs::path> unreferenced_files(const fs::path& dir, const std::unorder
     while (const dirent* e = ::readdir(d.get())) {
         if (e->d_type != DT_REG && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN) continue;
         name.assign(e->d_name);
-        if (referenced.count(name)) continue;
+        if (referenced.contains(name)) continue;
         std::error_code ec;
         if (e->d_type != DT_REG && !fs::is_regular_file(dir / name, ec)) continue;
         out.push_back(dir / name);
