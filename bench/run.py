@@ -263,30 +263,41 @@ class PracticeServer:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def frames():
+def kiosk_help():
     kiosk = os.path.join(BIN, "chairsync")
-    helptext = subprocess.run([kiosk, "--help"], capture_output=True, text=True).stdout if os.path.exists(kiosk) else ""
+    return subprocess.run([kiosk, "--help"], capture_output=True, text=True).stdout if os.path.exists(kiosk) else ""
+
+
+def kiosk_round(store, extra=()):
+    """One scripted kiosk run (bench/scroll.script) on `store` with --bench-frames: signed in to a demo server,
+    the sync wizard's patient list flung through; its JSON (app/kiosk/automation/frame_bench.h)."""
+    path = os.path.join(CACHE, "frames.json")
+    home = tempfile.mkdtemp(prefix="bench-kiosk-home-", dir=CACHE)  # no settings or users from this machine
+    env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, "config"),
+               XDG_DATA_HOME=os.path.join(home, "data"))
+    load_before = os.getloadavg()[0]
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scroll.script")
+    with PracticeServer() as server:  # signed in, the sync wizard's Patient tab lists the store's patients
+        # A thumbnail cache of its own, empty: every thumbnail is made and uploaded while the list flies.
+        run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", os.path.join(BIN, "chairsync"), "--config",
+             "/nonexistent/config.json", "--server", server.url, "--location", "loc-1", "--workstation", "OP-1",
+             "--store", store, "--recovery", os.path.join(home, "recovery"), "--thumbnail-cache",
+             os.path.join(home, "thumbs"), "--size", "1280x800", "--script", script, "--bench-frames", path]
+            + list(extra), cwd=CACHE, env=env)
+    r = json.load(open(path)); os.unlink(path)
+    r["load_before"], r["load_after"] = load_before, os.getloadavg()[0]
+    shutil.rmtree(home, ignore_errors=True)
+    return r
+
+
+def frames():
+    helptext = kiosk_help()
     if "--bench-frames" not in helptext:
         row("Frames (kiosk, scrolling)", None, "", target="not measured: chairsync has no --bench-frames yet")
         return
     ensure_store()
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scroll.script")
     def one_round(extra):
-        path = os.path.join(CACHE, "frames.json")
-        home = tempfile.mkdtemp(prefix="bench-kiosk-home-", dir=CACHE)  # no settings or users from this machine
-        env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, "config"),
-                   XDG_DATA_HOME=os.path.join(home, "data"))
-        load_before = os.getloadavg()[0]
-        with PracticeServer() as server:  # signed in, the sync wizard's Patient tab lists the store's patients
-            # A thumbnail cache of its own, empty: every thumbnail is made and uploaded while the list flies.
-            run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", kiosk, "--config", "/nonexistent/config.json",
-                 "--server", server.url, "--location", "loc-1", "--workstation", "OP-1", "--store", STORE,
-                 "--recovery", os.path.join(home, "recovery"), "--thumbnail-cache", os.path.join(home, "thumbs"),
-                 "--size", "1280x800", "--script", script, "--bench-frames", path] + extra, cwd=CACHE, env=env)
-        r = json.load(open(path)); os.unlink(path)
-        r["load_before"], r["load_after"] = load_before, os.getloadavg()[0]
-        shutil.rmtree(home, ignore_errors=True)
-        return r
+        return kiosk_round(STORE, extra)
     # The reference: the same kiosk drawing rows and bars as ImGui triangles
     # (--triangle-fills) instead of clears, in the same run, who goes first alternating.
     reference = "--triangle-fills" in helptext
@@ -497,6 +508,29 @@ def retained():
     q1, q0 = spread(big["query_ms"]), spread(small["query_ms"])
     row(f"patients_with_pending(), {n1} images", q1, "ms", q0, f"{n0} images", q1["median"] / q0["median"], "~1 (flat)")
     row(f"  query plan: {'; '.join(plan)}", None, "")
+    kiosk_memory(grown, n0, n1)
+
+
+def kiosk_memory(grown, n0, n1):
+    """The kiosk's peak RSS and texture memory scrolling the patient list (bench/scroll.script) on the store
+    as it is and grown with synced images kept for retention, interleaved: 10 times the images must not
+    cost the kiosk more memory (issue 16 item 5). Texture memory is what its texture cache held at most."""
+    if "--bench-frames" not in kiosk_help():
+        row("Kiosk memory", None, "", target="not measured: chairsync has no --bench-frames")
+        return
+    got = {"small": [], "grown": []}
+    for i in range(max(2, a.repeats)):
+        for label in (("small", "grown") if i % 2 == 0 else ("grown", "small")):
+            r = kiosk_round(STORE if label == "small" else grown)
+            got[label].append(r)
+            log(f"kiosk memory round {i + 1}, {label}: peak RSS {r['peak_rss_kb'] / 1024:.0f} MB, textures "
+                f"{r['texture_bytes_peak'] / 2**20:.1f} MB")
+    raw["retained"]["kiosk"] = {k: [{"peak_rss_kb": r["peak_rss_kb"], "texture_bytes_peak": r["texture_bytes_peak"]}
+                                    for r in v] for k, v in got.items()}
+    for key, name, scale in (("peak_rss_kb", "Kiosk peak RSS (scrolling the patient list)", 1024),
+                             ("texture_bytes_peak", "Kiosk peak texture memory (its texture cache)", 2**20)):
+        o = spread([r[key] / scale for r in got["grown"]]); r0 = spread([r[key] / scale for r in got["small"]])
+        row(f"{name}, {n1} images", o, "MB", r0, f"{n0} images", o["median"] / r0["median"], "~1 (unchanged)")
 
 
 def patients_csv(path, n):
