@@ -41,10 +41,12 @@ void ThumbnailQueue::push(Job job) {
 
 std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, bool moving) {
     std::vector<std::string> dropped;
+    bool wake = false;
     {
         std::lock_guard lock(mu_);
         told_ = true;
         visible_ = std::move(visible);
+        wake = moving_ && !moving;
         moving_ = moving;
         // A request is made only for a row still on screen: one that has
         // scrolled away would take a core from the frames for nothing.
@@ -53,8 +55,11 @@ std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, 
             dropped.push_back(j.image.uuid);
             return true;
         });
+        wake = wake && !jobs_.empty();
     }
-    cv_.notify_all();  // a list that stopped lets every thread work again
+    // A list that came to rest lets the threads work again. Only then: this
+    // runs every frame, and waking the threads for nothing costs the frame.
+    if (wake) cv_.notify_all();
     return dropped;
 }
 
@@ -74,7 +79,6 @@ ThumbnailQueue::Job ThumbnailQueue::take_locked() {
     const size_t i = next();
     Job job = std::move(jobs_[i]);
     jobs_.erase(jobs_.begin() + std::ptrdiff_t(i));
-    ++making_;
     return job;
 }
 
@@ -88,14 +92,6 @@ std::optional<ThumbnailQueue::Job> ThumbnailQueue::try_take() {
     std::lock_guard lock(mu_);
     if (!may_start()) return std::nullopt;
     return take_locked();
-}
-
-void ThumbnailQueue::finished() {
-    {
-        std::lock_guard lock(mu_);
-        --making_;
-    }
-    cv_.notify_one();
 }
 
 size_t ThumbnailQueue::size() const {
@@ -148,7 +144,6 @@ void ThumbnailPool::run(std::stop_token st) {
         }
         --activity_->making;
         ++activity_->finished;
-        queue_->finished();
         if (st.stop_requested()) return;
         done_(job->image.uuid, std::move(px), std::move(error));
     }

@@ -7,9 +7,9 @@
 // cells still wait for, in the order it draws them (ThumbnailQueue::want).
 // Those are made first, top row first; a request whose row has left the
 // screen is dropped instead of made for nobody (the UI asks again if the row
-// comes back); while a list is dragged or glides only one thread makes
-// thumbnails, so the frames keep the other core. Before the UI has said
-// anything, the newest request goes first.
+// comes back); while a list is dragged or glides no thumbnail is begun at
+// all, so the frames keep both cores, and once it rests the rows it shows are
+// made first. Before the UI has said anything, the newest request goes first.
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -64,26 +64,25 @@ public:
         std::filesystem::path file;
         ImageRecord image;
     };
-    // Threads that may make thumbnails at once while a list moves.
-    static constexpr int kWhileMoving = 1;
-
     void push(Job job);
     // The keys the screen's visible cells wait for, in drawing order, and
     // whether a list is moving. Drops every queued request not among them
     // and returns their keys: nothing will come for those.
     std::vector<std::string> want(std::vector<std::string> visible, bool moving);
     // The job to make next, once one may start (see the top of this file);
-    // nullopt once `st` asks to stop. The caller calls finished() after it.
+    // nullopt once `st` asks to stop.
     std::optional<Job> take(std::stop_token st);
     // The same without waiting: nullopt when no job may start now.
     std::optional<Job> try_take();
-    void finished();
     size_t size() const;
 
 private:
     size_t next() const;  // mu_ held, jobs_ not empty
     Job take_locked();     // mu_ held, may_start()
-    bool may_start() const { return !jobs_.empty() && (!moving_ || making_ < kWhileMoving); }
+    // Nothing begins while a list moves: on a 2-core kiosk with software GL
+    // even one decoding thread at nice 19 was running in 93 % of the slowest
+    // frames (docs/performance.md, "The slowest 1 %"). One already begun ends.
+    bool may_start() const { return !jobs_.empty() && !moving_; }
 
     mutable std::mutex mu_;
     std::condition_variable_any cv_;
@@ -91,7 +90,6 @@ private:
     bool told_ = false;      // want() was called: the screen decides the order
     std::vector<std::string> visible_;
     bool moving_ = false;
-    int making_ = 0;  // taken and not finished
 };
 
 class ThumbnailPool {

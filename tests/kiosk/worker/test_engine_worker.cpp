@@ -136,10 +136,7 @@ ThumbnailQueue::Job job(const std::string& key) {
 // The keys of every job the queue lets start now, in the order it gives them.
 std::vector<std::string> take_all(ThumbnailQueue& q) {
     std::vector<std::string> keys;
-    while (auto j = q.try_take()) {
-        keys.push_back(j->image.uuid);
-        q.finished();
-    }
+    while (auto j = q.try_take()) keys.push_back(j->image.uuid);
     return keys;
 }
 
@@ -167,48 +164,43 @@ TEST_CASE("thumbnails of the visible rows are made first, top row first; rows go
     CHECK(q.size() == 0);
 }
 
-TEST_CASE("while a list moves, one thumbnail is made at a time; when it stops, every thread may work") {
+TEST_CASE("while a list moves no thumbnail is begun; once it rests, the rows it shows are made first") {
     ThumbnailQueue q;
-    for (const char* k : {"a", "b", "c"}) q.push(job(k));
-    CHECK(q.want({"a", "b", "c"}, true).empty());
-    auto first = q.try_take();
-    REQUIRE(first);
-    CHECK(first->image.uuid == "a");
-    CHECK_FALSE(q.try_take());  // the frames keep the other core
-    q.finished();
-    auto second = q.try_take();
-    REQUIRE(second);
-    CHECK(second->image.uuid == "b");
-    // The list stops: a second thread may start while the first is still making one.
-    CHECK(q.want({"b", "c"}, false).empty());
-    auto third = q.try_take();
-    REQUIRE(third);
-    CHECK(third->image.uuid == "c");
-    q.finished();
-    q.finished();
+    // Flung: rows a..e go by and are asked for; the list glides on over c, d and e.
+    for (const char* k : {"a", "b", "c", "d", "e"}) q.push(job(k));
+    std::vector<std::string> dropped = q.want({"c", "d", "e"}, true);
+    std::sort(dropped.begin(), dropped.end());
+    CHECK(dropped == std::vector<std::string>{"a", "b"});
+    CHECK_FALSE(q.try_take());  // the frames keep both cores
+    // Still gliding, now over e, f and g; f is asked for on the way.
+    q.push(job("f"));
+    CHECK(q.want({"e", "f", "g"}, true) == std::vector<std::string>{"c", "d"});
+    CHECK_FALSE(q.try_take());
+    // It rests on g, f and e (drawing order): those first, top row first; then a request that came after.
+    q.push(job("g"));
+    CHECK(q.want({"g", "f", "e"}, false).empty());
+    q.push(job("h"));
+    CHECK(take_all(q) == std::vector<std::string>{"g", "f", "e", "h"});
 
-    // A thread waiting in take() is woken by the list stopping, and by a stop request.
-    q.push(job("d"));
-    CHECK(q.want({"d"}, true).empty());
-    auto busy = q.try_take();
-    REQUIRE(busy);
-    q.push(job("e"));
-    CHECK(q.want({"e"}, true).empty());
+    // A finger drags it again: nothing new begins until it rests.
+    q.push(job("i"));
+    CHECK(q.want({"i"}, true).empty());
+    CHECK_FALSE(q.try_take());
+
+    // A thread waiting in take() is woken by the list coming to rest, and by a stop request.
     std::stop_source stop;
     auto waiting = std::async(std::launch::async, [&] { return q.take(stop.get_token()); });
     CHECK(waiting.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
-    CHECK(q.want({"e"}, false).empty());
+    CHECK(q.want({"i"}, false).empty());
     auto got = waiting.get();
     REQUIRE(got);
-    CHECK(got->image.uuid == "e");
-    q.finished();
-    q.finished();
+    CHECK(got->image.uuid == "i");
     auto stopped = std::async(std::launch::async, [&] { return q.take(stop.get_token()); });
     stop.request_stop();
     CHECK_FALSE(stopped.get());
 }
 
-TEST_CASE("the engine worker makes the thumbnails the screen shows first, in its order, and drops the others") {
+TEST_CASE("the engine worker makes no thumbnail while the list glides, then the ones it shows first, in its order") {
     test::TempDir dir;
     fs::path store = dir / "store";
     capture(store, "Noah", "Patel", 6);
@@ -254,11 +246,12 @@ TEST_CASE("the engine worker makes the thumbnails the screen shows first, in its
         REQUIRE(cv.wait_for(l, std::chrono::seconds(120), [&] { return made.size() == 1; }));
     }
     for (int i : {2, 4, 5, 1, 3}) worker.send(cmd::LoadThumbnail{images[size_t(i)]});
-    // The screen shows rows 4, 2 and 5 (in that order); 1 and 3 have scrolled away. The UI says it
+    // The list glides on over rows 4, 2 and 5 (in that order); 1 and 3 have gone by. The UI says it
     // every frame; here until both have reached the queue (the worker thread forwards the requests).
+    const std::vector<std::string> shown = {images[4].uuid, images[2].uuid, images[5].uuid};
     std::vector<std::string> dropped;
     for (int frame = 0; frame < 120000 && dropped.size() < 2; ++frame) {
-        auto d = worker.want_thumbnails({images[4].uuid, images[2].uuid, images[5].uuid}, false);
+        auto d = worker.want_thumbnails(shown, true);
         dropped.insert(dropped.end(), d.begin(), d.end());
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -271,6 +264,17 @@ TEST_CASE("the engine worker makes the thumbnails the screen shows first, in its
         release = true;
     }
     cv.notify_all();
+    // The one begun before the list moved ends; none begins while it glides.
+    REQUIRE(w.wait_until([&] {
+        std::lock_guard l(mu);
+        return delivered.size() == 1;
+    }));
+    CHECK(worker.want_thumbnails(shown, true).empty());
+    {
+        std::lock_guard l(mu);
+        CHECK(made.size() == 1);
+    }
+    CHECK(worker.want_thumbnails(shown, false).empty());  // it rests
     REQUIRE(w.wait_until([&] {
         std::lock_guard l(mu);
         return delivered.size() == 4;
