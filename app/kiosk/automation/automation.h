@@ -1,6 +1,6 @@
 #pragma once
 // --screenshot and --script: drive the real window (under Xvfb in tests).
-// The app calls before_new_frame() between ImGui_ImplGlfw_NewFrame() (which
+// The app calls before_new_frame() between Window::new_frame() (which
 // overwrites the mouse from GLFW) and ImGui::NewFrame(), and after_render()
 // after drawing and before glfwSwapBuffers (the back buffer is the frame).
 #include <imgui.h>

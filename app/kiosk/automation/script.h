@@ -18,7 +18,7 @@
 // Strings are in double quotes (\" and \\ escape). The runner is pure: it
 // turns steps into per-frame pointer input and asks the app, through
 // ScriptEnv, what is on screen; the app writes that input into ImGui after
-// ImGui_ImplGlfw_NewFrame and before ImGui::NewFrame.
+// Window::new_frame and before ImGui::NewFrame.
 #include <filesystem>
 #include <functional>
 #include <optional>

@@ -2,7 +2,6 @@
 
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
-#include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <spdlog/spdlog.h>
@@ -135,7 +134,7 @@ private:
 
         bench_.begin_build();  // the frame's build: NewFrame -> RenderDrawData
         ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
+        window_.new_frame();  // ImGui_ImplGlfw_NewFrame without its round trips to the X server
         bench_.backends_done();
         automation_->before_new_frame(ImGui::GetIO());  // after the backend wrote the real mouse
         ImGui::NewFrame();

@@ -8,6 +8,10 @@
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cfloat>
+#include <iterator>
+
 #include <dlfcn.h>
 #include <link.h>
 
@@ -71,6 +75,36 @@ Window::Window(const WindowOptions& opt) {
     spdlog::info("OpenGL {} on {}", reinterpret_cast<const char*>(glGetString(GL_VERSION)),
                  reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
 
+    // Input as events report it (new_frame). Set before the ImGui backend
+    // installs its own callbacks, which then call these after theirs.
+    glfwSetWindowUserPointer(win_, this);
+    glfwGetWindowSize(win_, &in_.win_w, &in_.win_h);
+    glfwGetFramebufferSize(win_, &in_.fb_w, &in_.fb_h);
+    glfwGetCursorPos(win_, &in_.x, &in_.y);
+    in_.focused = glfwGetWindowAttrib(win_, GLFW_FOCUSED) != 0;
+    in_.inside = glfwGetWindowAttrib(win_, GLFW_HOVERED) != 0;
+    glfwSetWindowSizeCallback(win_, [](GLFWwindow* w, int width, int height) {
+        input(w).win_w = width;
+        input(w).win_h = height;
+    });
+    glfwSetFramebufferSizeCallback(win_, [](GLFWwindow* w, int width, int height) {
+        input(w).fb_w = width;
+        input(w).fb_h = height;
+    });
+    glfwSetCursorPosCallback(win_, [](GLFWwindow* w, double x, double y) {
+        input(w).x = x;
+        input(w).y = y;
+    });
+    glfwSetWindowFocusCallback(win_, [](GLFWwindow* w, int focused) { input(w).focused = focused != 0; });
+    glfwSetCursorEnterCallback(win_, [](GLFWwindow* w, int entered) { input(w).inside = entered != 0; });
+    glfwSetMouseButtonCallback(win_, [](GLFWwindow* w, int button, int action, int) {
+        Input& in = input(w);
+        if (action == GLFW_PRESS && button >= 0 && size_t(button) < in.pressed.size()) in.pressed[size_t(button)] = true;
+    });
+    const int shapes[] = {GLFW_ARROW_CURSOR, GLFW_IBEAM_CURSOR, GLFW_HAND_CURSOR, GLFW_HRESIZE_CURSOR,
+                          GLFW_VRESIZE_CURSOR};
+    for (size_t i = 0; i < cursors_.size(); ++i) cursors_[i] = glfwCreateStandardCursor(shapes[i]);
+
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // a kiosk keeps no window layout
@@ -85,6 +119,8 @@ Window::~Window() {
     if (imgui_gl_) ImGui_ImplOpenGL3_Shutdown();
     if (imgui_glfw_) ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
+    for (GLFWcursor* c : cursors_)
+        if (c) glfwDestroyCursor(c);
     glfwDestroyWindow(win_);
     glfwTerminate();
 }
@@ -95,7 +131,52 @@ float Window::content_scale() const {
     return xs > 0.25f && xs < 8.0f ? xs : 1.0f;
 }
 
-void Window::framebuffer_size(int& w, int& h) const { glfwGetFramebufferSize(win_, &w, &h); }
+void Window::framebuffer_size(int& w, int& h) const {
+    w = in_.fb_w;
+    h = in_.fb_h;
+}
+
+Window::Input& Window::input(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w))->in_; }
+
+void Window::new_frame() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(float(in_.win_w), float(in_.win_h));
+    if (in_.win_w > 0 && in_.win_h > 0)
+        io.DisplayFramebufferScale = ImVec2(float(in_.fb_w) / float(in_.win_w), float(in_.fb_h) / float(in_.win_h));
+    const double now = glfwGetTime();
+    io.DeltaTime = in_.time > 0.0 && now > in_.time ? float(now - in_.time) : 1.0f / 60.0f;
+    in_.time = now;
+
+    // A button counts as down in the frame after it was pressed even if it
+    // was let go before that frame began (glfwGetMouseButton reads GLFW's
+    // own state: no round trip).
+    for (size_t i = 0; i < in_.pressed.size(); ++i) {
+        io.MouseDown[i] = in_.pressed[i] || glfwGetMouseButton(win_, int(i)) == GLFW_PRESS;
+        in_.pressed[i] = false;
+    }
+    if (io.WantSetMousePos && in_.focused) glfwSetCursorPos(win_, double(io.MousePos.x), double(io.MousePos.y));
+    io.MousePos = in_.focused || in_.inside ? ImVec2(float(in_.x), float(in_.y)) : ImVec2(-FLT_MAX, -FLT_MAX);
+    std::fill(std::begin(io.NavInputs), std::end(io.NavInputs), 0.0f);  // no gamepad
+    show_cursor(ImGui::GetMouseCursor());
+}
+
+// Only when the shape changes: setting it sends a request to the X server.
+void Window::show_cursor(int shape) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if ((io.ConfigFlags & ImGuiConfigFlags_NoMouseCursorChange) || shape == in_.cursor) return;
+    in_.cursor = shape;
+    if (shape == ImGuiMouseCursor_None || io.MouseDrawCursor) {
+        glfwSetInputMode(win_, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
+        return;
+    }
+    size_t i = 0;  // the arrow for any shape GLFW has none of
+    if (shape == ImGuiMouseCursor_TextInput) i = 1;
+    if (shape == ImGuiMouseCursor_Hand) i = 2;
+    if (shape == ImGuiMouseCursor_ResizeEW) i = 3;
+    if (shape == ImGuiMouseCursor_ResizeNS) i = 4;
+    glfwSetCursor(win_, cursors_[i] ? cursors_[i] : cursors_[0]);
+    glfwSetInputMode(win_, GLFW_CURSOR, GLFW_CURSOR_NORMAL);
+}
 bool Window::should_close() const { return glfwWindowShouldClose(win_); }
 void Window::wake() { glfwPostEmptyEvent(); }
 
