@@ -198,8 +198,13 @@ StartupReport OfflineStore::startup_check() {
     StartupReport report;
     sweep_leftovers(report);
     std::error_code ec;
-    for (const auto& r : all_image_rows(db_)) {
-        if (!fs::exists(images_dir() / r.file_name, ec)) report.missing.push_back(missing_problem(r));
+    // Row by row, in all_image_rows' order: holding every row at once (their
+    // sha-256s too) raised the kiosk's peak memory by ~10 MB at 100,000
+    // images (docs/performance.md).
+    auto rows = db_.prepare("SELECT uuid, file_name FROM images ORDER BY procedure_uuid, seq");
+    while (rows.step()) {
+        std::string name = rows.text(1);
+        if (!fs::exists(images_dir() / name, ec)) report.missing.push_back(missing_problem({rows.text(0), name, "", 0}));
     }
     return report;
 }
