@@ -3,58 +3,88 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/json_writer.h"
 #include "app/cli/store_access.h"
 #include "app/cli/sync_access.h"
-#include "engine/util/json_text.h"
+#include "engine/util/sqlite.h"
 #include "engine/util/text.h"
 
 namespace cs::cli {
 
 namespace {
 
-nlohmann::json image_json(const ImageRecord& i) {
-    return {{"uuid", i.uuid}, {"seq", i.seq},         {"file", i.file_name},   {"sha256", i.sha256},
-            {"size", i.size}, {"width", i.width},     {"height", i.height},    {"bit_depth", i.bit_depth},
-            {"kind", to_string(i.kind)}};
-}
-
 // Where images go: the practice server, or the archive's URL (never its credentials).
-nlohmann::json images_json(const dicomweb::ArchiveSetting& archive) {
-    if (!archive.configured()) return {{"destination", "practice_server"}};
-    return {{"destination", "image_archive"}, {"url", dicomweb::archive_url(archive)}};
+void write_destination(JsonWriter& w, const dicomweb::ArchiveSetting& archive) {
+    w.begin_object();
+    w.key("destination").value(archive.configured() ? "image_archive" : "practice_server");
+    if (archive.configured()) w.key("url").value(dicomweb::archive_url(archive));
+    w.end_object();
 }
 
-nlohmann::json status_json(OfflineStore& store, const dicomweb::ArchiveSetting& archive) {
-    nlohmann::json patients = nlohmann::json::array();
+void write_image(JsonWriter& w, const ImageRecord& i) {
+    w.begin_object();
+    w.key("bit_depth").value(i.bit_depth);
+    w.key("file").value(i.file_name);
+    w.key("height").value(i.height);
+    w.key("kind").value(to_string(i.kind));
+    w.key("seq").value(i.seq);
+    w.key("sha256").value(i.sha256);
+    w.key("size").value(i.size);
+    w.key("uuid").value(i.uuid);
+    w.key("width").value(i.width);
+    w.end_object();
+}
+
+void write_procedure(JsonWriter& w, OfflineStore& store, const ProcedureRecord& pr) {
+    w.begin_object();
+    w.key("acquired_at").value(pr.acquired_at);
+    w.key("attempts").value(pr.attempts);
+    w.key("code").value(pr.code);
+    w.key("images").begin_array();
+    for (const auto& i : store.images_of(pr.uuid)) write_image(w, i);
+    w.end_array();
+    w.key("last_error").value(pr.last_error);
+    w.key("location_id").value(pr.location_id);
+    w.key("name").value(pr.name);
+    w.key("state").value(to_string(pr.state));
+    w.key("synced_at").value(pr.synced_at);
+    w.key("uuid").value(pr.uuid);
+    w.end_object();
+}
+
+// The whole store as JSON, written while it is read (keys in the sorted
+// order earlier versions printed), inside one read transaction so that a
+// sync running meanwhile cannot show half its change (docs/performance.md,
+// 100,000 images).
+void write_status_json(std::ostream& out, OfflineStore& store, const dicomweb::ArchiveSetting& archive) {
+    sql::Transaction snapshot(store.db(), sql::Transaction::Begin::deferred);
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("images_go_to");
+    write_destination(w, archive);
+    w.key("patients").begin_array();
     for (const auto& p : store.patients()) {
-        nlohmann::json procedures = nlohmann::json::array();
-        for (const auto& pr : store.procedures_of(p.id)) {
-            nlohmann::json images = nlohmann::json::array();
-            for (const auto& i : store.images_of(pr.uuid)) images.push_back(image_json(i));
-            procedures.push_back({{"uuid", pr.uuid},
-                                  {"code", pr.code},
-                                  {"name", pr.name},
-                                  {"acquired_at", pr.acquired_at},
-                                  {"location_id", pr.location_id},
-                                  {"state", to_string(pr.state)},
-                                  {"attempts", pr.attempts},
-                                  {"last_error", pr.last_error},
-                                  {"synced_at", pr.synced_at},
-                                  {"images", std::move(images)}});
-        }
-        patients.push_back({{"id", p.id},
-                            {"first_name", escape_invalid_utf8(p.first_name)},
-                            {"last_name", escape_invalid_utf8(p.last_name)},
-                            {"birth_date", escape_invalid_utf8(p.birth_date)},
-                            {"procedures", std::move(procedures)}});
+        w.begin_object();
+        w.key("birth_date").value(escape_invalid_utf8(p.birth_date));
+        w.key("first_name").value(escape_invalid_utf8(p.first_name));
+        w.key("id").value(p.id);
+        w.key("last_name").value(escape_invalid_utf8(p.last_name));
+        w.key("procedures").begin_array();
+        for (const auto& pr : store.procedures_of(p.id)) write_procedure(w, store, pr);
+        w.end_array();
+        w.end_object();
     }
-    return {{"store", store.root().string()},
-            {"images_go_to", images_json(archive)},
-            {"patients", std::move(patients)},
-            {"quarantined_files", store.quarantined_files()}};
+    w.end_array();
+    w.key("quarantined_files").begin_array();
+    for (const auto& name : store.quarantined_files()) w.value(name);
+    w.end_array();
+    w.key("store").value(store.root().string());
+    w.end_object();
+    w.flush();
+    out << "\n";
+    snapshot.commit();
 }
 
 void print_status(OfflineStore& store, const dicomweb::ArchiveSetting& archive) {
@@ -95,7 +125,7 @@ CommandRun add_status_command(CLI::App& app, const Globals& g) {
             const auto setting = checked_archive_setting(*archive);
             auto store = open_store(g, false);
             if (*json)
-                std::cout << dump_json(status_json(store, setting), 2) << "\n";
+                write_status_json(std::cout, store, setting);
             else
                 print_status(store, setting);
             return 0;

@@ -176,7 +176,9 @@ std::optional<int64_t> Stmt::opt_i64(int col) const {
     return i64(col);
 }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db, Begin begin) : db_(db) {
+    db_.exec(begin == Begin::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
 
 Transaction::~Transaction() {
     if (!done_) sqlite3_exec(db_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);

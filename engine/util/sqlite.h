@@ -110,7 +110,11 @@ private:
 
 class Transaction {
 public:
-    explicit Transaction(Db& db);  // BEGIN IMMEDIATE: writers queue here, not at commit
+    // immediate: BEGIN IMMEDIATE, writers queue here, not at commit.
+    // deferred: a read snapshot from the first read on; a write in it fails
+    // (busy) if another connection wrote since, instead of writing over it.
+    enum class Begin { immediate, deferred };
+    explicit Transaction(Db& db, Begin begin = Begin::immediate);
     ~Transaction();
     void commit();
 

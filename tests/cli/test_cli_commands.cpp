@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/store/offline_store.h"
+#include "engine/util/json_text.h"
 #include "tests/cli/cli_fixtures.h"
 #include "tests/store/store_fixtures.h"
 
@@ -53,6 +54,49 @@ TEST_CASE("cli: status --json lists every captured patient with procedures and i
     auto env = test::cli({"status", "--json"}, {"CHAIRSYNC_STORE=" + store});
     REQUIRE(env.exit_code == 0);
     CHECK(nlohmann::json::parse(env.out)["patients"].size() == 2);
+}
+
+TEST_CASE("cli: status --json keeps its layout byte for byte: sorted keys, two-space indent, escapes, U+FFFD") {
+    // status --json is written as it is read (docs/performance.md); scripts must see what
+    // nlohmann's dump_json(document, 2) printed before for the same store.
+    test::TempDir dir;
+    std::string store = (dir / "store").string();
+    auto a = test::make_png(dir / "a.png", 32, 24, 1).string();
+    auto b = test::make_jpeg(dir / "b.jpg", 20, 10, 2).string();
+    REQUIRE(test::cli(test::capture_args(store, "Zoë", "O'Brien \"Q\" \\ 😀", "", {a, b})).exit_code == 0);
+    REQUIRE(test::cli(test::capture_args(store, "Bob", "Adams", "1970-05-06", {a})).exit_code == 0);
+    REQUIRE(test::cli(test::capture_args(store, "Cy", "Bell", "", {b})).exit_code == 0);
+    {
+        // What a store written by something else may hold: control characters, text that is not UTF-8.
+        OfflineStore s(store);
+        const auto patients = s.patients();  // Adams, Bell, O'Brien
+        const auto adams = s.procedures_of(patients.at(0).id).at(0).uuid;
+        s.record_failure(adams, "line one\nline two\t\"quoted\" \\ \x01\x1f\x7f \b\f\r end");
+        s.db().prepare("UPDATE procedures SET code = ?2, name = ?3 WHERE uuid = ?1")
+            .bind_all(adams, std::string("D02\xff\xfe"), std::string("Bite\xc3"))
+            .run();
+        s.db().prepare("UPDATE offline_patients SET first_name = ?2 WHERE id = ?1")
+            .bind_all(patients.at(1).id, std::string("C\xe9y"))
+            .run();
+        // A procedure whose image rows are gone: an empty list; its file goes to quarantine/.
+        const auto bell = s.procedures_of(patients.at(1).id).at(0).uuid;
+        s.db().prepare("DELETE FROM images WHERE procedure_uuid = ?1").bind_all(bell).run();
+    }
+    test::cli({"--store", store, "verify"});  // the opening that moves Bell's file aside logs it
+    auto st = test::cli({"--store", store, "status", "--json", "--dicomweb", "https://pacs.example/dicom-web/"});
+    REQUIRE(st.exit_code == 0);
+    const auto j = nlohmann::json::parse(st.out);
+    CHECK(st.out == dump_json(j, 2) + "\n");
+    CHECK(j["quarantined_files"].size() == 1);
+    CHECK(j["images_go_to"]["url"] == "https://pacs.example/dicom-web");
+    const auto& adams = j["patients"][0]["procedures"][0];
+    CHECK(adams["last_error"] == "line one\nline two\t\"quoted\" \\ \x01\x1f\x7f \b\f\r end");
+    CHECK(adams["code"] == "D02\xEF\xBF\xBD\xEF\xBF\xBD");  // each stray byte replaced, as dump_json does
+    CHECK(adams["name"] == "Bite\xEF\xBF\xBD");
+    CHECK(j["patients"][1]["first_name"] == "C\\xE9y");  // names are shown escaped (docs/offline-store.md)
+    CHECK(j["patients"][1]["procedures"][0]["images"] == nlohmann::json::array());
+    CHECK(j["patients"][2]["last_name"] == "O'Brien \"Q\" \\ 😀");
+    CHECK(j["patients"][2]["procedures"][0]["images"].size() == 2);
 }
 
 TEST_CASE("cli: status says where images go: the practice server, or the image archive without its credentials") {
