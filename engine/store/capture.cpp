@@ -130,6 +130,7 @@ std::string OfflineStore::capture(const CaptureRequest& request) {
     if (acquired_at.empty()) acquired_at = now;
     const std::string procedure_uuid = request.procedure_uuid.empty() ? new_uuid() : request.procedure_uuid;
 
+    forget_images_sweep();  // before the first file: a kill after it leaves files the next opening must see
     std::vector<std::filesystem::path> written;
     try {
         for (auto& p : planned) {

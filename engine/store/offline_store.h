@@ -27,6 +27,12 @@ inline constexpr uint64_t kMaxImageFileBytes = 256ull << 20;
 inline constexpr const char* kSettingWorkstationId = "workstation_id";
 inline constexpr const char* kSettingLocationId = "location_id";
 inline constexpr const char* kSettingRemindLaterDate = "remind_me_later_date";  // "YYYY-MM-DD", local
+// The last clean sweep of images/: its folder stamp and when (docs/offline-store.md, "Skipping the sweep").
+inline constexpr const char* kSettingImagesSwept = "images_swept";
+
+// The images folder as stat sees it (device, inode, change times to the
+// nanosecond), as the sweep record holds it; nullopt when it cannot be read.
+std::optional<std::string> images_folder_stamp(const std::filesystem::path& images_dir);
 
 struct CaptureImage {
     std::filesystem::path source;  // the acquired file, PNG or JPEG
@@ -142,6 +148,9 @@ public:
 private:
     void sweep_on_open();
     void sweep_leftovers(StartupReport& report);
+    void sweep_root_temporaries(StartupReport& report);
+    bool images_swept_already();
+    void forget_images_sweep();
     std::string quarantine(const std::filesystem::path& file);
 
     std::filesystem::path root_;

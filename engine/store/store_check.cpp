@@ -2,11 +2,14 @@
 // (temporary files removed, files no row names moved to quarantine/, never
 // deleted) and verify (reports, changes nothing).
 #include <dirent.h>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <unordered_set>
@@ -101,6 +104,32 @@ std::vector<fs::path> unreferenced_files(const fs::path& dir, const FileNameSet&
     return out;
 }
 
+// The images folder's stamp for the sweep record. A folder changed less than
+// kSweepRecordMinAgeSeconds ago is not recorded: a later change within the
+// same timestamp tick (1-2 s on some file systems) could keep its times.
+struct FolderStamp {
+    std::string text;
+    int64_t mtime_s = 0;
+};
+constexpr int64_t kSweepRecordMinAgeSeconds = 10;
+constexpr std::string_view kSweptAt = " swept_at=";
+
+std::optional<FolderStamp> folder_stamp(const fs::path& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
+    char text[160];
+    std::snprintf(text, sizeof text, "dev=%llu ino=%llu mtime=%lld.%09ld ctime=%lld.%09ld",
+                  static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino),
+                  static_cast<long long>(st.st_mtim.tv_sec), static_cast<long>(st.st_mtim.tv_nsec),
+                  static_cast<long long>(st.st_ctim.tv_sec), static_cast<long>(st.st_ctim.tv_nsec));
+    return FolderStamp{text, static_cast<int64_t>(st.st_mtim.tv_sec)};
+}
+
+int64_t wall_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 StoreProblem missing_problem(const FileRow& r) {
     return {StoreProblem::Kind::missing_file, r.file_name, r.uuid,
             "The image file " + r.file_name + " is missing from the offline store (image " + r.uuid + ")."};
@@ -134,21 +163,76 @@ std::optional<StoreProblem> check_file(const fs::path& dir, const FileRow& r) {
 
 }  // namespace
 
+std::optional<std::string> images_folder_stamp(const fs::path& images_dir) {
+    auto stamp = folder_stamp(images_dir);
+    return stamp ? std::optional<std::string>(stamp->text) : std::nullopt;
+}
+
+// Every sweep, on open or at start-up, is the whole sweep below; only a clean
+// one, of a folder that did not change while it looked, is recorded
+// (docs/offline-store.md, "Skipping the sweep").
 void OfflineStore::sweep_leftovers(StartupReport& report) {
-    for (const auto& f : unreferenced_files(images_dir(), kept_names(db_))) {
+    sweep_root_temporaries(report);
+    const auto before = folder_stamp(images_dir());
+    // The rows and the record in one snapshot: should another connection
+    // change the rows after we read them, writing the record fails.
+    sql::Transaction snapshot(db_, sql::Transaction::Begin::deferred);
+    const auto leftovers = unreferenced_files(images_dir(), kept_names(db_));
+    if (!leftovers.empty()) fsx::crash_point("sweep:listed");
+    for (const auto& f : leftovers) {
         if (fsx::is_temp_name(f)) {  // half a copy: never an image anyone can use
             fsx::remove_durable(f);
             ++report.removed_temp_files;
         } else {
             report.quarantined.push_back(quarantine(f));
         }
+        fsx::crash_point("sweep:moved");
     }
+    // A sweep that moved something is checked by the next one: a file that
+    // came in while it worked would be in the folder's new stamp unseen.
+    if (!leftovers.empty() || !before || before->mtime_s > wall_seconds() - kSweepRecordMinAgeSeconds) return;
+    const auto after = folder_stamp(images_dir());
+    if (!after || after->text != before->text) return;
+    try {
+        set_setting(kSettingImagesSwept, before->text + std::string(kSweptAt) + std::to_string(wall_seconds()));
+        snapshot.commit();
+    } catch (const Error& e) {  // the rows changed since they were read: the next opening sweeps again
+        spdlog::debug("offline store: sweep not recorded: {}", e.detail());
+    }
+}
+
+void OfflineStore::sweep_root_temporaries(StartupReport& report) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(root_, ec))  // temporaries of durable writes beside store.db
         if (e.is_regular_file(ec) && fsx::is_temp_name(e.path())) {
             fsx::remove_durable(e.path());
             ++report.removed_temp_files;
         }
+}
+
+// The record of the last clean sweep still holds: the folder has the same
+// device, inode and change times to the nanosecond, and the clock has not gone
+// back to before that sweep. Anything else (no record, a damaged one, another
+// folder) sweeps.
+bool OfflineStore::images_swept_already() {
+    const auto record = setting(kSettingImagesSwept);
+    const auto stamp = folder_stamp(images_dir());
+    if (!record || !stamp) return false;
+    const std::string prefix = stamp->text + std::string(kSweptAt);
+    if (record->size() <= prefix.size() || record->compare(0, prefix.size(), prefix) != 0) return false;
+    int64_t swept_at = 0;
+    const char* end = record->data() + record->size();
+    const auto [at, ec] = std::from_chars(record->data() + prefix.size(), end, swept_at);
+    return ec == std::errc() && at == end && swept_at >= stamp->mtime_s + kSweepRecordMinAgeSeconds &&
+           swept_at <= wall_seconds();
+}
+
+// Before ChairSync itself puts a file into images/ (capture): the record
+// goes first, so the next opening sweeps whatever the clock did to the
+// folder's times.
+void OfflineStore::forget_images_sweep() {
+    if (setting(kSettingImagesSwept))
+        db_.prepare("DELETE FROM settings WHERE key = ?1").bind_all(std::string(kSettingImagesSwept)).run();
 }
 
 // Image bytes are never deleted (docs/offline-store.md): a file no row names
@@ -180,7 +264,12 @@ void OfflineStore::sweep_on_open() {
         // Only when nobody holds the lock: a capture under way owns its files.
         auto lock = OfflineModeLock::try_acquire(root_);
         if (!lock) return;
-        sweep_leftovers(report);
+        // A folder of 100,000 images costs a start ~200 ms to read against
+        // every row (docs/performance.md): not again while nothing changed.
+        if (images_swept_already())
+            sweep_root_temporaries(report);
+        else
+            sweep_leftovers(report);
     } catch (const Error& e) {  // e.g. a read-only store: verify still reports what is left
         spdlog::warn("offline store: leftovers not swept: {} ({})", e.what(), e.detail());
     }

@@ -1,5 +1,8 @@
 #include "engine/store/store_schema.h"
 
+#include <iterator>
+#include <string>
+
 #include "engine/util/error.h"
 
 namespace cs {
@@ -152,6 +155,21 @@ CREATE INDEX archive_outbox_by_procedure ON archive_outbox (procedure_uuid);
 )sql");
 }
 
+// Version 5 (issue 16): opening a store skips the images folder's sweep
+// while the folder and the rows are as the last clean sweep left them
+// (docs/offline-store.md, "Skipping the sweep"). A row that stops naming a
+// file changes no folder, so these forget that sweep's record: the next
+// opening sweeps (a purge killed between its rows and its files, say).
+void create_v5_sweep_record(sql::Db& db) {
+    const char* changes[] = {"DELETE ON images", "UPDATE OF file_name ON images", "DELETE ON moves",
+                             "UPDATE ON moves", "DELETE ON recovery_images", "UPDATE OF store_file ON recovery_images"};
+    const char* names[] = {"images_delete", "images_rename", "moves_delete",
+                           "moves_update", "recovery_images_delete", "recovery_images_rename"};
+    for (size_t i = 0; i < std::size(changes); ++i)
+        db.exec(std::string("CREATE TRIGGER ") + names[i] + "_forgets_sweep AFTER " + changes[i] +
+                " BEGIN DELETE FROM settings WHERE key = 'images_swept'; END;");
+}
+
 }  // namespace
 
 const std::vector<StoreMigration>& store_migrations() {
@@ -160,6 +178,7 @@ const std::vector<StoreMigration>& store_migrations() {
         {2, "audit log (append-only)", create_v2_audit},
         {3, "move journal and recovery entries", create_v3_moves},
         {4, "image archive outbox", create_v4_archive_outbox},
+        {5, "forget the images folder's sweep record when rows change", create_v5_sweep_record},
     };
     return steps;
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/store/offline_store.h"
+#include "engine/util/uuid.h"
 #include "tests/cli/cli_fixtures.h"
 #include "tests/store/store_fixtures.h"
 
@@ -73,6 +74,29 @@ TEST_CASE("cli: capture killed at any step leaves the procedure whole or absent,
             CHECK(procedures == (point.committed ? 2 : 1));
             CHECK(patients.size() == (point.committed ? 2u : 1u));
             CHECK(test::files_in(s.images_dir()).size() == image_rows);
+        }
+    }
+}
+
+TEST_CASE("cli: a sweep killed before or after moving its first leftover is done again at the next opening") {
+    for (const std::string point : {"sweep:listed", "sweep:moved"}) {
+        DYNAMIC_SECTION(point) {
+            test::TempDir dir;
+            const fs::path store = dir / "store";
+            REQUIRE(test::cli(test::capture_args(store.string(), "Ann", "Smith", "",
+                                                 {test::make_png(dir / "a.png", 8, 8, 1).string()}))
+                        .exit_code == 0);
+            for (int i = 0; i < 3; ++i) test::make_png(store / "images" / (new_uuid() + ".png"), 4, 4, 10 + i);
+            test::make_file(store / "images" / ".tmp-x.png.77", "half");
+            // Last changed a while ago: a clean sweep of this folder would be recorded and skipped next time.
+            test::age_folder(store / "images");
+            auto killed = test::cli({"--store", store.string(), "status"}, {"CHAIRSYNC_CRASH_AT=" + point});
+            REQUIRE(killed.signal == SIGKILL);
+            CHECK(test::files_in(store / "images").size() > 2);  // leftovers wait in the folder
+
+            REQUIRE(test::cli({"--store", store.string(), "status"}).exit_code == 0);
+            CHECK(test::files_in(store / "quarantine").size() == 3);
+            CHECK(test::files_in(store / "images").size() == 1);  // the captured image alone
         }
     }
 }

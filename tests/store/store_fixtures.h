@@ -2,7 +2,10 @@
 // Test images and capture requests shared by tests/store and tests/cli.
 // Images are made here with stb_image_write, so no test depends on files
 // outside the repository.
+#include <fcntl.h>
 #include <stb_image_write.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -52,6 +55,17 @@ inline CaptureRequest capture_request(std::string first, std::string last, std::
     r.location_id = "loc-1";
     for (auto& f : files) r.images.push_back({f, kind});
     return r;
+}
+
+// Sets a folder's modification time `seconds` into the past (its change time
+// becomes now): a folder the sweep may record as swept (docs/offline-store.md,
+// "Skipping the sweep"), without waiting.
+inline void age_folder(const std::filesystem::path& dir, int seconds = 60) {
+    timespec times[2];
+    ::clock_gettime(CLOCK_REALTIME, &times[0]);
+    times[0].tv_sec -= seconds;
+    times[1] = times[0];
+    if (::utimensat(AT_FDCWD, dir.c_str(), times, 0) != 0) throw std::runtime_error("utimensat " + dir.string());
 }
 
 // Every regular file in a folder, by name.
