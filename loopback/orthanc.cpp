@@ -33,7 +33,7 @@ bool exited(pid_t pid, int& status) { return ::waitpid(pid, &status, WNOHANG) ==
 
 }  // namespace
 
-int free_loopback_port() {
+int bind_free_loopback_port(int& port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) throw std::runtime_error("socket() failed");
     sockaddr_in a{};
@@ -46,8 +46,14 @@ int free_loopback_port() {
         ::close(fd);
         throw std::runtime_error("no free loopback port");
     }
-    ::close(fd);
-    return ntohs(a.sin_port);
+    port = ntohs(a.sin_port);
+    return fd;
+}
+
+int free_loopback_port() {
+    int port = 0;
+    ::close(bind_free_loopback_port(port));
+    return port;
 }
 
 std::string Orthanc::missing() {

@@ -16,6 +16,9 @@
 
 namespace cs::loopback {
 
+// A TCP socket bound to a free port on 127.0.0.1, not listening; `port` is
+// that port. Throws std::runtime_error.
+int bind_free_loopback_port(int& port);
 // A TCP port on 127.0.0.1 that nothing listens on right now.
 int free_loopback_port();
 

@@ -135,7 +135,9 @@ PostgresCluster::PostgresCluster(bool durable) {
                                          "-c", "shared_buffers=16MB", "-c", "max_connections=200"};
         argv.insert(argv.end(), speed.begin(), speed.end());
         pid_t pid = spawn(argv, as, log, true);
-        const std::string ping = "host=127.0.0.1 port=" + std::to_string(port_) + " user=chairsync dbname=postgres";
+        // Asked through its socket in our own folder (-k): a cluster of another test that took
+        // the port meanwhile answers on TCP, never there.
+        const std::string ping = "host=" + dir_.string() + " port=" + std::to_string(port_) + " user=chairsync dbname=postgres";
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < deadline) {
             if (PQping(ping.c_str()) == PQPING_OK) {

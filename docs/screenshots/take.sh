@@ -27,7 +27,7 @@ for size in 1280x800 1920x1080 1024x768; do
     # Gate mode (the patient the user came from), and 60 offline patients (the Patient list's search).
     demo gate --patient p-1001 --proceed-command "/bin/true {patient_id}"
     wrapped with_many_patients many_patients
-    demo privacy_cover --signout-minutes 0.15 --demo-server-delay 2
+    demo privacy_cover --signout-minutes 0.25 --demo-server-delay 2
     wrapped with_server_down offline_sign_in
     wrapped with_server_faults server_status
     demo home_pacs --pacs

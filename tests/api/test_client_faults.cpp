@@ -16,13 +16,9 @@ using cs::test::error_of;
 using Action = FaultRule::Action;
 
 TEST_CASE("server down: retried, then a clear network error") {
-    int port = 0;
-    {
-        Practice gone;
-        port = gone.server().port();
-    }  // stopped: nothing listens there any more
+    test::RefusingPort gone;  // nothing listens there, and nothing can start to meanwhile
     ClientConfig cfg;
-    cfg.base_url = "http://127.0.0.1:" + std::to_string(port);
+    cfg.base_url = gone.url();
     cfg.retry.max_attempts = 3;
     cfg.retry.base_delay = std::chrono::milliseconds(1);
     PracticeClient c(cfg);

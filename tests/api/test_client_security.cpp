@@ -92,14 +92,17 @@ TEST_CASE("an expired token asks for a new sign-in, and re-signing in repeats th
         CHECK(reauths == 1);
     }
     SECTION("a token that expired while idle is replaced") {
-        Practice practice([](server::ServerOptions& o) { o.token_ttl = std::chrono::seconds(1); });
+        // The server counts whole seconds: a token lives between ttl - 1 and ttl s. With 3 s the
+        // new token outlives the repeated call however busy the machine (with 1 s it could
+        // expire the moment after it was given).
+        Practice practice([](server::ServerOptions& o) { o.token_ttl = std::chrono::seconds(3); });
         auto c = practice.signed_in_client();
         int reauths = 0;
         c->set_reauth([&] {
             ++reauths;
             c->sign_in("demo", "1234");
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the 1 s lifetime
+        std::this_thread::sleep_for(std::chrono::milliseconds(3100));  // past the 3 s lifetime
         CHECK_FALSE(c->providers("loc-1").empty());
         CHECK(reauths == 1);
     }

@@ -90,18 +90,23 @@ void grew_little(ServerProcess& s, long peak) {
     CHECK(growth < kMaxGrowthKib);
 }
 
+// "Promptly": before the head deadline (10 s, docs/server-limits.md) could
+// have freed a server stalled by idle connections, yet far more than a
+// sanitizer build on a busy machine needs for one request.
+constexpr auto kPromptly = std::chrono::seconds(8);
+
 // A real client still gets its answer, promptly.
 void real_client_is_served(const std::string& base_url, const std::string& token = {}) {
     httplib::Client c(base_url);
-    c.set_connection_timeout(3);
-    c.set_read_timeout(3);
+    c.set_connection_timeout(kPromptly);
+    c.set_read_timeout(kPromptly);
     c.set_interface("127.0.0.2");  // another workstation
     auto t0 = Clock::now();
     auto r = token.empty() ? c.Get("/api/v1/health")
                            : c.Get("/api/v1/patients/p-1001", {{"Authorization", "Bearer " + token}});
     REQUIRE(r);
     CHECK(r->status == 200);
-    CHECK(Clock::now() - t0 < std::chrono::seconds(3));
+    CHECK(Clock::now() - t0 < kPromptly);
 }
 
 }  // namespace
@@ -257,29 +262,42 @@ TEST_CASE("limits: idle connections hold up nobody; past the cap they are refuse
         std::vector<int> idle;
         for (int i = 0; i < 8; ++i) idle.push_back(connect_from("127.0.0.1", server.port()));
         httplib::Client c(server.base_url());
-        c.set_read_timeout(3);
+        c.set_read_timeout(kPromptly);
         auto t0 = Clock::now();
         auto r = c.Get("/api/v1/health");
         REQUIRE(r);
         CHECK(r->status == 200);
-        CHECK(Clock::now() - t0 < std::chrono::seconds(3));
+        CHECK(Clock::now() - t0 < kPromptly);
         for (int fd : idle) ::close(fd);
     }
     SECTION("two hundred idle connections from one address") {
         std::vector<int> idle;
         for (int i = 0; i < 200; ++i) idle.push_back(connect_from("127.0.0.1", server.port()));
         // The server keeps 20 from one address; the others are answered 503 and closed at once.
+        // Waited for as a condition (a busy machine may take seconds to answer 180 of them),
+        // then a moment more in case one too many is refused.
+        std::vector<bool> answered(idle.size(), false);
         int refused = 0;
-        auto until = Clock::now() + std::chrono::seconds(2);
-        for (int fd : idle) {
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                        until - Clock::now()).count()))) > 0) {
+        auto read_refusals = [&](std::chrono::milliseconds wait) {
+            std::vector<pollfd> open;
+            std::vector<size_t> which;
+            for (size_t i = 0; i < idle.size(); ++i)
+                if (!answered[i]) {
+                    open.push_back({idle[i], POLLIN, 0});
+                    which.push_back(i);
+                }
+            if (::poll(open.data(), open.size(), static_cast<int>(wait.count())) <= 0) return;
+            for (size_t k = 0; k < open.size(); ++k) {
+                if (!(open[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
                 char buf[512];
-                ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+                ssize_t n = ::recv(open[k].fd, buf, sizeof buf, 0);
+                answered[which[k]] = true;
                 if (n <= 0 || status_of(std::string(buf, static_cast<size_t>(n))) == 503) ++refused;
             }
-        }
+        };
+        for (auto until = Clock::now() + std::chrono::seconds(120); refused < 200 - 20 && Clock::now() < until;)
+            read_refusals(std::chrono::milliseconds(1000));
+        read_refusals(std::chrono::milliseconds(500));
         // (The warm-up's connection may still be closing: one more refused then.)
         CHECK(refused >= 200 - 20);
         CHECK(refused <= 200 - 20 + 1);
@@ -291,24 +309,27 @@ TEST_CASE("limits: idle connections hold up nobody; past the cap they are refuse
 TEST_CASE("limits: a request head must arrive whole within its deadline, however it trickles") {
     DemoPractice p([](cs::server::ServerOptions& o) { o.head_timeout = std::chrono::milliseconds(1000); });
     int fd = connect_from("127.0.0.1", p.server.port());
-    const std::string head = "GET /api/v1/health HTTP/1.1\r\nX-Slow: " + std::string(100, 'a');
+    // A byte every 50 ms for 30 s: only a deadline for the whole head ends it before the last byte.
+    const std::string head = "GET /api/v1/health HTTP/1.1\r\nX-Slow: " + std::string(600, 'a');
     auto t0 = Clock::now();
     std::string answer;
     for (char ch : head) {
-        if (::send(fd, &ch, 1, MSG_NOSIGNAL) != 1) break;
+        if (::send(fd, &ch, 1, MSG_NOSIGNAL) != 1) break;  // closed: its answer is read below
         pollfd pf{fd, POLLIN, 0};
-        if (::poll(&pf, 1, 50) > 0) {
-            char buf[1024];
-            ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-            if (n > 0) answer.append(buf, static_cast<size_t>(n));
-            break;
-        }
+        if (::poll(&pf, 1, 50) > 0) break;
+    }
+    // Whatever the server sent before closing, however the last send went.
+    for (pollfd pf{fd, POLLIN, 0}; ::poll(&pf, 1, 10000) > 0;) {
+        char buf[1024];
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        answer.append(buf, static_cast<size_t>(n));
     }
     ::close(fd);
     auto took = Clock::now() - t0;
     CHECK(status_of(answer) == 408);
     CHECK(took >= std::chrono::milliseconds(900));
-    CHECK(took < std::chrono::seconds(4));  // a byte every 50 ms would otherwise take 7 s
+    CHECK(took < std::chrono::seconds(20));  // the trickle itself would take 30 s
 }
 
 TEST_CASE("limits: failed sign-ins with huge names cost the server nothing lasting") {

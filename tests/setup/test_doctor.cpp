@@ -48,7 +48,7 @@ struct DoctorWorld : SettingsEnv {
         reload();
         // Whatever this machine's disk holds, the space check passes unless a test says otherwise.
         opt.free_fail_bytes = opt.free_warn_bytes = 0;
-        opt.timeout = std::chrono::milliseconds(3000);
+        opt.timeout = std::chrono::milliseconds(30000);  // a cap for a server that answers: never reached
     }
 
     void reload() {
@@ -240,12 +240,13 @@ TEST_CASE("chairsync-cli doctor: one line per check, --json, exit 1 on a FAIL an
                                  "XDG_CONFIG_HOME=" + (w.tmp / "user-config").string()};
     std::vector<std::string> quiet_disk{"--free-fail-mb", "0", "--free-warn-mb", "0"};
 
-    auto ok = cli({"doctor", "--free-fail-mb", "0", "--free-warn-mb", "0"}, env);
+    // --timeout 30: the server answers; the cap only spares a busy machine a false FAIL.
+    auto ok = cli({"doctor", "--free-fail-mb", "0", "--free-warn-mb", "0", "--timeout", "30"}, env);
     INFO(ok.out << ok.err);
     CHECK(ok.exit_code == 0);  // warnings only (http to loopback)
     CHECK_THAT(ok.out, Catch::Contains("OK    Practice server") && Catch::Contains("WARN  Secure connection"));
 
-    auto json = cli({"doctor", "--json", "--free-fail-mb", "0", "--free-warn-mb", "0"}, env);
+    auto json = cli({"doctor", "--json", "--free-fail-mb", "0", "--free-warn-mb", "0", "--timeout", "30"}, env);
     CHECK(json.exit_code == 0);
     auto j = nlohmann::json::parse(json.out);
     CHECK(j["result"] == "WARN");
@@ -253,7 +254,7 @@ TEST_CASE("chairsync-cli doctor: one line per check, --json, exit 1 on a FAIL an
     CHECK(j["checks"][1]["id"] == "server");
     CHECK(j["checks"][1]["level"] == "OK");
 
-    auto full = cli({"doctor", "--free-fail-mb", "100000000"}, env);
+    auto full = cli({"doctor", "--free-fail-mb", "100000000", "--timeout", "30"}, env);
     CHECK(full.exit_code == 1);
     CHECK_THAT(full.out, Catch::Contains("FAIL  Disk space") && Catch::Contains("1 check(s) failed"));
 

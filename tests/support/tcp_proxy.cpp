@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "loopback/orthanc.h"
+
 namespace cs::test {
 
 namespace {
@@ -76,15 +78,8 @@ int connect_loopback(int port) {
 }  // namespace
 
 TcpProxy::TcpProxy(int target_port) : target_port_(target_port) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::listen(listen_fd_, 16) != 0 || ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-        throw std::runtime_error("the test proxy cannot listen on loopback");
-    port_ = ntohs(a.sin_port);
+    listen_fd_ = loopback::bind_free_loopback_port(port_);
+    if (::listen(listen_fd_, 16) != 0) throw std::runtime_error("the test proxy cannot listen on loopback");
     acceptor_ = std::thread([this] { accept_loop(); });
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/util/uuid.h"
+#include "loopback/orthanc.h"
 
 extern char** environ;
 
@@ -24,6 +25,10 @@ TempDir::~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
 }
+
+RefusingPort::RefusingPort() : fd_(loopback::bind_free_loopback_port(port_)) {}
+
+RefusingPort::~RefusingPort() { ::close(fd_); }
 
 ScopedUmask::ScopedUmask(unsigned mask) : old_(::umask(mask)) {}
 ScopedUmask::~ScopedUmask() { ::umask(old_); }

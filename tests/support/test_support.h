@@ -41,6 +41,23 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                           const std::string& input = {});
 
+// A loopback port bound, never listening, while this lives: a connection
+// there is refused, and no other program can take the port meanwhile (as one
+// merely found free, or where a server was stopped, could be).
+class RefusingPort {
+public:
+    RefusingPort();
+    ~RefusingPort();
+    RefusingPort(const RefusingPort&) = delete;
+    RefusingPort& operator=(const RefusingPort&) = delete;
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+private:
+    int port_ = 0;  // before fd_: set by fd_'s initializer
+    int fd_ = -1;
+};
+
 // Sets the umask for a scope (tests of file modes use the most permissive, 0).
 class ScopedUmask {
 public:

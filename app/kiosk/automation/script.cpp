@@ -109,10 +109,11 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             s.y = float(number(w[2].first, line));
             s.dx = float(number(w[3].first, line));
             s.dy = float(number(w[4].first, line));
-        } else if (cmd == "wait-for") {
-            want(2, 3, "wait-for \"text\" [seconds]");
-            s.op = ScriptStep::Op::wait_for;
-            quoted("wait-for \"text\" [seconds]");
+        } else if (cmd == "wait-for" || cmd == "wait-file") {
+            const std::string usage = cmd + (cmd == "wait-for" ? " \"text\" [seconds]" : " \"FILE\" [seconds]");
+            want(2, 3, usage.c_str());
+            s.op = cmd == "wait-for" ? ScriptStep::Op::wait_for : ScriptStep::Op::wait_file;
+            quoted(usage.c_str());
             s.timeout_s = w.size() == 3 ? number(w[2].first, line) : ScriptRunner::kDefaultTimeout;
             if (s.timeout_s <= 0) bad(line, "the timeout must be more than 0 seconds.");
         } else if (cmd == "expect") {
@@ -130,8 +131,8 @@ std::vector<ScriptStep> parse_script(const std::string& source) {
             s.timeout_s = ScriptRunner::kScreenshotSettle;
             if (s.text.empty()) bad(line, "the file name is empty.");
         } else {
-            bad(line, "\"" + cmd + "\" is not a command (tap, double-tap, type, drag, fling, wait-for, expect, expect-gone, pause, "
-                    "screenshot).");
+            bad(line, "\"" + cmd + "\" is not a command (tap, double-tap, type, drag, fling, wait-for, wait-file, expect, "
+                    "expect-gone, pause, screenshot).");
         }
         steps.push_back(std::move(s));
     }
@@ -244,6 +245,13 @@ ScriptInput ScriptRunner::next_frame(const ScriptEnv& env) {
             advance();
         else if (timed_out)
             fail(s, "\"" + s.text + "\" did not appear within " + std::to_string(int(s.timeout_s)) + " s.");
+        return in;
+
+    case ScriptStep::Op::wait_file:  // a wrapper's signal: no timing is guessed (tests/kiosk/screens)
+        if (std::error_code ec; std::filesystem::exists(s.text, ec))
+            advance();
+        else if (timed_out)
+            fail(s, "the file " + s.text + " did not appear within " + std::to_string(int(s.timeout_s)) + " s.");
         return in;
 
     case ScriptStep::Op::expect:

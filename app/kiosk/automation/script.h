@@ -10,15 +10,16 @@
 //   drag 640 500 0 -300              press at (x, y), move by (dx, dy), rest a moment, release
 //   fling 640 500 0 -300             the same, but lift while moving: a touch list glides on
 //   wait-for "Maria LÓPEZ" 20        until the text is on screen (timeout in s, default 20)
+//   wait-file "armed" 60             until the file exists (a wrapper's signal; timeout as wait-for)
 //   expect "Sync"                    the text is on screen now, else the script fails
 //   expect-gone "Apply charges"      the text is not on screen (for a few frames)
 //   pause 1.5                        let the app run this many seconds
 //   screenshot out/patients.png      save what this frame shows
 //
-// Strings are in double quotes (\" and \\ escape). The runner is pure: it
-// turns steps into per-frame pointer input and asks the app, through
-// ScriptEnv, what is on screen; the app writes that input into ImGui after
-// Window::new_frame and before ImGui::NewFrame.
+// Strings are in double quotes (\" and \\ escape). The runner turns steps
+// into per-frame pointer input and asks the app, through ScriptEnv, what is
+// on screen (it looks at files itself only for wait-file); the app writes
+// that input into ImGui after Window::new_frame and before ImGui::NewFrame.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -28,7 +29,7 @@
 namespace cs::kiosk {
 
 struct ScriptStep {
-    enum class Op { tap, double_tap, type, drag, fling, wait_for, expect, expect_gone, pause, screenshot };
+    enum class Op { tap, double_tap, type, drag, fling, wait_for, wait_file, expect, expect_gone, pause, screenshot };
     Op op = Op::tap;
     int line = 0;
     std::string text;  // label, characters, text or file
@@ -65,7 +66,7 @@ struct ScriptInput {
 
 class ScriptRunner {
 public:
-    static constexpr double kDefaultTimeout = 20.0;  // tap and wait-for
+    static constexpr double kDefaultTimeout = 20.0;  // tap, wait-for and wait-file
     static constexpr int kExpectFrames = 3;          // expect looks this many frames
     static constexpr double kScreenshotSettle = 10.0;  // screenshot waits at most this for loading to finish
     static constexpr double kDragRest = 0.25;  // drag: the finger rests this long before it lifts (no glide)

@@ -175,15 +175,17 @@ TEST_CASE("each part of a frame is timed apart, and the slowest 1 % is broken do
     b.watch(&activity);
     frame(b, true, true);  // recording from here
     for (int i = 0; i < 197; ++i) frame(b, false, false);
-    // A frame that waits for the driver while a thumbnail is being made.
+    // A frame that waits for the driver while a thumbnail is being made. The
+    // waits here are long next to what a busy machine's scheduler may add to
+    // any frame (tens of ms), so the slow frames stay the slowest.
     activity.making = 1;
     activity.started = 1;
-    frame(b, false, false, 0, {}, {}, {}, [] { sleep_ms(30); });
+    frame(b, false, false, 0, {}, {}, {}, [] { sleep_ms(300); });
     activity.making = 0;
     // One whose swap is slow, and a thumbnail starts and ends within it.
     frame(b, false, false, 2, {}, {}, [&] {
         ++activity.started;
-        sleep_ms(20);
+        sleep_ms(200);
     });
     frame(b, false, false);  // nothing made: not marked
     REQUIRE(b.samples().size() == 201);
@@ -191,16 +193,16 @@ TEST_CASE("each part of a frame is timed apart, and the slowest 1 % is broken do
     b.begin_frame();
     b.uploads_done(0);
     b.begin_build();
-    sleep_ms(5);
+    sleep_ms(20);
     b.backends_done();
     b.begin_render();
-    sleep_ms(10);
+    sleep_ms(200);
     b.end_build(false, false);
     b.end_frame();
     const auto& split = b.samples().back();
-    CHECK(split.backends_wall >= 4.5);
+    CHECK(split.backends_wall >= 19.5);
     CHECK(split.backends_wall < split.render_wall);
-    CHECK(split.render_wall >= 9.5);
+    CHECK(split.render_wall >= 199.5);
     CHECK(split.build_wall >= split.backends_wall + split.render_wall);
     b.begin_frame();  // a frame that never reached begin_render: no render part
     b.begin_build();
@@ -210,11 +212,11 @@ TEST_CASE("each part of a frame is timed apart, and the slowest 1 % is broken do
     REQUIRE(b.samples().size() == 203);
     const auto& raster = b.samples()[198];
     const auto& swap = b.samples()[199];
-    CHECK(raster.raster_wall >= 29);
+    CHECK(raster.raster_wall >= 299);
     CHECK(raster.swap_wall < raster.raster_wall);
     CHECK(raster.whole_wall >= raster.raster_wall);
     CHECK(raster.thumbnail);
-    CHECK(swap.swap_wall >= 19);
+    CHECK(swap.swap_wall >= 199);
     CHECK(swap.raster_wall < swap.swap_wall);
     CHECK(swap.thumbnail);
     CHECK(swap.upload_bytes == 2000);

@@ -2,10 +2,12 @@
 // per-frame input a runner produces against a fake screen.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 
 #include "app/kiosk/automation/script.h"
 #include "engine/util/error.h"
+#include "tests/support/test_support.h"
 
 using namespace cs;
 using namespace cs::kiosk;
@@ -206,6 +208,30 @@ TEST_CASE("script runner: wait-for gives up after its own timeout") {
     r.next_frame(env);
     CHECK(r.failed());
     CHECK(r.message() == "script line 1: \"Sync complete\" did not appear within 2 s.");
+}
+
+TEST_CASE("script runner: wait-file waits for a wrapper's file, and gives up after its timeout naming it") {
+    test::TempDir dir;
+    const std::string armed = (dir / "armed").string(), never = (dir / "never").string();
+    const auto steps = parse_script("wait-file \"" + armed + "\" 60\nwait-file \"" + never + "\"");
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[0].op == Op::wait_file);
+    CHECK(steps[1].timeout_s == ScriptRunner::kDefaultTimeout);
+    CHECK_THROWS_WITH(parse_script("wait-file armed"), Catch::Contains("wait-file \"FILE\" [seconds]"));
+    FakeScreen screen;
+    ScriptRunner r(steps);
+    auto env = screen.env();
+    r.next_frame(env);
+    screen.now = 50;  // past any default, within its own 60 s
+    r.next_frame(env);
+    CHECK_FALSE(r.done());
+    std::ofstream(armed) << "";
+    r.next_frame(env);  // there: on to the next step
+    r.next_frame(env);  // waits for "never" from now
+    screen.now = 50 + ScriptRunner::kDefaultTimeout + 1;
+    r.next_frame(env);
+    CHECK(r.failed());
+    CHECK(r.message() == "script line 2: the file " + never + " did not appear within 20 s.");
 }
 
 TEST_CASE("script runner: double-tap presses twice at the same place, the next frame or after its gap") {

@@ -57,7 +57,7 @@ if(XVFB_RUN)
   list(APPEND _screens_tests screens_offline_open)
   # The privacy cover during a sync, and the outcome at the next sign-in (docs/sync-workflow.md).
   add_test(NAME screens_privacy_cover
-           COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.15 --demo-server-delay 2
+           COMMAND ${_xvfb} ${_kiosk} --signout-minutes 0.25 --demo-server-delay 2
                    --script ${CMAKE_CURRENT_LIST_DIR}/privacy_cover.script)
   # The server down from the start: the local screens by the PIN kept here, audited.
   add_test(NAME screens_offline_sign_in
