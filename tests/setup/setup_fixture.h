@@ -1,7 +1,8 @@
 #pragma once
 // What the setup tests share: settings files in a temporary folder (the
 // system file through $CHAIRSYNC_SYSTEM_CONFIG, the user's through
-// $XDG_CONFIG_HOME), a quick demo practice server, one captured procedure.
+// $XDG_CONFIG_HOME), a quick demo practice server (tests/support/quick_server.h),
+// one captured procedure.
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "engine/sync/recovery_folder.h"
 #include "server/practice_server.h"
 #include "tests/store/store_fixtures.h"
+#include "tests/support/quick_server.h"
 #include "tests/support/test_support.h"
 
 namespace cs::test {
@@ -43,17 +45,6 @@ private:
         else ::unsetenv(k);
     }
 };
-
-// The demo practice in `dir`, quick PIN hashing, no access log.
-inline server::ServerOptions quick_server_options(const TempDir& dir) {
-    server::ServerOptions o;
-    o.db = dir / "server.db";
-    o.images_dir = dir / "server-images";
-    o.seed = "demo";
-    o.pin_hash_iterations = 1000;
-    o.access_log = false;
-    return o;
-}
 
 // One offline procedure of one small PNG; its uuid.
 inline std::string capture_one(OfflineStore& store, const std::filesystem::path& src) {

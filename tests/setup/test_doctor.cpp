@@ -29,7 +29,7 @@ struct DoctorWorld : SettingsEnv {
     doctor::Options opt;
 
     explicit DoctorWorld(bool tls = false) {
-        server::ServerOptions o = quick_server_options(tmp);
+        server::ServerOptions o = quick_server_options(tmp.path());
         if (tls) {
             make_self_signed(tmp / "cert.pem", tmp / "key.pem");
             o.tls = server::TlsFiles{tmp / "cert.pem", tmp / "key.pem"};

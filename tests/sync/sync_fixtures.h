@@ -17,18 +17,13 @@
 #include "engine/util/sha256.h"
 #include "server/practice_server.h"
 #include "tests/store/store_fixtures.h"
+#include "tests/support/quick_server.h"
 #include "tests/support/test_support.h"
 
 namespace cs::test {
 
 inline std::unique_ptr<server::PracticeServer> start_demo_server(const fs::path& dir) {
-    server::ServerOptions o;
-    o.db = dir / "server.db";
-    o.images_dir = dir / "server-images";
-    o.seed = "demo";
-    o.pin_hash_iterations = 1000;  // the real hash, fewer rounds: tests stay quick
-    o.access_log = false;
-    auto s = std::make_unique<server::PracticeServer>(o);
+    auto s = std::make_unique<server::PracticeServer>(quick_server_options(dir));
     s->start();
     return s;
 }

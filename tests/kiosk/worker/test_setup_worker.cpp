@@ -28,7 +28,7 @@ struct SetupWorld : SettingsEnv {
     std::unique_ptr<kiosk::SetupWorker> worker;
 
     explicit SetupWorld(bool tls = false) {
-        auto o = quick_server_options(tmp);
+        auto o = quick_server_options(tmp.path());
         if (tls) {
             make_self_signed(tmp / "cert.pem", tmp / "key.pem");
             o.tls = server::TlsFiles{tmp / "cert.pem", tmp / "key.pem"};
