@@ -42,11 +42,19 @@ const char* to_string(ServerStatus s) {
     return "?";
 }
 
+namespace {
+// The workflow's place, as route() reads it to pick the screen.
+auto place_of(const Snapshot& s) {
+    return std::tuple(s.signed_in, s.lock_refused, s.in_session, s.should_prompt, s.session.step);
+}
+}  // namespace
+
 EngineWorker::EngineWorker(EngineOptions options, Wake wake, ThumbnailDone thumbnail_done)
     : opt_(std::move(options)),
-      wake_(std::move(wake)),
       thumbnail_done_(std::move(thumbnail_done)),
-      snap_(std::make_shared<Snapshot>()) {
+      channel_(std::move(wake), [](const Snapshot& before, Snapshot& next) {
+          if (place_of(next) != place_of(before)) ++next.visit;
+      }) {
     thread_ = std::jthread([this](std::stop_token st) { run(st); });
 }
 
@@ -58,8 +66,7 @@ EngineWorker::~EngineWorker() {
         std::lock_guard lock(cancel_mu_);
         if (cancel_) cancel_();
     }
-    queue_cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) thread_.join();  // the stop also ends the worker's wait for a command
 }
 
 void EngineWorker::report(const char* where, const std::exception& e, bool starting) {
@@ -73,40 +80,6 @@ void EngineWorker::report(const char* where, const std::exception& e, bool start
         s.error = sentence;
         if (starting) s.store_loaded = true, s.busy.clear();
     });
-}
-
-void EngineWorker::send(Command command) {
-    {
-        std::lock_guard lock(queue_mu_);
-        queue_.push_back(std::move(command));
-    }
-    queue_cv_.notify_one();
-}
-
-std::shared_ptr<const Snapshot> EngineWorker::snapshot() const {
-    std::lock_guard lock(snap_mu_);
-    return snap_;
-}
-
-namespace {
-// The workflow's place, as route() reads it to pick the screen.
-auto place_of(const Snapshot& s) {
-    return std::tuple(s.signed_in, s.lock_refused, s.in_session, s.should_prompt, s.session.step);
-}
-}  // namespace
-
-void EngineWorker::publish(const std::function<void(Snapshot&)>& change) {
-    std::lock_guard serial(publish_mu_);
-    std::shared_ptr<const Snapshot> before = snapshot();
-    auto next = std::make_shared<Snapshot>(*before);
-    change(*next);
-    ++next->version;
-    if (place_of(*next) != place_of(*before)) ++next->visit;
-    {
-        std::lock_guard lock(snap_mu_);
-        snap_ = std::move(next);
-    }
-    if (wake_) wake_();
 }
 
 void EngineWorker::open_store() {
@@ -153,17 +126,9 @@ void EngineWorker::run(std::stop_token st) {
         report("engine start", std::runtime_error("not a std::exception"), true);
     }
 
-    for (;;) {
-        Command c;
-        {
-            std::unique_lock lock(queue_mu_);
-            if (!queue_cv_.wait(lock, st, [&] { return !queue_.empty(); })) break;
-            if (st.stop_requested()) break;  // shutting down: queued commands are not taken
-            c = std::move(queue_.front());
-            queue_.pop_front();
-        }
+    while (auto c = channel_.take(st)) {  // shutting down: queued commands are not taken
         try {
-            std::visit([&](const auto& command) { handle(command); }, c);
+            std::visit([&](const auto& command) { handle(command); }, *c);
         } catch (const std::exception& e) {
             report("engine", e, false);
         } catch (...) {

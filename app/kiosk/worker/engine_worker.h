@@ -8,8 +8,6 @@
 //   send(cmd::Refresh{}) ──queue──▶   handle(Refresh) → publish(change)
 //   snapshot() ◀──shared_ptr swap──   wake()  (glfwPostEmptyEvent)
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -22,6 +20,7 @@
 #include "app/kiosk/worker/commands.h"
 #include "app/kiosk/worker/snapshot.h"
 #include "app/kiosk/worker/thumbnail_pool.h"
+#include "app/kiosk/worker/worker_channel.h"
 #include "engine/dicomweb/archive_setting.h"
 
 namespace cs {
@@ -73,9 +72,9 @@ public:
     EngineWorker& operator=(const EngineWorker&) = delete;
 
     // Any thread; never blocks on the engine.
-    void send(Command command);
+    void send(Command command) { channel_.send(std::move(command)); }
     // The latest snapshot (never null). Read it once per frame.
-    std::shared_ptr<const Snapshot> snapshot() const;
+    std::shared_ptr<const Snapshot> snapshot() const { return channel_.view(); }
     // Any thread: what the thumbnail threads are doing now.
     const ThumbnailActivity& thumbnail_activity() const { return *thumbnail_activity_; }
     // Any thread (the UI, once a frame): the thumbnails the visible cells
@@ -101,7 +100,7 @@ private:
     void handle(const cmd::RestoreRecovered&);
     std::filesystem::path recovery_dir() const;
     // Copies the current snapshot, applies `change`, publishes it, wakes the UI.
-    void publish(const std::function<void(Snapshot&)>& change);
+    void publish(const std::function<void(Snapshot&)>& change) { channel_.publish(change); }
     void open_store();
     void start_sync_engine(const std::stop_token& st);
     void start_server_watch();
@@ -109,7 +108,6 @@ private:
     void report(const char* where, const std::exception& e, bool starting);
 
     EngineOptions opt_;
-    Wake wake_;
     ThumbnailDone thumbnail_done_;
     const std::shared_ptr<ThumbnailActivity> thumbnail_activity_ = std::make_shared<ThumbnailActivity>();
     const std::shared_ptr<ThumbnailQueue> thumbnail_queue_ = std::make_shared<ThumbnailQueue>();
@@ -122,18 +120,12 @@ private:
     std::unique_ptr<SyncEngine> sync_;  // the client, audit log and sync session
     std::unique_ptr<ServerWatch> watch_;  // its own thread and client; publishes the server status
 
-    // publish() is a read-modify-write of snap_ from the worker and the watch's thread.
-    std::mutex publish_mu_;
-    mutable std::mutex snap_mu_;
-    std::shared_ptr<const Snapshot> snap_;
-
     // Cancels the practice client's call under way; set by the worker, called by the destructor.
     std::mutex cancel_mu_;
     std::function<void()> cancel_;
 
-    std::mutex queue_mu_;
-    std::condition_variable_any queue_cv_;
-    std::deque<Command> queue_;
+    // Commands in, snapshots out; the worker and the watch's thread publish.
+    WorkerChannel<Command, Snapshot> channel_;
 
     std::jthread thread_;  // last: stops and joins before the members above go
 };
