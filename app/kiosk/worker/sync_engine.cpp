@@ -78,14 +78,13 @@ SyncEngine::SyncEngine(OfflineStore& store, SyncEngineOptions opt, Publish publi
             archive_ = std::make_unique<dicomweb::StowClient>(dicomweb::archive_config(opt_.archive));
         } catch (const Error& e) {  // said when someone syncs; the kiosk starts anyway (Preview, Recovery)
             spdlog::error("image archive: {} ({})", e.what(), e.detail());
-            archive_problem_ = e.what();
-            archive_detail_ = e.detail();
+            archive_problem_ = Error(e.what(), "image archive setting: " + e.detail());
         }
     }
 }
 
 dicomweb::StowClient* SyncEngine::archive() {
-    if (!archive_problem_.empty()) throw Error(archive_problem_, "image archive setting: " + archive_detail_);
+    if (archive_problem_) throw *archive_problem_;
     return archive_.get();
 }
 
@@ -436,7 +435,8 @@ void SyncEngine::run(const cmd::StartSyncRun&) {
 
 void SyncEngine::purge_old_images() {
     try {
-        // Images sent to the archive go only while the archive still holds them.
+        // Images sent to the archive go only while the archive still holds them: with its
+        // setting unusable (no client) they stay, whatever the practice server says.
         int n = purge_synced(store_, *client_, std::chrono::system_clock::now(), kDefaultRetention, archive_.get());
         if (n > 0) spdlog::info("retention: removed the local images of {} procedure(s) the server confirmed", n);
     } catch (const Error& e) {

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/kiosk/worker/snapshot.h"
 #include "app/kiosk/worker/sync_commands.h"
 #include "engine/api/api_types.h"
 #include "engine/dicomweb/archive_setting.h"
+#include "engine/util/error.h"
 
 namespace cs {
 class OfflineStore;
@@ -139,7 +141,7 @@ private:
     Publish publish_;
     std::unique_ptr<api::PracticeClient> client_;
     std::unique_ptr<dicomweb::StowClient> archive_;
-    std::string archive_problem_, archive_detail_;  // the setting's sentence when it is not usable
+    std::optional<Error> archive_problem_;  // the setting's sentence when it is not usable
     std::unique_ptr<AuditLog> audit_;
     std::unique_ptr<SyncSession> session_;
     bool signed_in_ = false;

@@ -2,7 +2,8 @@
 // "Configuration"): Maria's procedures synced through the worker into a real
 // Orthanc (the one the tests start, tests/support/orthanc.h) beside the demo
 // practice server; the kiosk closed during the STOW-RS request, then started
-// again; an attach from the recovery folder; retention at the next start;
+// again; an attach from the recovery folder; retention at the next start
+// (and none while the archive setting cannot be used);
 // and a setting that cannot be used. Read back through Orthanc's REST API.
 #include <catch2/catch.hpp>
 
@@ -118,6 +119,12 @@ void check_in_archive(ArchiveKiosk& k, OfflineStore& store, test::Orthanc& o, co
 
 std::string credentials_of(test::Orthanc& o) { return o.user() + ":" + o.password(); }
 
+// Synced long ago: retention takes their images at the kiosk's next start, once their keeper confirms them.
+void synced_long_ago(OfflineStore& store, const std::vector<SyncItemView>& items) {
+    for (const auto& it : items)
+        store.db().prepare("UPDATE procedures SET synced_at = '2026-01-01T00:00:00Z' WHERE uuid = ?1").bind_all(it.uuid).run();
+}
+
 }  // namespace
 
 TEST_CASE("archive kiosk: Maria's procedures sync through the worker into Orthanc; the next start purges old ones") {
@@ -137,8 +144,8 @@ TEST_CASE("archive kiosk: Maria's procedures sync through the worker into Orthan
             check_in_archive(k, store, *orthanc, it.uuid, "p-1001");
             CHECK(test::instance_tags(*orthanc, dicom::uid_from_uuid(store.images_of(it.uuid).at(0).uuid))["PatientName"] ==
                   "Lopez^María");  // the online patient, not the offline entry
-            store.db().prepare("UPDATE procedures SET synced_at = '2026-01-01T00:00:00Z' WHERE uuid = ?1").bind_all(it.uuid).run();
         }
+        synced_long_ago(store, items);
     }
     // The kiosk's next start: retention asks the archive, which still holds each image.
     k.start();
@@ -150,6 +157,44 @@ TEST_CASE("archive kiosk: Maria's procedures sync through the worker into Orthan
         CHECK(test::instances_in_study(*orthanc, study_of(it.uuid)) > 0);
     }
     CHECK(store.verify().ok());
+}
+
+TEST_CASE("archive kiosk: while the archive setting cannot be used, retention keeps the images sent there") {
+    CS_NEED_ORTHANC(orthanc);
+    ArchiveKiosk k(orthanc->dicomweb_url(), credentials_of(*orthanc));
+    k.start();
+    auto items = k.sync_maria();
+    REQUIRE(items.size() == 2);
+    for (const auto& it : items) REQUIRE(it.state == ItemState::synced);
+    k.worker.reset();
+    size_t kept = 0;
+    {
+        OfflineStore store(k.dir / "store");
+        synced_long_ago(store, items);
+        for (const auto& it : items) kept += store.images_of(it.uuid).size();
+    }
+    REQUIRE(kept > 0);
+    // The credentials file readable by every user: the setting is refused, so
+    // nothing can ask the archive whether it still holds the images. The
+    // practice server's word alone (committed, the UIDs) must not let them go.
+    const fs::perms usable = fs::status(k.opt.archive.credentials_file).permissions();
+    fs::permissions(k.opt.archive.credentials_file, usable | fs::perms::others_read, fs::perm_options::replace);
+    k.start();  // retention runs at the sign-in
+    k.worker.reset();
+    {
+        OfflineStore store(k.dir / "store");
+        for (const auto& it : items)
+            for (const auto& img : store.images_of(it.uuid)) CHECK(fs::exists(store.image_path(img)));
+        size_t still = 0;
+        for (const auto& it : items) still += store.images_of(it.uuid).size();
+        CHECK(still == kept);
+    }
+    // The setting usable again: the archive confirms each image, and they go.
+    fs::permissions(k.opt.archive.credentials_file, usable, fs::perm_options::replace);
+    k.start();
+    k.worker.reset();
+    OfflineStore store(k.dir / "store");
+    for (const auto& it : items) CHECK(store.images_of(it.uuid).empty());
 }
 
 TEST_CASE("archive kiosk: closed during the STOW-RS request, nothing is lost; started again, it resumes, each image once") {
