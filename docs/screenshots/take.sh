@@ -35,6 +35,10 @@ for size in 1280x800 1920x1080 1024x768; do
     # First-run setup against a real practice-server, and with an address that answers nothing.
     wrapped with_setup_server setup
     (export SETUP_MODE=down; wrapped with_setup_server setup_unreachable) || exit 1
+    # A damaged settings file (the system file): setup opens and says so.
+    (export CHAIRSYNC_SYSTEM_CONFIG="$root/tests/kiosk/screens/fixtures/damaged-config.json" XDG_CONFIG_HOME=/nonexistent/xdg
+     echo "screenshots: $size damaged_settings"; shot "$bin/chairsync" --config /nonexistent/config.json --size "$size" \
+         --script "$root/tests/kiosk/screens/damaged_settings.script") || exit 1
     cp "$work"/*.png "$out"/
     rm -rf "$work"
 done

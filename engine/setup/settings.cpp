@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -24,9 +26,10 @@ void take(const nlohmann::json& j, const char* key, T& out, const fs::path& file
     try {
         out = j[key].get<T>();
     } catch (const nlohmann::json::exception& e) {
-        throw Error("The setting \"" + std::string(key) + "\" in " + file.string() +
-                        " has the wrong kind of value. Correct it, then start ChairSync again.",
-                    e.what());
+        throw SettingsError(file,
+                            "The setting \"" + std::string(key) + "\" in " + file.string() +
+                                " has the wrong kind of value. Correct it, then start ChairSync again.",
+                            e.what());
     }
 }
 
@@ -40,12 +43,13 @@ nlohmann::json read_object(const fs::path& file, bool& found) {
     try {
         j = nlohmann::json::parse(ss.str());
     } catch (const nlohmann::json::exception& e) {
-        throw Error("The settings file " + file.string() +
-                        " is damaged. Correct it or remove it, then start ChairSync again.",
-                    e.what());
+        throw SettingsError(file,
+                            "The settings file " + file.string() +
+                                " is damaged. Correct it or remove it, then start ChairSync again.",
+                            e.what());
     }
     if (!j.is_object())
-        throw Error("The settings file " + file.string() + " must hold one JSON object.", "not an object");
+        throw SettingsError(file, "The settings file " + file.string() + " must hold one JSON object.", "not an object");
     return j;
 }
 
@@ -150,6 +154,21 @@ void write_settings(const fs::path& file, const Settings& s) {
         if (!out) throw Error("The settings could not be written to " + file.string() + ".", "write " + tmp.string());
         if (shared) ::chmod(tmp.c_str(), 0644);
     });
+}
+
+fs::path write_settings_keeping_damaged(const fs::path& file, const Settings& s) {
+    fs::path kept;
+    try {
+        bool found = false;
+        read_object(file, found);
+    } catch (const SettingsError&) {
+        kept = file.string() + ".damaged";
+        std::error_code ec;
+        for (int n = 2; fs::exists(kept, ec); ++n) kept = file.string() + ".damaged-" + std::to_string(n);
+        if (::rename(file.c_str(), kept.c_str()) != 0) throw_io_error("keep the damaged settings file", file.string(), errno);
+    }
+    write_settings(file, s);
+    return kept;
 }
 
 }  // namespace cs

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/dicomweb/archive_setting.h"
+#include "engine/util/error.h"
 
 namespace cs {
 
@@ -34,9 +35,21 @@ std::filesystem::path system_settings_path();
 // $XDG_CONFIG_HOME/chairsync/config.json, else ~/.config/chairsync/config.json.
 std::filesystem::path user_settings_path();
 
+// A settings file that cannot be read as settings: the sentence names it
+// (and the key, for a value of the wrong kind); file() is that file.
+class SettingsError : public Error {
+public:
+    SettingsError(std::filesystem::path file, std::string sentence, std::string detail)
+        : Error(std::move(sentence), std::move(detail)), file_(std::move(file)) {}
+    const std::filesystem::path& file() const noexcept { return file_; }
+
+private:
+    std::filesystem::path file_;
+};
+
 // Reads one file over `s`; false (and `s` unchanged) when there is no such
-// file. Throws cs::Error with a sentence naming the file and the key when it
-// is not one JSON object or a value has the wrong kind.
+// file. Throws SettingsError when it is not one JSON object or a value has
+// the wrong kind.
 bool read_settings_file(const std::filesystem::path& file, Settings& s);
 
 // The system file, the user's, then `extra` (when not empty and not one of
@@ -51,5 +64,11 @@ std::filesystem::path settings_write_target();
 // folders made as needed), keeping any key of an existing file that Settings
 // does not know (another feature's settings). Throws cs::Error.
 void write_settings(const std::filesystem::path& file, const Settings& s);
+
+// Setup's Save: write_settings, except that a file at `file` that is not one
+// JSON object (damaged) is never written over: it is first renamed to
+// "<file>.damaged" (or .damaged-2, -3, … when that is taken) and kept there.
+// Returns that name; empty when nothing was set aside. Throws cs::Error.
+std::filesystem::path write_settings_keeping_damaged(const std::filesystem::path& file, const Settings& s);
 
 }  // namespace cs

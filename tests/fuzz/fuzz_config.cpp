@@ -1,7 +1,8 @@
 // The kiosk's settings: a config.json read through engine/setup/settings (as
 // app/kiosk/shell/config.h does) and the command line on top of it. The input is the file, then a NUL, then one argument a
-// line. A damaged file or bad flags give a cs::Error or an exit code, never
-// a crash or another exception.
+// line. A damaged file gives a cs::Error from read_settings_file (and
+// Config::settings_problem from parse_command_line), bad flags an exit code:
+// never a crash or another exception.
 #include <cstdlib>
 #include <iostream>
 #include <sstream>

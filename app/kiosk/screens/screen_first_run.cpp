@@ -69,6 +69,11 @@ struct SetupScreen final : Screen {
         }
         page_title(f, "Set up this computer");
         ui::TextMuted("An IT person fills this in once. The practice server checks the administrator PIN.");
+        if (!v.settings_problem.empty()) {  // opened instead of the kiosk: say why (docs/setup.md)
+            status_line(ui::IconKind::failed, v.settings_problem.c_str());
+            if (v.save_keeps_damaged)
+                ui::TextMuted("Or set this computer up again here: Save Settings keeps that file under another name.");
+        }
         if (!v.busy.empty()) status_line(ui::IconKind::in_progress, v.busy.c_str(), 0.3f);
         else if (!v.save_message.empty()) status_line(ui::IconKind::failed, v.save_message.c_str());
         ImGui::Spacing();
@@ -235,6 +240,8 @@ private:
     void result(Frame& f, const SetupView& v) {
         page_title(f, "Settings saved");
         ui::TextMuted("Written to %s. The checks of this computer are on the right.", v.saved_to.c_str());
+        if (!v.kept_damaged.empty())
+            ui::TextMuted("The damaged settings file that was there is kept as %s.", v.kept_damaged.c_str());
         ImGui::Spacing();
         const float col = (ImGui::GetContentRegionAvail().x - ui::Em(1.5f)) * 0.45f;
         ImGui::BeginGroup();

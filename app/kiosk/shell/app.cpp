@@ -36,6 +36,7 @@ constexpr int kSettleFrames = 3;   // frames drawn after anything changed (ImGui
 
 EngineOptions engine_options(const Config& cfg) {
     EngineOptions o;
+    if (!cfg.settings_problem.empty()) return o;  // setup says so; nothing runs on half of the settings
     o.store = cfg.store;
     o.server_url = cfg.server;
     o.ca_file = cfg.ca_file;  // the settings' ca_file (docs/setup.md), as chairsync-cli's --ca-file

@@ -34,7 +34,11 @@ ParseResult parse_command_line(int argc, const char* const* argv) {
         if (std::string_view(argv[i]) == "--config") cfg.config_file = argv[i + 1];
     for (int i = 1; i < argc; ++i)
         if (std::string_view(argv[i]).starts_with("--config=")) cfg.config_file = std::string(argv[i]).substr(9);
-    load_settings(cfg, cfg.config_file);
+    try {
+        load_settings(cfg, cfg.config_file);
+    } catch (const SettingsError& e) {
+        cfg.settings_problem = e.what();
+    }
 
     CLI::App app{"ChairSync: bring X-rays taken offline into the practice's online system."};
     std::string config_flag, store = cfg.store.string(), recovery = cfg.recovery.string();

@@ -50,62 +50,36 @@ std::string setup_sentence(const Error& e) {
 }  // namespace
 
 SetupWorker::SetupWorker(Wake wake, std::filesystem::path config_file, std::filesystem::path thumbnail_cache)
-    : wake_(std::move(wake)),
-      config_file_(std::move(config_file)),
+    : config_file_(std::move(config_file)),
       thumbnail_cache_(std::move(thumbnail_cache)),
-      view_(std::make_shared<SetupView>()),
+      channel_(std::move(wake)),
       thread_([this](std::stop_token st) { run(st); }) {}
 
 SetupWorker::~SetupWorker() {
-    thread_.request_stop();
-    cv_.notify_all();
-}
-
-void SetupWorker::send(setup::Command c) {
-    {
-        std::lock_guard lock(mu_);
-        queue_.push_back(std::move(c));
-    }
-    cv_.notify_all();
-}
-
-std::shared_ptr<const SetupView> SetupWorker::view() const {
-    std::lock_guard lock(mu_);
-    return view_;
-}
-
-void SetupWorker::publish(const std::function<void(SetupView&)>& change) {
-    {
-        std::lock_guard lock(mu_);
-        auto next = std::make_shared<SetupView>(*view_);
-        change(*next);
-        ++next->version;
-        view_ = std::move(next);
-    }
-    if (wake_) wake_();
+    thread_.request_stop();  // also ends the worker's wait for a command; the jthread joins
 }
 
 void SetupWorker::run(std::stop_token st) {
     Settings found;
+    std::string problem;
+    bool keeps = false;
     try {
         load_settings(found, config_file_);
-    } catch (const Error& e) {
-        spdlog::warn("setup: {}", e.what());  // a damaged file: the form starts empty, Save writes a good one
+    } catch (const SettingsError& e) {  // the form starts with the files before it; the screen says why
+        spdlog::warn("setup: {} ({})", e.what(), e.detail());
+        problem = e.what();
+        std::error_code ec;
+        keeps = std::filesystem::equivalent(e.file(), settings_write_target(), ec);
     }
     publish([&](SetupView& v) {
         v.found = found;
         v.found_read = true;
+        v.settings_problem = problem;
+        v.save_keeps_damaged = keeps;
     });
-    for (;;) {
-        setup::Command c;
-        {
-            std::unique_lock lock(mu_);
-            if (!cv_.wait(lock, st, [&] { return !queue_.empty(); })) return;
-            c = std::move(queue_.front());
-            queue_.pop_front();
-        }
+    while (auto c = channel_.take(st)) {
         try {
-            std::visit([&](const auto& command) { handle(command); }, c);
+            std::visit([&](const auto& command) { handle(command); }, *c);
         } catch (const std::exception& e) {
             spdlog::error("setup: {}", e.what());
             publish([&](SetupView& v) {
@@ -188,8 +162,9 @@ void SetupWorker::handle(const setup::SaveSetup& c) {
     }
     const std::filesystem::path target = settings_write_target();
     Settings saved;
-    write_settings(target, want);  // a failure is a sentence (run())
+    const std::filesystem::path kept = write_settings_keeping_damaged(target, want);  // a failure: a sentence (run())
     read_settings_file(target, saved);
+    if (!kept.empty()) spdlog::warn("setup: the damaged settings file {} was kept as {}", target.string(), kept.string());
     spdlog::info("setup: settings written to {}", target.string());
     saved_file_ = target;
     publish([&](SetupView& v) {
@@ -197,6 +172,10 @@ void SetupWorker::handle(const setup::SaveSetup& c) {
         v.save_message.clear();
         v.saved_to = target;
         v.saved = saved;
+        if (kept.empty()) return;
+        v.kept_damaged = kept;
+        v.settings_problem.clear();
+        v.save_keeps_damaged = false;
     });
     handle(setup::RunChecks{});
 }

@@ -4,17 +4,15 @@
 // doctor's checks, so the screen only shows and asks. No ImGui here. The
 // setup screen owns it: setup happens before any offline store is open, so
 // it needs nothing of the engine worker's.
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <variant>
 #include <vector>
 
+#include "app/kiosk/worker/worker_channel.h"
 #include "engine/api/codec.h"
 #include "engine/setup/doctor.h"
 #include "engine/setup/settings.h"
@@ -50,6 +48,12 @@ struct SetupView {
     // What the settings files said when the worker started (the form's first values).
     Settings found;
     bool found_read = false;
+    // A settings file that could not be read then: its sentence, and whether
+    // Save Settings writes that very file (it keeps it first, renamed:
+    // write_settings_keeping_damaged). Cleared once Save kept it.
+    std::string settings_problem;
+    bool save_keeps_damaged = false;
+    std::filesystem::path kept_damaged;  // where Save kept a damaged file; empty: none
     std::string busy;  // "Testing the connection…", or empty
     // The last Test Connection: for which address, and what it found.
     std::string tested_server;
@@ -78,8 +82,8 @@ public:
     SetupWorker(const SetupWorker&) = delete;
     SetupWorker& operator=(const SetupWorker&) = delete;
 
-    void send(setup::Command c);  // any thread; never blocks
-    std::shared_ptr<const SetupView> view() const;  // the latest (never null)
+    void send(setup::Command c) { channel_.send(std::move(c)); }  // any thread; never blocks
+    std::shared_ptr<const SetupView> view() const { return channel_.view(); }  // the latest (never null)
 
 private:
     void run(std::stop_token st);
@@ -87,18 +91,14 @@ private:
     void handle(const setup::CheckAdminPin& c);
     void handle(const setup::SaveSetup& c);
     void handle(const setup::RunChecks& c);
-    void publish(const std::function<void(SetupView&)>& change);
+    void publish(const std::function<void(SetupView&)>& change) { channel_.publish(change); }
 
-    Wake wake_;
     std::filesystem::path config_file_, thumbnail_cache_;
     // Worker thread only: what the server accepted the PIN for, and the file written.
     std::string admin_server_, admin_ca_file_;
     std::filesystem::path saved_file_;
 
-    mutable std::mutex mu_;
-    std::shared_ptr<const SetupView> view_;
-    std::condition_variable_any cv_;
-    std::deque<setup::Command> queue_;
+    WorkerChannel<setup::Command, SetupView> channel_;
     std::jthread thread_;  // last: stops and joins before the members above go
 };
 

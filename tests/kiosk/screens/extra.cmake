@@ -105,6 +105,11 @@ if(XVFB_RUN)
   add_test(NAME screens_setup_unreachable
            COMMAND ${CMAKE_COMMAND} -E env SETUP_MODE=down ${_xvfb} sh ${CMAKE_CURRENT_LIST_DIR}/with_setup_server.sh
                    ${CMAKE_BINARY_DIR}/bin ${CMAKE_CURRENT_LIST_DIR}/setup_unreachable.script)
-  set_tests_properties(screens_setup screens_setup_unreachable PROPERTIES
+  # A damaged settings file: setup opens and says so (the script saves nothing: the file stays).
+  add_test(NAME screens_damaged_settings
+           COMMAND ${CMAKE_COMMAND} -E env CHAIRSYNC_SYSTEM_CONFIG=${CMAKE_CURRENT_LIST_DIR}/fixtures/damaged-config.json
+                   XDG_CONFIG_HOME=/nonexistent/xdg ${_xvfb} ${CMAKE_BINARY_DIR}/bin/chairsync
+                   --config /nonexistent/config.json --script ${CMAKE_CURRENT_LIST_DIR}/damaged_settings.script)
+  set_tests_properties(screens_setup screens_setup_unreachable screens_damaged_settings PROPERTIES
                        TIMEOUT 300 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
 endif()

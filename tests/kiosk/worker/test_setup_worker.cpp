@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "app/kiosk/worker/setup_worker.h"
@@ -213,4 +214,43 @@ TEST_CASE("setup worker: where the system file cannot be written, the user's set
     struct stat st {};
     REQUIRE(::stat(user_settings_path().c_str(), &st) == 0);
     CHECK((st.st_mode & 0077) == 0);  // the user's own file stays private
+}
+
+TEST_CASE("setup worker: a damaged settings file is said; Save keeps it under another name, never writing over it") {
+    SetupWorld t;
+    const std::string damaged = "{ \"server\": \"https://old-server:8443\", \"location\": ";  // cut short
+    const std::filesystem::path file = system_settings_path();
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << damaged;
+    t.worker = std::make_unique<kiosk::SetupWorker>([&t] { t.w.wake(); }, std::filesystem::path{});  // reads it
+    auto& found = t.until([](auto& v) { return v.found_read; });
+    CHECK_THAT(found.settings_problem, Catch::Contains("is damaged") && Catch::Contains(file.string()));
+    CHECK(found.save_keeps_damaged);  // the file Save writes
+
+    const auto read = [](const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    t.worker->send(kiosk::setup::CheckAdminPin{t.server->base_url(), "", "2468"});
+    t.until([](auto& v) { return !v.admin_ok_server.empty(); });
+    t.worker->send(kiosk::setup::SaveSetup{t.settings()});
+    auto& saved = t.until([](auto& v) { return v.checks_done; });
+    const std::filesystem::path first_kept = saved.kept_damaged;
+    CHECK(saved.saved_to == file);
+    CHECK(first_kept == file.string() + ".damaged");
+    CHECK(read(saved.kept_damaged) == damaged);  // kept byte for byte
+    CHECK(saved.settings_problem.empty());
+    CHECK(nlohmann::json::parse(read(file))["server"] == t.server->base_url());
+    for (auto& r : saved.checks) {
+        INFO(r.id << ": " << r.message);
+        CHECK(r.level != doctor::Level::fail);
+    }
+
+    // Damaged again, and saved again: the first one kept stays as it was.
+    std::ofstream(file) << "not JSON";
+    t.worker->send(kiosk::setup::SaveSetup{t.settings()});
+    auto& again = t.until([&](auto& v) { return v.checks_done && v.kept_damaged != first_kept; });
+    CHECK(again.kept_damaged == file.string() + ".damaged-2");
+    CHECK(read(again.kept_damaged) == "not JSON");
+    CHECK(read(first_kept) == damaged);
 }
