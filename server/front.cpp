@@ -494,6 +494,7 @@ void Front::stop() {
     std::unique_lock lock(mu_);
     all_closed_.wait(lock, [&] { return open_ == 0; });
     lock.unlock();
+    join_ended();
     ::close(listen_fd_);
     ::close(wake_[0]);
     ::close(wake_[1]);
@@ -515,11 +516,28 @@ bool Front::take_slot(const std::string& addr, int fd) {
 void Front::release_slot(const std::string& addr) {
     std::lock_guard lock(mu_);
     if (--per_address_[addr] <= 0) per_address_.erase(addr);
+    // A connection's thread hands itself over to be joined (it cannot join itself).
+    if (auto it = workers_.find(std::this_thread::get_id()); it != workers_.end()) {
+        ended_.push_back(std::move(it->second));
+        workers_.erase(it);
+    }
     if (--open_ == 0) all_closed_.notify_all();
+}
+
+// Joins the connection threads that have ended; each has released its slot
+// and has only its own unwinding left, so this waits hardly at all.
+void Front::join_ended() {
+    std::vector<std::thread> ended;
+    {
+        std::lock_guard lock(mu_);
+        ended.swap(ended_);
+    }
+    for (auto& t : ended) t.join();
 }
 
 void Front::accept_loop() {
     for (;;) {
+        join_ended();
         pollfd p[2] = {{listen_fd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
         if (::poll(p, 2, -1) < 0 && errno != EINTR) break;
         if (p[1].revents) break;
@@ -561,17 +579,19 @@ void Front::accept_loop() {
                 fds_.erase(sock);  // before close: stop() must not shut down a reused number
             }
             ::close(sock);
-            release_slot(from);  // last: stop() may return (and this Front go) right after
+            release_slot(from);  // last: stop() waits for every slot, then joins the threads
         };
         try {
-            std::thread([this, conn, done]() mutable {
+            std::lock_guard lock(mu_);  // listed in workers_ before it can reach release_slot
+            std::thread t([this, conn, done]() mutable {
                 try {
                     serve_connection(*conn);
                 } catch (const std::exception& e) {
                     spdlog::error("practice-server: connection from {}: {}", conn->addr, e.what());
                 }
                 done(conn);
-            }).detach();
+            });
+            workers_.emplace(t.get_id(), std::move(t));
         } catch (const std::system_error& e) {
             spdlog::error("practice-server: no thread for a connection: {}", e.what());
             done(conn);

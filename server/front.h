@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "server/api_error.h"
 #include "server/practice_server.h"
@@ -75,6 +76,7 @@ private:
     void serve_connection(Conn& c);
     bool take_slot(const std::string& addr, int fd);
     void release_slot(const std::string& addr);
+    void join_ended();
 
     const ServerOptions& opt_;
     Admit admit_;
@@ -89,6 +91,11 @@ private:
     int open_ = 0;
     std::map<std::string, int> per_address_;
     std::set<int> fds_;
+    // Each connection's thread, until it ends; then in ended_ to be joined, so
+    // no thread of ours outlives the Front (a thread still unwinding at exit
+    // crashes the leak checker's stop-the-world and is a use-after-free risk).
+    std::map<std::thread::id, std::thread> workers_;
+    std::vector<std::thread> ended_;
     bool stopping_ = false;
 };
 

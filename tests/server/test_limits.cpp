@@ -5,12 +5,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
 #include "engine/util/sha256.h"
 #include "engine/util/uuid.h"
+#include "server/front.h"
 #include "tests/server/server_fixture.h"
 
 using namespace cs::test;
@@ -251,6 +253,47 @@ TEST_CASE("limits: thousands of long header lines are cut off at the head's cap"
 
     grew_little(server, peak);
     real_client_is_served(server.base_url());
+}
+
+// What is left of a connection's thread once it has released its slot: its
+// thread-local objects' destructors, made slow here so a stop() that does
+// not wait for the thread is caught returning while one still runs.
+namespace {
+std::atomic<int> unwinding{0};
+struct SlowToUnwind {
+    SlowToUnwind() { ++unwinding; }
+    ~SlowToUnwind() {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        --unwinding;
+    }
+};
+}  // namespace
+
+TEST_CASE("limits: once the front has stopped, none of its connections' threads is left running") {
+    // A thread still unwinding when the process exits is what crashed the
+    // leak checker at a kiosk's exit (docs/server-limits.md "Stopping").
+    cs::server::ServerOptions opt;
+    cs::server::Front front(
+        opt, [](const cs::server::RequestHead&) { return cs::server::Admission{}; },
+        [](httplib::Stream&, bool, bool& closed, const SSL*) {
+            thread_local SlowToUnwind here;
+            closed = true;
+            return false;
+        });
+    int port = front.bind();
+    front.start();
+    std::vector<int> fds;
+    for (int i = 0; i < 4; ++i) {
+        fds.push_back(connect_from("127.0.0.1", port));
+        std::string get = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
+        REQUIRE(::send(fds.back(), get.data(), get.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(get.size()));
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(60);
+    while (unwinding < 4 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(unwinding == 4);  // every connection was served
+    front.stop();
+    CHECK(unwinding == 0);
+    for (int fd : fds) ::close(fd);
 }
 
 TEST_CASE("limits: idle connections hold up nobody; past the cap they are refused at once") {
