@@ -125,7 +125,8 @@ void top_bar(Frame& f, Screen& screen, float h) {
     std::string location = !f.snap.location_name.empty() ? f.snap.location_name : f.config.location;
     if (!location.empty()) where += "  \xC2\xB7  " + location;
     std::string user = f.snap.user_name;
-    const char* server = server_words(f.snap.server);
+    const ServerStatus status = screen.server_status().value_or(f.snap.server);
+    const char* server = server_words(status);
     float icon = ui::Em(1.3f), gap = ui::Em(1.5f);
     float server_w = icon + ui::Em(0.5f) + ImGui::CalcTextSize(server).x;
 
@@ -187,7 +188,7 @@ void top_bar(Frame& f, Screen& screen, float h) {
     ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - server_w);
     centre_line(h, icon);
     float t = float(ImGui::GetTime());
-    ui::StatusIcon(server_icon(f.snap.server), icon, t - int(t));
+    ui::StatusIcon(server_icon(status), icon, t - int(t));
     ImGui::SameLine(0, ui::Em(0.5f));
     centre_line(h, ImGui::GetFontSize());
     ui::Text("%s", server);

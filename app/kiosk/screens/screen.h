@@ -7,6 +7,7 @@
 // A screen reads the snapshot, sends commands, and never touches disk or
 // network itself.
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,10 @@ public:
     // The bottom bar: Back and quiet actions on the left, the primary action
     // right-aligned (see bottom_bar_right()).
     virtual void actions(Frame&) {}
+    // What the top bar says of the practice server, where this screen knows
+    // better than the engine worker's snapshot (first-run setup has no engine
+    // worker); nullopt: the snapshot's.
+    virtual std::optional<ServerStatus> server_status() const { return std::nullopt; }
 
 protected:
     // Once, before the first content(): what the screen asks the engine for

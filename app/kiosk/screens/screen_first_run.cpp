@@ -304,6 +304,13 @@ private:
         status_line(fail ? ui::IconKind::failed : warn ? ui::IconKind::waiting : ui::IconKind::synced, text.c_str());
     }
 
+    // The top bar's server status: what setup learnt of the address on screen.
+    std::optional<ServerStatus> server_status() const override {
+        if (!view_) return ServerStatus::not_configured;
+        const bool showing_result = !view_->saved_to.empty() && !editing_again_;
+        return setup_server_status(*view_, showing_result ? view_->saved.server : draft_.server);
+    }
+
     std::unique_ptr<SetupWorker> worker_;
     std::shared_ptr<const SetupView> view_;
     Settings draft_;

@@ -47,6 +47,22 @@ std::string setup_sentence(const Error& e) {
     return e.what();
 }
 
+// Whether the server at the address answered, even if only to refuse.
+bool answered(const Error& e) {
+    const auto* api = dynamic_cast<const api::ApiError*>(&e);
+    if (!api) return false;
+    switch (api->kind()) {
+    case api::ApiErrorKind::config:
+    case api::ApiErrorKind::network:
+    case api::ApiErrorKind::timeout:
+    case api::ApiErrorKind::unknown_outcome:
+    case api::ApiErrorKind::cancelled:
+    case api::ApiErrorKind::tls:
+    case api::ApiErrorKind::local_file: return false;
+    default: return true;
+    }
+}
+
 }  // namespace
 
 SetupWorker::SetupWorker(Wake wake, std::filesystem::path config_file, std::filesystem::path thumbnail_cache)
@@ -107,6 +123,8 @@ void SetupWorker::handle(const setup::TestConnection& c) {
         v.tested_server = c.server;
         v.connection_ok = ok;
         v.connection_message = message;
+        v.heard_server = c.server;
+        v.heard_ok = ok;
     });
 }
 
@@ -114,6 +132,7 @@ void SetupWorker::handle(const setup::CheckAdminPin& c) {
     publish([](SetupView& v) { v.busy = "Checking the administrator PIN…"; });
     std::vector<api::Location> locations;
     std::string refused;
+    bool heard = true;
     try {
         locations = api::check_admin_pin(setup_client(c.server, c.ca_file), c.pin);
         admin_server_ = c.server;
@@ -121,10 +140,13 @@ void SetupWorker::handle(const setup::CheckAdminPin& c) {
     } catch (const Error& e) {
         spdlog::info("setup: administrator PIN at {}: {} ({})", c.server, e.what(), e.detail());
         refused = setup_sentence(e);
+        heard = answered(e);
     }
     publish([&](SetupView& v) {
         v.busy.clear();
         v.pin_message = refused;
+        v.heard_server = c.server;
+        v.heard_ok = heard;
         if (refused.empty()) {
             v.admin_ok_server = c.server;
             v.locations = locations;
@@ -151,6 +173,10 @@ void SetupWorker::handle(const setup::SaveSetup& c) {
         } catch (const Error& e) {
             spdlog::info("setup: before saving, {}: {} ({})", want.server, e.what(), e.detail());
             refused = setup_sentence(e) + " Nothing was written.";
+            publish([&](SetupView& v) {
+                v.heard_server = want.server;
+                v.heard_ok = answered(e);
+            });
         }
     }
     if (!refused.empty()) {
@@ -172,6 +198,8 @@ void SetupWorker::handle(const setup::SaveSetup& c) {
         v.save_message.clear();
         v.saved_to = target;
         v.saved = saved;
+        v.heard_server = want.server;  // it answered just before writing
+        v.heard_ok = true;
         if (kept.empty()) return;
         v.kept_damaged = kept;
         v.settings_problem.clear();
@@ -200,6 +228,17 @@ void SetupWorker::handle(const setup::RunChecks&) {
         v.busy.clear();
         v.checks_done = true;
     });
+}
+
+ServerStatus setup_server_status(const SetupView& v, const std::string& server) {
+    if (server.empty()) return ServerStatus::not_configured;
+    if (!v.busy.empty()) return ServerStatus::checking;
+    if (!v.saved_to.empty() && v.saved.server == server && v.checks_done) {
+        for (const doctor::Result& r : v.checks)
+            if (r.id == "server") return r.level == doctor::Level::fail ? ServerStatus::offline : ServerStatus::online;
+    }
+    if (v.heard_server == server) return v.heard_ok ? ServerStatus::online : ServerStatus::offline;
+    return ServerStatus::not_configured;
 }
 
 }  // namespace cs::kiosk

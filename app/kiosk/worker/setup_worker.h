@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "app/kiosk/worker/snapshot.h"
 #include "app/kiosk/worker/worker_channel.h"
 #include "engine/api/codec.h"
 #include "engine/setup/doctor.h"
@@ -64,6 +65,10 @@ struct SetupView {
     std::string admin_ok_server;
     std::vector<api::Location> locations;
     std::string pin_message;   // a refused PIN, in a sentence
+    // The address the last call went to, and whether a server answered there
+    // (any answer: a refused PIN too); for setup_server_status().
+    std::string heard_server;
+    bool heard_ok = false;
     std::string save_message;  // why nothing was written, in a sentence
     std::filesystem::path saved_to;  // where the settings were written; empty: not yet
     Settings saved;                  // read back from that file
@@ -71,6 +76,14 @@ struct SetupView {
     bool checks_done = false;
     uint64_t version = 0;  // +1 on every change
 };
+
+// What the top bar says of the practice server at `server` while setting up
+// (docs/setup.md): what setup last learnt of that very address, from the
+// doctor's check once the settings are saved, else from Test Connection or
+// the accepted PIN; "checking" while a call is under way, and "no server set
+// up" for an address nothing has asked yet. Setup has no engine worker, so
+// the kiosk's own status would say "no server set up" beside "Settings saved".
+ServerStatus setup_server_status(const SetupView& v, const std::string& server);
 
 class SetupWorker {
 public:

@@ -111,6 +111,44 @@ TEST_CASE("setup worker: a wrong PIN is refused with a sentence; the right one g
     CHECK(j["proceed_command"] == "/usr/bin/acquire {patient_id}");
 }
 
+TEST_CASE("setup worker: the top bar's server status follows what setup learnt of the address on screen") {
+    using kiosk::ServerStatus;
+    using kiosk::setup_server_status;
+    SetupWorld t;
+    const auto url = t.server->base_url();
+    const std::string down = "http://127.0.0.1:9";
+    // Nothing asked yet: no server set up, whatever is typed.
+    CHECK(setup_server_status(*t.worker->view(), "") == ServerStatus::not_configured);
+    CHECK(setup_server_status(*t.worker->view(), url) == ServerStatus::not_configured);
+
+    t.worker->send(kiosk::setup::TestConnection{url, ""});
+    auto& tested = t.until([](auto& v) { return !v.connection_message.empty() && v.busy.empty(); });
+    CHECK(setup_server_status(tested, url) == ServerStatus::online);
+    CHECK(setup_server_status(tested, down) == ServerStatus::not_configured);  // another address: not asked
+
+    // A refused PIN is still an answer: the server is online.
+    t.worker->send(kiosk::setup::CheckAdminPin{url, "", "1111"});
+    auto& wrong = t.until([](auto& v) { return !v.pin_message.empty() && v.busy.empty(); });
+    CHECK(setup_server_status(wrong, url) == ServerStatus::online);
+
+    // A PIN sent where nothing answers: offline, though Test Connection had found another address.
+    t.worker->send(kiosk::setup::CheckAdminPin{down, "", "2468"});
+    auto& unreached = t.until([&](auto& v) { return v.heard_server == down && v.busy.empty(); });
+    CHECK(setup_server_status(unreached, down) == ServerStatus::offline);
+
+    // Saved: the doctor's check of the saved server decides.
+    t.worker->send(kiosk::setup::CheckAdminPin{url, "", "2468"});
+    t.until([](auto& v) { return !v.admin_ok_server.empty() && v.busy.empty(); });
+    t.worker->send(kiosk::setup::SaveSetup{t.settings()});
+    auto& saved = t.until([](auto& v) { return v.checks_done; });
+    CHECK(setup_server_status(saved, url) == ServerStatus::online);
+    t.server->stop();
+    const uint64_t before = saved.version;
+    t.worker->send(kiosk::setup::RunChecks{});
+    auto& rechecked = t.until([&](auto& v) { return v.version > before && v.checks_done && v.busy.empty(); });
+    CHECK(setup_server_status(rechecked, url) == ServerStatus::offline);
+}
+
 TEST_CASE("setup worker: a server that stopped answering before Save: a clear sentence and nothing written") {
     SetupWorld t;
     t.worker->send(kiosk::setup::CheckAdminPin{t.server->base_url(), "", "2468"});
