@@ -163,29 +163,44 @@ def warm():
     sides = {"ours": os.path.join(BIN, "bench_store")}
     if a.warm_baseline:
         sides["baseline"] = os.path.abspath(a.warm_baseline)
-    got = {k: {"process_ms": [], "in_main_ms": [], "thumbs_ms": [], "thumbs_cpu_ms": [], "cpu_ms": []} for k in sides}
+    got = {k: {"process_ms": [], "in_main_ms": [], "thumbs_ms": [], "thumbs_cpu_ms": [], "thumbs_cpu_max_thread_ms": [],
+               "thumbs_page_faults": [], "cpu_ms": []} for k in sides}
+    # The clock rate the bench gets, before and after (no cycle counter in the VM): a quiet run
+    # and a loaded one compare only at the same clock (docs/performance.md, thumbnail cache).
+    ghz = [last_json(run([os.path.join(BIN, "bench_store"), "clock", "-", "5"])[1])["ghz"]]
     for i in range(max(5, a.repeats * 2)):
         for k in (list(sides) if i % 2 == 0 else list(sides)[::-1]):  # A B, B A, ...
-            w, out = run([sides[k], "first-screen", STORE, "24"])
+            # On 2 threads, as the kiosk's thumbnail pool reads them (a baseline older
+            # than that ignores the argument and reads on one).
+            w, out = run([sides[k], "first-screen", STORE, "24", "2"])
             j = last_json(out); g = got[k]
             g["process_ms"].append(w * 1e3); g["in_main_ms"].append(j["main_ms"]); g["thumbs_ms"].append(j["thumbs_ms"])
             g["thumbs_cpu_ms"].append(j.get("thumbs_cpu_ms", 0))  # an older baseline does not report it
+            g["thumbs_cpu_max_thread_ms"].append(j.get("thumbs_cpu_max_thread_ms", j.get("thumbs_cpu_ms", 0)))
+            g["thumbs_page_faults"].append(j.get("thumbs_page_faults", 0))
             g["cpu_ms"].append(CPU[0] * 1e3)
+    ghz.append(last_json(run([os.path.join(BIN, "bench_store"), "clock", "-", "5"])[1])["ghz"])
     raw["thumbs_warm"] = got
+    raw["clock_ghz"] = ghz
     o = spread(got["ours"]["process_ms"])
     row("Warm start: process start -> 24 cached thumbnails", o, "ms", 200, "target", o["median"] / 200, "<= 200 ms")
     row("  of which in main (open, list, read cache)", spread(got["ours"]["in_main_ms"]), "ms")
     t24 = spread(got["ours"]["thumbs_ms"])
-    row("  of which reading the 24 cached thumbnails", t24, "ms", 3, "target", t24["median"] / 3, "<= 3 ms")
-    # The same read in CPU time (the reading thread's): wall time on a loaded machine measures the run queue.
-    c24 = spread(got["ours"]["thumbs_cpu_ms"])
-    row("    the same in CPU time (reading thread)", c24, "ms", 3, "target", c24["median"] / 3, "<= 3 ms")
+    row("  of which reading the 24 cached thumbnails (2 threads)", t24, "ms", 3, "target", t24["median"] / 3, "<= 3 ms")
+    # The same read in CPU time: wall time on a loaded machine measures the run queue. With two
+    # free cores the wall is the busier thread's CPU time; the sum is what the read costs.
+    m24 = spread(got["ours"]["thumbs_cpu_max_thread_ms"])
+    row("    the same in CPU time (busier thread)", m24, "ms", 3, "target", m24["median"] / 3, "<= 3 ms")
+    row("    CPU time of both threads, summed", spread(got["ours"]["thumbs_cpu_ms"]), "ms")
+    row("    page faults of the reading threads", spread(got["ours"]["thumbs_page_faults"]), "")
+    row("  clock rate the bench got (dependent adds; before, after)", spread(ghz), "GHz")
     c = last_json(run([os.path.join(BIN, "bench_store"), "cache-size", STORE, "10"])[1]); raw["thumb_cache_size"] = c
     row(f"Thumbnail cache on disk, {c['files']} thumbnails", c["bytes"] / 1e6, "MB", c["png_bytes_estimated"] / 1e6,
         f"PNGs ({c['sampled']} encoded)", c["bytes"] / c["png_bytes_estimated"], "<= 1")
     row("  CPU time (user+sys) of the process", spread(got["ours"]["cpu_ms"]), "ms")
     if "baseline" in got:
-        for key, label in (("process_ms", "process"), ("thumbs_ms", "24 cached thumbnails"), ("cpu_ms", "CPU")):
+        for key, label in (("process_ms", "process"), ("thumbs_ms", "24 cached thumbnails"),
+                           ("thumbs_cpu_ms", "24 thumbnails, CPU of the reading threads"), ("cpu_ms", "CPU")):
             ob, bb = spread(got["ours"][key]), spread(got["baseline"][key])
             row(f"  warm start vs baseline: {label}", ob, "ms", bb, "baseline", ob["median"] / bb["median"], "")
 
