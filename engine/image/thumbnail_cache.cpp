@@ -320,14 +320,18 @@ std::optional<Rgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes, c
     // about as much as decompressing a thumbnail.
     thread_local const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
     if (!dctx) return std::nullopt;
-    const std::unique_ptr<uint8_t[]> samples(new uint8_t[raw]);  // the residuals; zstd writes every byte
-    const size_t got = ZSTD_decompressDCtx(dctx.get(), samples.get(), raw, packed, packed_size);
+    // The residuals, in a buffer the thread keeps (zstd writes every byte):
+    // a new one per thumbnail was fresh pages to fault in on every read of
+    // a colour one (docs/performance.md, thumbnail cache, round four).
+    thread_local std::vector<uint8_t> samples;
+    if (samples.size() < raw) samples.resize(raw);
+    const size_t got = ZSTD_decompressDCtx(dctx.get(), samples.data(), raw, packed, packed_size);
     if (ZSTD_isError(got) || got != raw) return std::nullopt;
     Rgba8Image t;
     t.width = int(w);
     t.height = int(ht);
     t.pixels.resize(n * 4);
-    restore(samples.get(), t.pixels.data(), channels, w, ht);
+    restore(samples.data(), t.pixels.data(), channels, w, ht);
     return t;
 }
 
@@ -380,7 +384,9 @@ void ThumbnailCache::store(const std::string& sha256, const Rgba8Image& thumb) c
 
 Rgba8Image ThumbnailCache::get_or_make(const std::filesystem::path& image_file, const std::string& expected_sha256,
                                        const std::string& display_name) {
-    if (auto hit = get(expected_sha256)) return *hit;
+    // Moved out, not copied: a copy was another buffer to allocate and fill
+    // on every cache hit the kiosk reads.
+    if (auto hit = get(expected_sha256)) return std::move(*hit);
     {
         std::unique_lock lock(mu_);
         done_.wait(lock, [&] { return !in_flight_.contains(expected_sha256); });
@@ -397,7 +403,7 @@ Rgba8Image ThumbnailCache::get_or_make(const std::filesystem::path& image_file, 
             c.done_.notify_all();
         }
     } release{*this, expected_sha256};
-    if (auto hit = get(expected_sha256)) return *hit;  // made by another worker meanwhile
+    if (auto hit = get(expected_sha256)) return std::move(*hit);  // made by another worker meanwhile
     Rgba8Image thumb =
         make_thumbnail(read_image_verified(image_file, expected_sha256, display_name), display_name, long_side_);
     store(expected_sha256, thumb);

@@ -7,7 +7,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "engine/demo/synthetic_images.h"
 #include "engine/image/decode.h"
@@ -136,6 +138,37 @@ TEST_CASE("thumbnails of any width round-trip exactly, gray, colour and see-thro
                 REQUIRE(back.has_value());
                 CHECK((back->pixels == t.pixels));
             }
+}
+
+TEST_CASE("cached thumbnails of other sizes read one after another, and on two threads at once, come back exact") {
+    // A cache read reuses its thread's buffers for the file and the
+    // residuals (docs/performance.md): nothing of one thumbnail may show in
+    // the next, larger or smaller, nor of one thread's in another's.
+    test::TempDir dir;
+    ThumbnailCache cache(dir / "thumbs");
+    std::vector<Source> sources;
+    // Gray ones first, so the first thread's buffers must grow for the photo.
+    for (auto [kind, seed] : {std::pair{demo::SyntheticKind::bitewing, 22}, {demo::SyntheticKind::periapical, 24},
+                              {demo::SyntheticKind::panoramic, 23}, {demo::SyntheticKind::photo, 21}}) {
+        sources.push_back(save_source(dir.path(), kind, uint64_t(seed)));
+        cache.get_or_make(sources.back().file, sources.back().sha, "Image");
+    }
+    std::atomic<int> wrong{0}, read{0};
+    auto reader = [&](size_t first) {
+        for (size_t i = 0; i < 40; ++i) {
+            const Source& s = sources[(first + i) % sources.size()];
+            const auto t = cache.get(s.sha);
+            if (!t || t->width != s.fresh.width || t->height != s.fresh.height || t->pixels != s.fresh.pixels) ++wrong;
+            ++read;
+        }
+    };
+    reader(0);
+    {
+        std::jthread other(reader, 1);
+        reader(2);
+    }
+    CHECK(read == 120);
+    CHECK(wrong == 0);
 }
 
 TEST_CASE("a flipped byte anywhere in a cached thumbnail is caught and the thumbnail made again") {
