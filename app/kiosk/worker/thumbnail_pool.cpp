@@ -39,14 +39,16 @@ void ThumbnailQueue::push(Job job) {
     cv_.notify_one();
 }
 
-std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, bool moving) {
+std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, bool moving,
+                                              Clock::time_point now) {
     std::vector<std::string> dropped;
     bool wake = false;
     {
         std::lock_guard lock(mu_);
+        wake = moving_ && !moving;
+        if (wake || (!told_ && !moving)) rested_at_ = now;  // came to rest, or the list is first shown
         told_ = true;
         visible_ = std::move(visible);
-        wake = moving_ && !moving;
         moving_ = moving;
         // A request is made only for a row still on screen: one that has
         // scrolled away would take a core from the frames for nothing.
@@ -79,19 +81,34 @@ ThumbnailQueue::Job ThumbnailQueue::take_locked() {
     const size_t i = next();
     Job job = std::move(jobs_[i]);
     jobs_.erase(jobs_.begin() + std::ptrdiff_t(i));
+    ++making_;
     return job;
 }
 
 std::optional<ThumbnailQueue::Job> ThumbnailQueue::take(std::stop_token st) {
     std::unique_lock lock(mu_);
-    if (!cv_.wait(lock, st, [&] { return may_start(); })) return std::nullopt;
+    for (;;) {
+        if (st.stop_requested()) return std::nullopt;
+        if (may_start(Clock::now())) return take_locked();
+        if (may_begin() && rested_at_)  // only the list's stillness is missing: the second thread joins then
+            cv_.wait_until(lock, st, *rested_at_ + kSecondThreadAfter, [&] { return may_start(Clock::now()); });
+        else
+            cv_.wait(lock, st, [&] { return may_begin(); });
+    }
+}
+
+std::optional<ThumbnailQueue::Job> ThumbnailQueue::try_take(Clock::time_point now) {
+    std::lock_guard lock(mu_);
+    if (!may_start(now)) return std::nullopt;
     return take_locked();
 }
 
-std::optional<ThumbnailQueue::Job> ThumbnailQueue::try_take() {
-    std::lock_guard lock(mu_);
-    if (!may_start()) return std::nullopt;
-    return take_locked();
+void ThumbnailQueue::ended() {
+    {
+        std::lock_guard lock(mu_);
+        --making_;
+    }
+    cv_.notify_one();  // a thread waiting for the list's stillness may go now
 }
 
 size_t ThumbnailQueue::size() const {
@@ -144,6 +161,7 @@ void ThumbnailPool::run(std::stop_token st) {
         }
         --activity_->making;
         ++activity_->finished;
+        queue_->ended();
         if (st.stop_requested()) return;
         done_(job->image.uuid, std::move(px), std::move(error));
     }

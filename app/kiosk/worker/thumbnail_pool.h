@@ -9,9 +9,12 @@
 // screen is dropped instead of made for nobody (the UI asks again if the row
 // comes back); while a list is dragged or glides no thumbnail is begun at
 // all, so the frames keep both cores, and once it rests the rows it shows are
-// made first. Before the UI has said anything, the newest request goes first.
+// made first, by one thread until the list has been still for
+// kSecondThreadAfter. Before the UI has said anything, the newest request
+// goes first.
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -60,6 +63,14 @@ private:
 // Every member may be called from any thread.
 class ThumbnailQueue {
 public:
+    using Clock = std::chrono::steady_clock;
+    // After a list comes to rest (or is first shown) one thread makes its
+    // thumbnails; a second joins once it has been still this long. Right
+    // after a fling both threads decoding beside llvmpipe's two made the
+    // slowest frames of the bench (docs/performance.md, "The frame tail
+    // after a list rests").
+    static constexpr std::chrono::milliseconds kSecondThreadAfter{300};
+
     struct Job {
         std::filesystem::path file;
         ImageRecord image;
@@ -68,12 +79,14 @@ public:
     // The keys the screen's visible cells wait for, in drawing order, and
     // whether a list is moving. Drops every queued request not among them
     // and returns their keys: nothing will come for those.
-    std::vector<std::string> want(std::vector<std::string> visible, bool moving);
+    std::vector<std::string> want(std::vector<std::string> visible, bool moving, Clock::time_point now = Clock::now());
     // The job to make next, once one may start (see the top of this file);
-    // nullopt once `st` asks to stop.
+    // nullopt once `st` asks to stop. Whoever takes a job calls ended() when
+    // it is made (or failed).
     std::optional<Job> take(std::stop_token st);
-    // The same without waiting: nullopt when no job may start now.
-    std::optional<Job> try_take();
+    // The same without waiting: nullopt when no job may start at `now`.
+    std::optional<Job> try_take(Clock::time_point now = Clock::now());
+    void ended();
     size_t size() const;
 
 private:
@@ -82,7 +95,9 @@ private:
     // Nothing begins while a list moves: on a 2-core kiosk with software GL
     // even one decoding thread at nice 19 was running in 93 % of the slowest
     // frames (docs/performance.md, "The slowest 1 %"). One already begun ends.
-    bool may_start() const { return !jobs_.empty() && !moving_; }
+    bool may_begin() const { return !jobs_.empty() && !moving_; }
+    bool settled(Clock::time_point now) const { return !rested_at_ || now - *rested_at_ >= kSecondThreadAfter; }
+    bool may_start(Clock::time_point now) const { return may_begin() && (making_ == 0 || settled(now)); }
 
     mutable std::mutex mu_;
     std::condition_variable_any cv_;
@@ -90,6 +105,8 @@ private:
     bool told_ = false;      // want() was called: the screen decides the order
     std::vector<std::string> visible_;
     bool moving_ = false;
+    std::optional<Clock::time_point> rested_at_;  // the list came to rest or was first shown
+    int making_ = 0;                              // jobs taken and not ended
 };
 
 class ThumbnailPool {

@@ -133,10 +133,13 @@ ThumbnailQueue::Job job(const std::string& key) {
     return j;
 }
 
-// The keys of every job the queue lets start now, in the order it gives them.
+// The keys of every job the queue lets start now, in the order it gives them, made one after the other.
 std::vector<std::string> take_all(ThumbnailQueue& q) {
     std::vector<std::string> keys;
-    while (auto j = q.try_take()) keys.push_back(j->image.uuid);
+    while (auto j = q.try_take()) {
+        keys.push_back(j->image.uuid);
+        q.ended();
+    }
     return keys;
 }
 
@@ -198,6 +201,69 @@ TEST_CASE("while a list moves no thumbnail is begun; once it rests, the rows it 
     auto stopped = std::async(std::launch::async, [&] { return q.take(stop.get_token()); });
     stop.request_stop();
     CHECK_FALSE(stopped.get());
+}
+
+TEST_CASE("once a list rests one thread makes its thumbnails; a second joins when it has been still a moment") {
+    using namespace std::chrono_literals;
+    ThumbnailQueue q;
+    const auto t0 = ThumbnailQueue::Clock::now();
+    const auto still = ThumbnailQueue::kSecondThreadAfter;
+    // Flung: the list glides over a, b and c, which are asked for; nothing begins.
+    for (const char* k : {"a", "b", "c"}) q.push(job(k));
+    CHECK(q.want({"a", "b", "c"}, true, t0).empty());
+    CHECK_FALSE(q.try_take(t0));
+    // It rests: one thread may begin, top row first; a second may not while the list has just stopped.
+    CHECK(q.want({"a", "b", "c"}, false, t0 + 10ms).empty());
+    auto first = q.try_take(t0 + 10ms);
+    REQUIRE(first);
+    CHECK(first->image.uuid == "a");
+    CHECK_FALSE(q.try_take(t0 + 20ms));
+    CHECK_FALSE(q.try_take(t0 + 10ms + still - 1ms));
+    // The first ended: the same thread (or the other) goes on with the next, still one at a time.
+    q.ended();
+    auto second = q.try_take(t0 + 30ms);
+    REQUIRE(second);
+    CHECK(second->image.uuid == "b");
+    CHECK_FALSE(q.try_take(t0 + 40ms));
+    // Still for a moment: the second thread joins.
+    auto third = q.try_take(t0 + 10ms + still);
+    REQUIRE(third);
+    CHECK(third->image.uuid == "c");
+    q.ended();
+    q.ended();
+
+    // Dragged again and let go: one thread again, counted from this rest.
+    for (const char* k : {"d", "e"}) q.push(job(k));
+    const auto t1 = t0 + 10s;
+    CHECK(q.want({"d", "e"}, true, t1).empty());
+    CHECK(q.want({"d", "e"}, false, t1 + 5ms).empty());
+    REQUIRE(q.try_take(t1 + 5ms));
+    CHECK_FALSE(q.try_take(t1 + 6ms));
+    REQUIRE(q.try_take(t1 + 5ms + still));
+    q.ended();
+    q.ended();
+
+    // A list first shown (the cold first screen) counts as one that just came to rest.
+    ThumbnailQueue shown;
+    for (const char* k : {"x", "y"}) shown.push(job(k));
+    CHECK(shown.want({"x", "y"}, false, t0).empty());
+    REQUIRE(shown.try_take(t0));
+    CHECK_FALSE(shown.try_take(t0 + 1ms));
+    REQUIRE(shown.try_take(t0 + still));
+}
+
+TEST_CASE("a second thread waiting in take() joins once the list has been still for a moment") {
+    ThumbnailQueue q;
+    for (const char* k : {"a", "b"}) q.push(job(k));
+    const auto shown = ThumbnailQueue::Clock::now();
+    CHECK(q.want({"a", "b"}, false).empty());
+    std::stop_source stop;
+    auto first = q.take(stop.get_token());  // the list was just shown: one thread goes at once
+    REQUIRE(first);
+    auto second = q.take(stop.get_token());  // waits for the stillness (a timed wait: nothing wakes it)
+    REQUIRE(second);
+    CHECK(ThumbnailQueue::Clock::now() - shown >= ThumbnailQueue::kSecondThreadAfter);
+    CHECK(second->image.uuid == "b");
 }
 
 TEST_CASE("the engine worker makes no thumbnail while the list glides, then the ones it shows first, in its order") {
