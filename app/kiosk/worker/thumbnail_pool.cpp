@@ -45,8 +45,15 @@ std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, 
     bool wake = false;
     {
         std::lock_guard lock(mu_);
+        // A list appears: cells wait that were not there in the last frame
+        // (a new screen or tab). Its thumbnails begin at the next frame's word.
+        const bool appears = told_ && !visible.empty() && std::none_of(visible.begin(), visible.end(), [&](const auto& k) {
+            return std::find(visible_.begin(), visible_.end(), k) != visible_.end();
+        });
+        const bool was_held = appeared_ || !any_visible();
         wake = moving_ && !moving;
-        if (wake || (!told_ && !moving)) rested_at_ = now;  // came to rest, or the list is first shown
+        if (wake || appears || (!told_ && !moving)) rested_at_ = now;  // came to rest, or the list is first shown
+        appeared_ = appears;
         told_ = true;
         visible_ = std::move(visible);
         moving_ = moving;
@@ -57,12 +64,19 @@ std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, 
             dropped.push_back(j.image.uuid);
             return true;
         });
-        wake = wake && !jobs_.empty();
+        // Also when what held the requests back is gone: the frame that showed the list, or a word without them.
+        wake = (wake || was_held) && may_begin();
     }
     // A list that came to rest lets the threads work again. Only then: this
     // runs every frame, and waking the threads for nothing costs the frame.
     if (wake) cv_.notify_all();
     return dropped;
+}
+
+bool ThumbnailQueue::any_visible() const {
+    return std::any_of(jobs_.begin(), jobs_.end(), [&](const Job& j) {
+        return std::find(visible_.begin(), visible_.end(), j.image.uuid) != visible_.end();
+    });
 }
 
 size_t ThumbnailQueue::next() const {

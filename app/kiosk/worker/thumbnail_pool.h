@@ -95,7 +95,13 @@ private:
     // Nothing begins while a list moves: on a 2-core kiosk with software GL
     // even one decoding thread at nice 19 was running in 93 % of the slowest
     // frames (docs/performance.md, "The slowest 1 %"). One already begun ends.
-    bool may_begin() const { return !jobs_.empty() && !moving_; }
+    // Once the screen speaks, a request begins only when its row was among
+    // the cells it last said it waits for, and not in the frame that first
+    // shows a list: that frame (a new screen's layout, its first rasterizing)
+    // was the slowest of the cold first screen while a thread decoded beside
+    // it (docs/performance.md, "Cold first screen").
+    bool may_begin() const { return !jobs_.empty() && !moving_ && !appeared_ && (!told_ || any_visible()); }
+    bool any_visible() const;  // mu_ held: a queued request's row is among visible_
     bool settled(Clock::time_point now) const { return !rested_at_ || now - *rested_at_ >= kSecondThreadAfter; }
     bool may_start(Clock::time_point now) const { return may_begin() && (making_ == 0 || settled(now)); }
 
@@ -106,6 +112,7 @@ private:
     std::vector<std::string> visible_;
     bool moving_ = false;
     std::optional<Clock::time_point> rested_at_;  // the list came to rest or was first shown
+    bool appeared_ = false;  // the last word was the first of a list: none of its cells was there before
     int making_ = 0;                              // jobs taken and not ended
 };
 

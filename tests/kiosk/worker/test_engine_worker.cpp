@@ -157,9 +157,11 @@ TEST_CASE("thumbnails of the visible rows are made first, top row first; rows go
     std::sort(dropped.begin(), dropped.end());
     CHECK(dropped == std::vector<std::string>{"a", "c", "e"});  // nothing will come: the UI asks again later
     CHECK(q.size() == 3);
-    // A request that arrived after the screen spoke (its row is being drawn) waits behind the visible ones.
+    // A request that arrived after the screen spoke (its row is being drawn) waits for its next word.
     q.push(job("g"));
-    CHECK(take_all(q) == std::vector<std::string>{"d", "b", "f", "g"});
+    CHECK(take_all(q) == std::vector<std::string>{"d", "b", "f"});
+    CHECK(q.want({"d", "b", "f", "g"}, false).empty());
+    CHECK(take_all(q) == std::vector<std::string>{"g"});
 
     // Nothing on screen waits for anything: every queued request goes.
     q.push(job("h"));
@@ -183,7 +185,9 @@ TEST_CASE("while a list moves no thumbnail is begun; once it rests, the rows it 
     q.push(job("g"));
     CHECK(q.want({"g", "f", "e"}, false).empty());
     q.push(job("h"));
-    CHECK(take_all(q) == std::vector<std::string>{"g", "f", "e", "h"});
+    CHECK(take_all(q) == std::vector<std::string>{"g", "f", "e"});
+    CHECK(q.want({"g", "f", "e", "h"}, false).empty());
+    CHECK(take_all(q) == std::vector<std::string>{"h"});
 
     // A finger drags it again: nothing new begins until it rests.
     q.push(job("i"));
@@ -250,6 +254,42 @@ TEST_CASE("once a list rests one thread makes its thumbnails; a second joins whe
     REQUIRE(shown.try_take(t0));
     CHECK_FALSE(shown.try_take(t0 + 1ms));
     REQUIRE(shown.try_take(t0 + still));
+}
+
+TEST_CASE("the frame that first shows a list is drawn before any of its thumbnails begins") {
+    using namespace std::chrono_literals;
+    ThumbnailQueue q;
+    const auto t0 = ThumbnailQueue::Clock::now();
+    const auto still = ThumbnailQueue::kSecondThreadAfter;
+    CHECK(q.want({}, false, t0).empty());  // a screen without thumbnails (Home)
+    // The list's first frame is being built: its cells ask for a and b.
+    for (const char* k : {"a", "b"}) q.push(job(k));
+    CHECK_FALSE(q.try_take(t0));  // the screen has not said it waits for them
+    CHECK(q.want({"a", "b"}, false, t0 + 1ms).empty());
+    CHECK_FALSE(q.try_take(t0 + 2ms));  // that frame is drawn first
+    // The next frame: one thread begins, top row first; the second once the list has been still a moment.
+    CHECK(q.want({"a", "b"}, false, t0 + 10ms).empty());
+    auto a = q.try_take(t0 + 10ms);
+    REQUIRE(a);
+    CHECK(a->image.uuid == "a");
+    CHECK_FALSE(q.try_take(t0 + 20ms));
+    auto b = q.try_take(t0 + 1ms + still);
+    REQUIRE(b);
+    CHECK(b->image.uuid == "b");
+    q.ended();
+    q.ended();
+
+    // Another tab whose cells were not there before: the same, and a thread waiting in take() is woken by the next word.
+    q.push(job("c"));
+    CHECK(q.want({"c"}, false).empty());
+    CHECK_FALSE(q.try_take());
+    std::stop_source stop;
+    auto waiting = std::async(std::launch::async, [&] { return q.take(stop.get_token()); });
+    CHECK(waiting.wait_for(50ms) == std::future_status::timeout);
+    CHECK(q.want({"c"}, false).empty());
+    auto c = waiting.get();
+    REQUIRE(c);
+    CHECK(c->image.uuid == "c");
 }
 
 TEST_CASE("a second thread waiting in take() joins once the list has been still for a moment") {
