@@ -143,6 +143,12 @@ std::vector<std::string> take_all(ThumbnailQueue& q) {
     return keys;
 }
 
+// The key of the job the queue lets start at `now`, or "" when none may.
+std::string taken(ThumbnailQueue& q, ThumbnailQueue::Clock::time_point now) {
+    auto j = q.try_take(now);
+    return j ? j->image.uuid : std::string();
+}
+
 }  // namespace
 
 TEST_CASE("thumbnails of the visible rows are made first, top row first; rows gone by are dropped") {
@@ -218,21 +224,15 @@ TEST_CASE("once a list rests one thread makes its thumbnails; a second joins whe
     CHECK_FALSE(q.try_take(t0));
     // It rests: one thread may begin, top row first; a second may not while the list has just stopped.
     CHECK(q.want({"a", "b", "c"}, false, t0 + 10ms).empty());
-    auto first = q.try_take(t0 + 10ms);
-    REQUIRE(first);
-    CHECK(first->image.uuid == "a");
+    CHECK(taken(q, t0 + 10ms) == "a");
     CHECK_FALSE(q.try_take(t0 + 20ms));
     CHECK_FALSE(q.try_take(t0 + 10ms + still - 1ms));
     // The first ended: the same thread (or the other) goes on with the next, still one at a time.
     q.ended();
-    auto second = q.try_take(t0 + 30ms);
-    REQUIRE(second);
-    CHECK(second->image.uuid == "b");
+    CHECK(taken(q, t0 + 30ms) == "b");
     CHECK_FALSE(q.try_take(t0 + 40ms));
     // Still for a moment: the second thread joins.
-    auto third = q.try_take(t0 + 10ms + still);
-    REQUIRE(third);
-    CHECK(third->image.uuid == "c");
+    CHECK(taken(q, t0 + 10ms + still) == "c");
     q.ended();
     q.ended();
 
@@ -269,13 +269,9 @@ TEST_CASE("the frame that first shows a list is drawn before any of its thumbnai
     CHECK_FALSE(q.try_take(t0 + 2ms));  // that frame is drawn first
     // The next frame: one thread begins, top row first; the second once the list has been still a moment.
     CHECK(q.want({"a", "b"}, false, t0 + 10ms).empty());
-    auto a = q.try_take(t0 + 10ms);
-    REQUIRE(a);
-    CHECK(a->image.uuid == "a");
+    CHECK(taken(q, t0 + 10ms) == "a");
     CHECK_FALSE(q.try_take(t0 + 20ms));
-    auto b = q.try_take(t0 + 1ms + still);
-    REQUIRE(b);
-    CHECK(b->image.uuid == "b");
+    CHECK(taken(q, t0 + 1ms + still) == "b");
     q.ended();
     q.ended();
 
