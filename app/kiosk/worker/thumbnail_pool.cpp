@@ -48,7 +48,7 @@ std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, 
         // A list appears: cells wait that were not there in the last frame
         // (a new screen or tab). Its thumbnails begin at the next frame's word.
         const bool appears = told_ && !visible.empty() && std::none_of(visible.begin(), visible.end(), [&](const auto& k) {
-            return std::find(visible_.begin(), visible_.end(), k) != visible_.end();
+            return on_screen(k);
         });
         const bool was_held = appeared_ || !any_visible();
         wake = moving_ && !moving;
@@ -60,7 +60,7 @@ std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, 
         // A request is made only for a row still on screen: one that has
         // scrolled away would take a core from the frames for nothing.
         std::erase_if(jobs_, [&](const Job& j) {
-            if (std::find(visible_.begin(), visible_.end(), j.image.uuid) != visible_.end()) return false;
+            if (on_screen(j.image.uuid)) return false;
             dropped.push_back(j.image.uuid);
             return true;
         });
@@ -75,7 +75,7 @@ std::vector<std::string> ThumbnailQueue::want(std::vector<std::string> visible, 
 
 bool ThumbnailQueue::any_visible() const {
     return std::any_of(jobs_.begin(), jobs_.end(), [&](const Job& j) {
-        return std::find(visible_.begin(), visible_.end(), j.image.uuid) != visible_.end();
+        return on_screen(j.image.uuid);
     });
 }
 

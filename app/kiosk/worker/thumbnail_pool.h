@@ -12,6 +12,7 @@
 // made first, by one thread until the list has been still for
 // kSecondThreadAfter. Before the UI has said anything, the newest request
 // goes first.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -102,6 +103,9 @@ private:
     // it (docs/performance.md, "Cold first screen").
     bool may_begin() const { return !jobs_.empty() && !moving_ && !appeared_ && (!told_ || any_visible()); }
     bool any_visible() const;  // mu_ held: a queued request's row is among visible_
+    bool on_screen(const std::string& key) const {  // mu_ held: among the cells the screen last said it waits for
+        return std::find(visible_.begin(), visible_.end(), key) != visible_.end();
+    }
     bool settled(Clock::time_point now) const { return !rested_at_ || now - *rested_at_ >= kSecondThreadAfter; }
     bool may_start(Clock::time_point now) const { return may_begin() && (making_ == 0 || settled(now)); }
 
