@@ -31,6 +31,9 @@ bool is_date_word(std::string_view w) {
 }  // namespace
 
 bool patient_matches(const OfflinePatient& p, std::string_view query) {
+    // Nothing typed matches everyone, without a name to normalize: the list's
+    // first frame filters thousands of patients (docs/performance.md, "Cold first screen").
+    if (query.find_first_not_of(" \t\n\v\f\r") == std::string_view::npos) return true;
     std::istringstream words{std::string(query)};
     std::string name = normalize_name(p.first_name + " " + p.last_name);
     // The birth date as the office writes it (month/day/year) and as stored (ISO), digits only.
