@@ -340,6 +340,11 @@ def frames():
                 log(f"  cold first screen: first thumbnail {g['first_ms']:.0f} ms, all visible {g['visible_ms']:.0f} "
                     f"ms, filled {g['filled_ms']:.0f} ms, slowest frame {g['max_frame_ms']:.1f} ms, "
                     f"{g['over_8ms']} of {g['frames']} frames over 8 ms")
+                if g.get("slowest"):
+                    s = g["slowest"]
+                    log(f"    its slowest, frame {s['index']}: build {s['build']:.2f} + raster {s['raster']:.2f} + swap "
+                        f"{s['swap']:.2f} + tasks+uploads {s['tasks_uploads']:.2f} ms; process CPU {s['process_cpu']:.1f} "
+                        f"(thumbnails {s['thumbnail_cpu']:.1f}); UI preempted {s['preempted']:.0f} times")
     raw["frames"] = res
     raw["frames_triangles"] = ref
     # Percentiles as the kiosk computed them (nearest rank, app/kiosk/automation/frame_bench.cpp).

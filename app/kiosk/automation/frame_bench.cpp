@@ -148,7 +148,11 @@ void FrameBench::note_first_screen(double frame_end) {
     }
     const double since = frame_end - first_list_end_;
     ++first_.frames;
-    first_.max_frame_ms = std::max(first_.max_frame_ms, current_.whole_wall);
+    if (current_.whole_wall > first_.max_frame_ms) {
+        first_.max_frame_ms = current_.whole_wall;
+        first_.slowest = current_;
+        first_.slowest_index = first_.frames;
+    }
     if (current_.whole_wall > 8.0) ++first_.over_8ms;  // the target (docs/performance.md)
     if (shown_ > 0 && first_.first_ms < 0) first_.first_ms = since;
     if (shown_ > 0 && waiting_ == 0 && first_.visible_ms < 0) first_.visible_ms = since;
@@ -266,7 +270,9 @@ std::string FrameBench::json(uint64_t rss_kb) const {
     if (first_.started) {
         j["first_screen"] = {{"first_ms", first_.first_ms},     {"visible_ms", first_.visible_ms},
                              {"filled_ms", first_.filled_ms},   {"max_frame_ms", first_.max_frame_ms},
-                             {"frames", first_.frames},         {"over_8ms", first_.over_8ms}};
+                             {"frames", first_.frames},         {"over_8ms", first_.over_8ms},
+                             {"slowest", breakdown({&first_.slowest})}};
+        j["first_screen"]["slowest"]["index"] = first_.slowest_index;
     } else {
         j["first_screen"] = nullptr;
     }

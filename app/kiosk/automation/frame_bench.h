@@ -98,6 +98,8 @@ public:
         double filled_ms = -1;    // nothing left asked for or to upload (< 0: a drag came first)
         double max_frame_ms = 0;  // slowest whole frame from the list's frame until filled
         int frames = 0, over_8ms = 0;
+        Sample slowest;         // that frame, in parts
+        int slowest_index = 0;  // which it was: 1 = the list's first frame
         bool started = false, done = false;
     };
     const FirstScreen& first_screen() const { return first_; }
@@ -107,7 +109,8 @@ public:
     //  "frames":N, "p50_ms":x, "p99_ms":x (build), "whole_p50_ms", "whole_p99_ms", "whole_cpu_p99_ms",
     //  "upload_frames":N, "upload_p50_ms", "upload_p99_ms" (frames that uploaded), "upload_ms_per_texture",
     //  "tail": breakdown(frames at or over whole_p99_ms), "all": breakdown(every frame),
-    //  "first_screen": {"first_ms", "visible_ms", "filled_ms", "max_frame_ms", "frames", "over_8ms"} or null,
+    //  "first_screen": {"first_ms", "visible_ms", "filled_ms", "max_frame_ms", "frames", "over_8ms",
+    //                   "slowest": {"index", and the parts as in "tail"}} or null,
     //  "peak_rss_kb":N, "texture_bytes_peak":N, "texture_budget_bytes":N}
     // A breakdown holds the frames' count and mean parts (ms: "whole", "tasks_uploads", "build" (of which
     // "backends", "render"), "raster", "swap", "rest", "ui_cpu", "process_cpu", "thumbnail_cpu"; "uploads", "upload_kb", "preempted") and how many of them
