@@ -145,7 +145,7 @@ int first_screen(const fs::path& dir, size_t n, int threads) {
     const double t_list = cs::bench::now_s();
     cs::ThumbnailCache cache(cache_dir(dir));
     std::atomic<size_t> next{0}, ready{0};
-    std::vector<cs::Rgba8Image> thumbs(images.size());
+    std::vector<cs::GrayOrRgba8Image> thumbs(images.size());
     std::vector<double> cpu(size_t(std::max(1, threads)), 0.0);
     std::atomic<long> faults{0};  // page faults of the reading threads (fresh memory touched)
     auto work = [&](size_t t) {

@@ -112,6 +112,18 @@ Rgba8Image expand_to_rgba(const DecodedImage& img) {
     return out;
 }
 
+GrayOrRgba8Image as_rgba_channels(Rgba8Image rgba) { return {rgba.width, rgba.height, 4, std::move(rgba.pixels)}; }
+
+GrayOrRgba8Image gray_if_gray(Rgba8Image rgba) {
+    const size_t n = size_t(rgba.width) * rgba.height;
+    const uint8_t* p = rgba.pixels.data();
+    for (size_t i = 0; i < n; ++i, p += 4)
+        if (p[3] != 255 || p[0] != p[1] || p[1] != p[2]) return as_rgba_channels(std::move(rgba));
+    GrayOrRgba8Image gray{rgba.width, rgba.height, 1, std::vector<uint8_t>(n)};
+    for (size_t i = 0; i < n; ++i) gray.pixels[i] = rgba.pixels[i * 4];
+    return gray;
+}
+
 Rgba8Image to_display(const DecodedImage& img) { return to_display(img, auto_window(img)); }
 
 Rgba8Image to_display(const DecodedImage& img, const DisplayWindow& w) {

@@ -20,6 +20,12 @@ DecodedImage window_to_8bit(const DecodedImage& img, const DisplayWindow& w);
 // 8-bit gray / gray+alpha / RGB / RGBA -> RGBA.
 Rgba8Image expand_to_rgba(const DecodedImage& img8);
 
+// rgba as 4 channels, its pixels moved, not copied.
+GrayOrRgba8Image as_rgba_channels(Rgba8Image rgba);
+// One channel when every pixel is opaque gray (R = G = B, alpha 255), so
+// radiographs take a quarter of the memory; otherwise rgba as it is.
+GrayOrRgba8Image gray_if_gray(Rgba8Image rgba);
+
 Rgba8Image to_display(const DecodedImage& img);                          // auto_window
 Rgba8Image to_display(const DecodedImage& img, const DisplayWindow& w);
 

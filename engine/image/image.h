@@ -48,6 +48,16 @@ struct Rgba8Image {
     std::vector<uint8_t> pixels;
 };
 
+// What a texture is made from: 8-bit, row-major, width*height*channels
+// bytes, either 1 channel (gray, drawn as R = G = B) or 4 (RGBA). Gray
+// thumbnails (radiographs) stay one channel in memory and on the GPU: a
+// quarter of the bytes and pages of RGBA (docs/performance.md, round five).
+struct GrayOrRgba8Image {
+    int width = 0, height = 0;
+    int channels = 4;  // 1 or 4
+    std::vector<uint8_t> pixels;
+};
+
 // Source sample values mapped to black (low) and white (high); values in
 // between are spread linearly. For 8-bit images the identity is {0, 255}.
 struct DisplayWindow {

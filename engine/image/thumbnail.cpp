@@ -13,14 +13,17 @@ namespace cs {
 namespace {
 
 // Windows (16-bit radiographs) on the reduced image, resizes to exactly
-// tw×th in 8 bits with as few channels as the image has, then expands.
-Rgba8Image finish_thumbnail(const DecodedImage& reduced, int tw, int th) {
-    return expand_to_rgba(resize8(window_to_8bit(reduced, auto_window(reduced)), tw, th));
+// tw×th in 8 bits with as few channels as the image has; gray stays one
+// channel, anything else becomes RGBA (and one channel again if it is gray).
+GrayOrRgba8Image finish_thumbnail(const DecodedImage& reduced, int tw, int th) {
+    DecodedImage small = resize8(window_to_8bit(reduced, auto_window(reduced)), tw, th);
+    if (small.channels == 1) return {small.width, small.height, 1, std::move(small.pixels8)};
+    return gray_if_gray(expand_to_rgba(small));
 }
 
 }  // namespace
 
-Rgba8Image thumbnail_of(const DecodedImage& img, int long_side) {
+GrayOrRgba8Image thumbnail_of(const DecodedImage& img, int long_side) {
     int tw = 0, th = 0;
     // The aspect ratio comes from the stored size: shrink-on-load rounds.
     thumbnail_size(img.source_width ? img.source_width : img.width, img.source_height ? img.source_height : img.height,
@@ -29,7 +32,7 @@ Rgba8Image thumbnail_of(const DecodedImage& img, int long_side) {
     return finish_thumbnail(box_reduce(img, std::max(1, std::min(img.width / tw, img.height / th))), tw, th);
 }
 
-Rgba8Image make_thumbnail(std::span<const uint8_t> bytes, const std::string& name, int long_side) {
+GrayOrRgba8Image make_thumbnail(std::span<const uint8_t> bytes, const std::string& name, int long_side) {
     const ImageInfo info = probe_image(bytes, name);
     int tw = 0, th = 0;
     thumbnail_size(info.width, info.height, std::max(1, long_side), tw, th);

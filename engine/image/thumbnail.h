@@ -19,10 +19,12 @@ inline constexpr int kThumbnailSide = 256;
 
 // Decodes (JPEG shrunk on load), box-reduces, windows 16-bit radiographs
 // (auto_window of the reduced image), resizes so the long side is
-// `long_side` (small images are not enlarged). Throws cs::Error naming `name`.
-Rgba8Image make_thumbnail(std::span<const uint8_t> bytes, const std::string& name, int long_side = kThumbnailSide);
+// `long_side` (small images are not enlarged). One channel when every pixel
+// is opaque gray (gray_if_gray: radiographs), else RGBA, so a thumbnail made
+// now and the same read from the cache are alike. Throws cs::Error naming `name`.
+GrayOrRgba8Image make_thumbnail(std::span<const uint8_t> bytes, const std::string& name, int long_side = kThumbnailSide);
 // The same from an image already decoded (e.g. by the viewer).
-Rgba8Image thumbnail_of(const DecodedImage& img, int long_side = kThumbnailSide);
+GrayOrRgba8Image thumbnail_of(const DecodedImage& img, int long_side = kThumbnailSide);
 
 // Reads an image file and checks its sha-256 against the one recorded when
 // it was captured; throws cs::Error "The image file NAME is damaged or was
@@ -31,22 +33,23 @@ std::vector<uint8_t> read_image_verified(const std::filesystem::path& file, cons
                                          const std::string& name);
 
 // A folder of thumbnails named <dir>/<sha[0..1]>/<sha>-<long_side>.thumb
-// (raw pixels with a CRC: engine/image/thumbnail_cache.h).
+// (zstd-packed pixels with a CRC: engine/image/thumbnail_cache.h).
 // Thread-safe: several workers may call get_or_make at once; the same image
 // asked for twice at the same time is made once.
 class ThumbnailCache {
 public:
     explicit ThumbnailCache(std::filesystem::path dir, int long_side = kThumbnailSide);
 
-    // The cached thumbnail, or nullopt when absent or unreadable.
-    std::optional<Rgba8Image> get(const std::string& sha256) const;
+    // The cached thumbnail (one channel if gray, as make_thumbnail), or
+    // nullopt when absent or unreadable.
+    std::optional<GrayOrRgba8Image> get(const std::string& sha256) const;
 
     // On a miss: reads image_file, checks its sha-256 equals expected_sha256
     // (a changed or damaged file throws cs::Error "... is damaged or was
     // changed ..."), makes the thumbnail and stores it (atomically; not fsynced:
     // a torn entry fails its CRC and is made again). A failure to
     // store is logged, not thrown: the thumbnail is still returned.
-    Rgba8Image get_or_make(const std::filesystem::path& image_file, const std::string& expected_sha256,
+    GrayOrRgba8Image get_or_make(const std::filesystem::path& image_file, const std::string& expected_sha256,
                            const std::string& display_name);
 
     std::filesystem::path path_for(const std::string& sha256) const;
@@ -54,7 +57,7 @@ public:
     int long_side() const { return long_side_; }
 
 private:
-    void store(const std::string& sha256, const Rgba8Image& thumb) const;
+    void store(const std::string& sha256, const GrayOrRgba8Image& thumb) const;
 
     std::filesystem::path dir_;
     int long_side_;
@@ -71,7 +74,7 @@ struct ThumbJob {
 
 struct ThumbResult {
     bool ok = false;
-    Rgba8Image thumb;
+    GrayOrRgba8Image thumb;
     std::string error;  // cs::Error::what() when !ok
 };
 

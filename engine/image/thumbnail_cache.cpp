@@ -109,42 +109,44 @@ void residuals_of(const uint8_t* s, uint8_t* r, size_t stride, size_t rows) {
         }
 }
 
-// Undoes residuals_of straight into RGBA: s - (a + b - c) = r gives
+// Undoes residuals_of straight into what is shown: gray stays gray (C = 1,
+// out one byte a pixel), colour becomes RGBA. s - (a + b - c) = r gives
 // s - b = r + (a - c), so along a row the differences to the row above are
 // the running sum of the residuals.
 // above: the previous row's output (unused for the first row).
 template <int C, bool Above>
 void restore_row(const uint8_t* __restrict r, uint8_t* __restrict out, const uint8_t* __restrict above, size_t width) {
+    constexpr int O = C == 1 ? 1 : 4;
     uint8_t sum[C] = {};
     for (size_t x = 0; x < width; ++x) {
         uint8_t v[4] = {0, 0, 0, 255};
         for (int c = 0; c < C; ++c) {
             sum[c] = uint8_t(sum[c] + r[x * C + c]);
-            v[c] = Above ? uint8_t(sum[c] + above[x * 4 + c]) : sum[c];
+            v[c] = Above ? uint8_t(sum[c] + above[x * O + c]) : sum[c];
         }
-        if (C == 1) v[1] = v[2] = v[0];
-        std::memcpy(out + x * 4, v, 4);
+        std::memcpy(out + x * O, v, O);
     }
 }
 
 template <int C>
-void restore_rgba(const uint8_t* r, uint8_t* rgba, size_t width, size_t rows) {
-    restore_row<C, false>(r, rgba, nullptr, width);
+void restore_scalar(const uint8_t* r, uint8_t* out, size_t width, size_t rows) {
+    constexpr int O = C == 1 ? 1 : 4;
+    restore_row<C, false>(r, out, nullptr, width);
     for (size_t y = 1; y < rows; ++y)
-        restore_row<C, true>(r + y * width * C, rgba + y * width * 4, rgba + (y - 1) * width * 4, width);
+        restore_row<C, true>(r + y * width * C, out + y * width * O, out + (y - 1) * width * O, width);
 }
 
 #if defined(__SSE2__)
-// The same for radiographs (one channel), 16 samples at a time (SSE2, which
-// every x86-64 has): the running sum of a row as a prefix sum in a register
-// (four shifted adds) carried from block to block, plus the row above, kept
-// as gray; each gray byte then spread to R, G and B with alpha 255. The
-// scalar loop took about 26 instructions a pixel, most of the 24-thumbnail
-// read besides zstd (docs/performance.md).
-void restore_gray_rgba(const uint8_t* r, uint8_t* rgba, size_t width, size_t rows) {
-    std::vector<uint8_t> above(width + 16, 0), row(width + 16, 0);
-    const __m128i alpha = _mm_set1_epi32(int32_t(0xFF000000u));
+// The same for radiographs (one channel, kept one channel), 16 samples at a
+// time (SSE2, which every x86-64 has): the running sum of a row as a prefix
+// sum in a register (four shifted adds) carried from block to block, plus
+// the row above. The scalar loop took about 26 instructions a pixel, most of
+// the 24-thumbnail read besides zstd (docs/performance.md).
+void restore_gray(const uint8_t* r, uint8_t* gray, size_t width, size_t rows) {
+    const std::vector<uint8_t> zeros(width, 0);  // above the first row
     for (size_t y = 0; y < rows; ++y, r += width) {
+        const uint8_t* above = y ? gray + (y - 1) * width : zeros.data();
+        uint8_t* out = gray + y * width;
         __m128i carry = _mm_setzero_si128();  // the running sum so far, in every byte
         size_t x = 0;
         for (; x + 16 <= width; x += 16) {
@@ -155,26 +157,14 @@ void restore_gray_rgba(const uint8_t* r, uint8_t* rgba, size_t width, size_t row
             v = _mm_add_epi8(v, _mm_slli_si128(v, 8));
             v = _mm_add_epi8(v, carry);
             carry = _mm_set1_epi8(char(_mm_extract_epi16(v, 7) >> 8));
-            const __m128i g =
-                _mm_add_epi8(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(above.data() + x)));
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(row.data() + x), g);
-            const __m128i lo = _mm_unpacklo_epi8(g, g), hi = _mm_unpackhi_epi8(g, g);
-            uint8_t* o = rgba + (y * width + x) * 4;
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_or_si128(_mm_unpacklo_epi16(lo, lo), alpha));
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 16), _mm_or_si128(_mm_unpackhi_epi16(lo, lo), alpha));
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 32), _mm_or_si128(_mm_unpacklo_epi16(hi, hi), alpha));
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 48), _mm_or_si128(_mm_unpackhi_epi16(hi, hi), alpha));
+            const __m128i g = _mm_add_epi8(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(above + x)));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + x), g);
         }
         uint8_t sum = uint8_t(_mm_cvtsi128_si32(carry));
         for (; x < width; ++x) {  // the last few samples of the row
             sum = uint8_t(sum + r[x]);
-            const uint8_t g = uint8_t(sum + above[x]);
-            row[x] = g;
-            uint8_t* o = rgba + (y * width + x) * 4;
-            o[0] = o[1] = o[2] = g;
-            o[3] = 255;
+            out[x] = uint8_t(sum + above[x]);
         }
-        above.swap(row);
     }
 }
 
@@ -235,25 +225,30 @@ void predict(const uint8_t* samples, uint8_t* residuals, uint32_t channels, size
     else residuals_of<4>(samples, residuals, width * 4, rows);
 }
 
-void restore(const uint8_t* residuals, uint8_t* rgba, uint32_t channels, size_t width, size_t rows) {
+// Into `out`: width * rows bytes for gray (channels 1), 4 times that (RGBA) for colour.
+void restore(const uint8_t* residuals, uint8_t* out, uint32_t channels, size_t width, size_t rows) {
 #if defined(__SSE2__)
-    if (channels == 1) return restore_gray_rgba(residuals, rgba, width, rows);
-    if (channels == 3) return restore_colour_rgba<3>(residuals, rgba, width, rows);
-    return restore_colour_rgba<4>(residuals, rgba, width, rows);
+    if (channels == 1) return restore_gray(residuals, out, width, rows);
+    if (channels == 3) return restore_colour_rgba<3>(residuals, out, width, rows);
+    return restore_colour_rgba<4>(residuals, out, width, rows);
 #endif
-    if (channels == 1) restore_rgba<1>(residuals, rgba, width, rows);
-    else if (channels == 3) restore_rgba<3>(residuals, rgba, width, rows);
-    else restore_rgba<4>(residuals, rgba, width, rows);
+    if (channels == 1) restore_scalar<1>(residuals, out, width, rows);
+    else if (channels == 3) restore_scalar<3>(residuals, out, width, rows);
+    else restore_scalar<4>(residuals, out, width, rows);
 }
 
 }  // namespace
 
 // Radiograph thumbnails are gray (1 channel: a quarter of the bytes), photos
 // opaque (3 channels); only what needs alpha keeps 4.
-DecodedImage packed_thumbnail(const Rgba8Image& t) {
+DecodedImage packed_thumbnail(const GrayOrRgba8Image& t) {
     const size_t n = size_t(t.width) * t.height;
+    if (t.channels != 1 && t.channels != 4)
+        throw Error("A thumbnail could not be saved.", "a thumbnail has " + std::to_string(t.channels) + " channels");
+    if (t.pixels.size() != n * size_t(t.channels))
+        throw Error("A thumbnail could not be saved.", "a thumbnail's pixels do not match its size");
     int channels = 1;
-    for (size_t i = 0; i < n && channels < 4; ++i) {
+    for (size_t i = 0; t.channels == 4 && i < n && channels < 4; ++i) {
         const uint8_t* p = &t.pixels[i * 4];
         if (p[3] != 255) channels = 4;
         else if (p[0] != p[1] || p[1] != p[2]) channels = 3;
@@ -263,12 +258,16 @@ DecodedImage packed_thumbnail(const Rgba8Image& t) {
     d.height = t.height;
     d.channels = channels;
     d.bit_depth = 8;
+    if (t.channels == 1) {
+        d.pixels8 = t.pixels;
+        return d;
+    }
     d.pixels8.resize(n * size_t(channels));
     for (size_t i = 0; i < n; ++i) std::memcpy(&d.pixels8[i * size_t(channels)], &t.pixels[i * 4], size_t(channels));
     return d;
 }
 
-std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::string& source_sha256, int long_side) {
+std::vector<uint8_t> encode_thumb_file(const GrayOrRgba8Image& thumb, const std::string& source_sha256, int long_side) {
     const DecodedImage samples = packed_thumbnail(thumb);
     const auto channels = uint32_t(samples.channels);
     const size_t n = size_t(thumb.width) * thumb.height;
@@ -298,8 +297,8 @@ std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::strin
     return out;
 }
 
-std::optional<Rgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes, const std::string& source_sha256,
-                                            int long_side) {
+std::optional<GrayOrRgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes,
+                                                  const std::string& source_sha256, int long_side) {
     if (bytes.size() < kThumbFileHeaderSize + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
         return std::nullopt;
     const uint8_t* h = bytes.data();
@@ -327,10 +326,13 @@ std::optional<Rgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes, c
     if (samples.size() < raw) samples.resize(raw);
     const size_t got = ZSTD_decompressDCtx(dctx.get(), samples.data(), raw, packed, packed_size);
     if (ZSTD_isError(got) || got != raw) return std::nullopt;
-    Rgba8Image t;
+    // Gray stays one channel: a quarter of the pages to fault in that RGBA
+    // took (docs/performance.md, thumbnail cache, round five).
+    GrayOrRgba8Image t;
     t.width = int(w);
     t.height = int(ht);
-    t.pixels.resize(n * 4);
+    t.channels = channels == 1 ? 1 : 4;
+    t.pixels.resize(n * size_t(t.channels));
     restore(samples.data(), t.pixels.data(), channels, w, ht);
     return t;
 }
@@ -356,7 +358,7 @@ std::filesystem::path ThumbnailCache::path_for(const std::string& sha256) const 
     return dir_ / sha256.substr(0, 2) / (sha256 + "-" + std::to_string(long_side_) + kThumbFileExtension);
 }
 
-std::optional<Rgba8Image> ThumbnailCache::get(const std::string& sha256) const {
+std::optional<GrayOrRgba8Image> ThumbnailCache::get(const std::string& sha256) const {
     const std::filesystem::path p = path_for(sha256);
     const uint64_t largest = largest_thumb_file(long_side_);
     std::vector<uint8_t> bytes;
@@ -368,7 +370,7 @@ std::optional<Rgba8Image> ThumbnailCache::get(const std::string& sha256) const {
     return decode_thumb_file(bytes, sha256, long_side_);
 }
 
-void ThumbnailCache::store(const std::string& sha256, const Rgba8Image& thumb) const {
+void ThumbnailCache::store(const std::string& sha256, const GrayOrRgba8Image& thumb) const {
     const std::filesystem::path p = path_for(sha256);
     try {
         fsx::create_dirs_durable(p.parent_path());
@@ -382,7 +384,7 @@ void ThumbnailCache::store(const std::string& sha256, const Rgba8Image& thumb) c
     }
 }
 
-Rgba8Image ThumbnailCache::get_or_make(const std::filesystem::path& image_file, const std::string& expected_sha256,
+GrayOrRgba8Image ThumbnailCache::get_or_make(const std::filesystem::path& image_file, const std::string& expected_sha256,
                                        const std::string& display_name) {
     // Moved out, not copied: a copy was another buffer to allocate and fill
     // on every cache hit the kiosk reads.
@@ -404,7 +406,7 @@ Rgba8Image ThumbnailCache::get_or_make(const std::filesystem::path& image_file, 
         }
     } release{*this, expected_sha256};
     if (auto hit = get(expected_sha256)) return std::move(*hit);  // made by another worker meanwhile
-    Rgba8Image thumb =
+    GrayOrRgba8Image thumb =
         make_thumbnail(read_image_verified(image_file, expected_sha256, display_name), display_name, long_side_);
     store(expected_sha256, thumb);
     return thumb;

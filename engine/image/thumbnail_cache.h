@@ -45,18 +45,20 @@ inline constexpr const char* kThumbFileExtension = ".thumb";
 
 // thumb in as few channels as keep it exact: gray (radiographs), opaque
 // colour, or RGBA; 8 bits. What a cache file stores, and what the PNG
-// cache of older versions stored.
-DecodedImage packed_thumbnail(const Rgba8Image& thumb);
+// cache of older versions stored. Throws cs::Error for a thumb whose pixels
+// do not match its size or that has neither 1 nor 4 channels.
+DecodedImage packed_thumbnail(const GrayOrRgba8Image& thumb);
 
 // Packs thumb for source_sha256 in as few channels as keep it exact.
-std::vector<uint8_t> encode_thumb_file(const Rgba8Image& thumb, const std::string& source_sha256, int long_side);
+std::vector<uint8_t> encode_thumb_file(const GrayOrRgba8Image& thumb, const std::string& source_sha256, int long_side);
 
 // The largest file a thumbnail of long_side can take: a larger one is damaged.
 uint64_t largest_thumb_file(int long_side);
 
 // The thumbnail in bytes, or nullopt when they are not an intact file of this
-// version for source_sha256 at long_side.
-std::optional<Rgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes, const std::string& source_sha256,
-                                            int long_side);
+// version for source_sha256 at long_side. A gray file (1 channel) reads as
+// one channel, colour and RGBA files as RGBA.
+std::optional<GrayOrRgba8Image> decode_thumb_file(const std::vector<uint8_t>& bytes,
+                                                  const std::string& source_sha256, int long_side);
 
 }  // namespace cs

@@ -71,7 +71,7 @@ TEST_CASE("a DICOM file decodes like any image: 16-bit grey, 8-bit grey, colour"
         CHECK(back.bit_depth == original.bit_depth);
         CHECK(back.pixels16 == original.pixels16);
         CHECK(back.pixels8 == original.pixels8);
-        const Rgba8Image thumb = make_thumbnail(fsx::read_file(inst.file), "x.dcm", 64);
+        const GrayOrRgba8Image thumb = make_thumbnail(fsx::read_file(inst.file), "x.dcm", 64);
         CHECK(thumb.width > 0);
         CHECK(thumb.width <= 64);
     }

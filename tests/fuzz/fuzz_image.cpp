@@ -20,9 +20,17 @@ namespace {
 
 constexpr uint64_t kDecoderAllowance = 1u << 20;  // Huffman tables, row buffers, messages
 
-void check_rgba(const Rgba8Image& img, const char* what) {
-    if (img.width <= 0 || img.height <= 0 || img.pixels.size() != size_t(img.width) * img.height * 4)
+void check_size(int width, int height, int channels, size_t bytes, const char* what) {
+    if (width <= 0 || height <= 0 || bytes != size_t(width) * size_t(height) * size_t(channels))
         fuzz::fail(std::string(what) + ": picture size does not match its pixels");
+}
+
+void check_rgba(const Rgba8Image& img, const char* what) { check_size(img.width, img.height, 4, img.pixels.size(), what); }
+
+// Thumbnails: gray as one channel, anything else RGBA.
+void check_thumb(const GrayOrRgba8Image& img, const char* what) {
+    if (img.channels != 1 && img.channels != 4) fuzz::fail(std::string(what) + ": neither gray nor RGBA");
+    check_size(img.width, img.height, img.channels, img.pixels.size(), what);
 }
 
 bool same_pixels(const DecodedImage& a, const DecodedImage& b) {
@@ -51,10 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Rgba8Image shown = to_display(*full);
         check_rgba(shown, "to_display");
         apply_levels(shown, 0.25, 1.7, true);
-        check_rgba(thumbnail_of(*full, 64), "thumbnail_of");
+        check_thumb(thumbnail_of(*full, 64), "thumbnail_of");
     });
     fuzz::refused_cleanly("decode_image (shrink on load)", [&] { decode_image(bytes, "fuzz.img", 100); });
-    fuzz::refused_cleanly("make_thumbnail", [&] { check_rgba(make_thumbnail(bytes, "fuzz.img", 48), "make_thumbnail"); });
+    fuzz::refused_cleanly("make_thumbnail", [&] { check_thumb(make_thumbnail(bytes, "fuzz.img", 48), "make_thumbnail"); });
     fuzz::refused_cleanly("decode_for_size", [&] {
         const DecodedImage reduced = decode_for_size(bytes, "fuzz.img", 7, 5);
         if (full && full->format == ImageFormat::png) {

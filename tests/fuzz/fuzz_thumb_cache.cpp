@@ -33,16 +33,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::vector<uint8_t> bytes(data, data + size);
     // The long side the file claims, so that mutated sizes are still read.
     const int long_side = size >= 28 ? int(le32(data + 24) % 1024) : kThumbnailSide;
-    std::optional<Rgba8Image> t;
+    std::optional<GrayOrRgba8Image> t;
     fuzz::refused_cleanly("decode_thumb_file", [&] { t = decode_thumb_file(bytes, kSha, long_side); });
     if (t && (t->width <= 0 || t->height <= 0 || t->width > long_side || t->height > long_side ||
-              t->pixels.size() != size_t(t->width) * t->height * 4))
+              (t->channels != 1 && t->channels != 4) ||
+              t->pixels.size() != size_t(t->width) * size_t(t->height) * size_t(t->channels)))
         fuzz::fail("decode_thumb_file accepted a thumbnail of the wrong size");
     if (t) {  // an intact file is what encode_thumb_file makes of its picture
         std::vector<uint8_t> again;
         fuzz::refused_cleanly("encode_thumb_file", [&] { again = encode_thumb_file(*t, kSha, long_side); });
-        const std::optional<Rgba8Image> t2 = decode_thumb_file(again, kSha, long_side);
-        if (!t2 || t2->pixels != t->pixels) fuzz::fail("a thumbnail written back does not read back the same");
+        const std::optional<GrayOrRgba8Image> t2 = decode_thumb_file(again, kSha, long_side);
+        if (!t2 || t2->channels != t->channels || t2->pixels != t->pixels) fuzz::fail("a thumbnail written back does not read back the same");
     }
     // The same bytes as the cache finds them on disk.
     ThumbnailCache cache(fuzz::scratch_dir() / "thumbs", kThumbnailSide);

@@ -165,7 +165,7 @@ void manifest_seeds() {
 void thumb_cache_seeds() {
     const std::string sha(64, 'a');  // fuzz_thumb_cache.cpp reads every seed for this image
     for (int channels : {1, 3, 4}) {
-        Rgba8Image t{5, 3, {}};
+        GrayOrRgba8Image t{5, 3, 4, {}};  // RGBA: encode_thumb_file packs the gray one into one channel
         for (int i = 0; i < 15; ++i) {
             const uint8_t v = uint8_t(i * 17);
             t.pixels.insert(t.pixels.end(), {v, uint8_t(channels == 1 ? v : 255 - v), v, uint8_t(channels == 4 ? i : 255)});

@@ -34,15 +34,17 @@ SavedImage save_synthetic(const fs::path& dir, demo::SyntheticKind kind, uint64_
 
 TEST_CASE("thumbnails keep the aspect ratio and have the requested long side") {
     using demo::SyntheticKind;
-    struct Case { SyntheticKind kind; int w, h; };
-    for (const Case c : {Case{SyntheticKind::panoramic, 256, 132}, Case{SyntheticKind::periapical, 171, 256},
-                         Case{SyntheticKind::photo, 256, 192}}) {
+    // Radiographs are one channel (gray), photos RGBA (docs/performance.md, round five).
+    struct Case { SyntheticKind kind; int w, h, channels; };
+    for (const Case c : {Case{SyntheticKind::panoramic, 256, 132, 1}, Case{SyntheticKind::periapical, 171, 256, 1},
+                         Case{SyntheticKind::photo, 256, 192, 4}}) {
         INFO(demo::to_string(c.kind));
         const auto bytes = demo::make_synthetic_file({c.kind, 1, 0.5});
-        const Rgba8Image t = make_thumbnail(bytes, "img");
+        const GrayOrRgba8Image t = make_thumbnail(bytes, "img");
         CHECK(t.width == c.w);
         CHECK(t.height == c.h);
-        CHECK(t.pixels.size() == size_t(t.width) * t.height * 4);
+        CHECK(t.channels == c.channels);
+        CHECK(t.pixels.size() == size_t(t.width) * t.height * size_t(c.channels));
         CHECK(test::rgba_percentile(t, 95) - test::rgba_percentile(t, 5) > 60);  // a picture, not a grey slab
     }
     // Small images are not enlarged.
@@ -51,9 +53,42 @@ TEST_CASE("thumbnails keep the aspect ratio and have the requested long side") {
     tiny.height = 10;
     tiny.channels = 1;
     tiny.pixels8.assign(400, 9);
-    const Rgba8Image t = make_thumbnail(encode_png(tiny), "tiny.png");
+    const GrayOrRgba8Image t = make_thumbnail(encode_png(tiny), "tiny.png");
     CHECK(t.width == 40);
     CHECK(t.height == 10);
+    CHECK(t.channels == 1);
+    CHECK(t.pixels == std::vector<uint8_t>(400, 9));
+}
+
+TEST_CASE("a colour image whose every pixel is gray is a one-channel thumbnail, made or read from the cache") {
+    // The cache stores such a picture as one channel (packed_thumbnail), so
+    // a thumbnail made now must be one channel too, or a cold and a warm
+    // start would hand the screen different things.
+    test::TempDir dir;
+    DecodedImage rgb;
+    rgb.width = 30;
+    rgb.height = 20;
+    rgb.channels = 3;
+    for (int i = 0; i < 600; ++i) rgb.pixels8.insert(rgb.pixels8.end(), 3, uint8_t(i * 7));
+    const auto bytes = encode_png(rgb);
+    const fs::path file = dir / "gray-rgb.png";
+    test::write_bytes(file, bytes);
+    const GrayOrRgba8Image made = make_thumbnail(bytes, "gray-rgb.png");
+    CHECK(made.channels == 1);
+    REQUIRE(made.pixels.size() == 600);
+    for (int i = 0; i < 600; ++i) CHECK(made.pixels[size_t(i)] == uint8_t(i * 7));
+    ThumbnailCache cache(dir / "thumbs");
+    const GrayOrRgba8Image cold = cache.get_or_make(file, sha256_hex(bytes), "gray-rgb.png");
+    const GrayOrRgba8Image warm = cache.get_or_make(file, sha256_hex(bytes), "gray-rgb.png");
+    CHECK(cold.channels == 1);
+    CHECK(warm.channels == 1);
+    CHECK(cold.pixels == made.pixels);
+    CHECK(warm.pixels == made.pixels);
+    // One coloured pixel makes it RGBA.
+    rgb.pixels8[4] = 200;
+    const GrayOrRgba8Image colour = make_thumbnail(encode_png(rgb), "rgb.png");
+    CHECK(colour.channels == 4);
+    CHECK(colour.pixels.size() == 600 * 4);
 }
 
 TEST_CASE("the real panoramic JPEG is thumbnailed from a shrunk decode with the right shape") {
@@ -67,7 +102,7 @@ TEST_CASE("the real panoramic JPEG is thumbnailed from a shrunk decode with the 
         INFO(name);
         const auto bytes = fsx::read_file(*td / "dental" / name);
         const ImageInfo info = probe_image(bytes, name);
-        const Rgba8Image t = make_thumbnail(bytes, name, 200);
+        const GrayOrRgba8Image t = make_thumbnail(bytes, name, 200);
         CHECK(std::max(t.width, t.height) == 200);
         const double src_ratio = double(info.width) / info.height, ratio = double(t.width) / t.height;
         CHECK(std::abs(ratio - src_ratio) < 0.02 * src_ratio);
@@ -82,13 +117,13 @@ TEST_CASE("a cached thumbnail is read back without decoding or even the source f
     CHECK_FALSE(cache.get(img.sha).has_value());
 
     const uint64_t before = decode_count();
-    const Rgba8Image made = cache.get_or_make(img.file, img.sha, "Bitewing 1");
+    const GrayOrRgba8Image made = cache.get_or_make(img.file, img.sha, "Bitewing 1");
     CHECK(decode_count() == before + 1);
     CHECK(fs::exists(cache.path_for(img.sha)));
 
     fs::remove(img.file);  // the cache must not need it any more
     const uint64_t after = decode_count();
-    const Rgba8Image again = cache.get_or_make(img.file, img.sha, "Bitewing 1");
+    const GrayOrRgba8Image again = cache.get_or_make(img.file, img.sha, "Bitewing 1");
     CHECK(decode_count() == after);
     CHECK(again.width == made.width);
     CHECK(again.height == made.height);
@@ -106,7 +141,7 @@ TEST_CASE("a damaged cached thumbnail is made again from the image") {
     test::TempDir dir;
     const SavedImage img = save_synthetic(dir.path(), demo::SyntheticKind::photo, 2, 0.2);
     ThumbnailCache cache(dir / "thumbs");
-    const Rgba8Image made = cache.get_or_make(img.file, img.sha, "Photo");
+    const GrayOrRgba8Image made = cache.get_or_make(img.file, img.sha, "Photo");
     auto bytes = fsx::read_file(cache.path_for(img.sha));
     bytes[bytes.size() / 2] ^= 0x55;
     test::write_bytes(cache.path_for(img.sha), bytes);

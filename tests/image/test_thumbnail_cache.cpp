@@ -30,7 +30,7 @@ namespace {
 struct Source {
     fs::path file;
     std::string sha;
-    Rgba8Image fresh;  // made without any cache
+    GrayOrRgba8Image fresh;  // made without any cache
 };
 
 Source save_source(const fs::path& dir, demo::SyntheticKind kind, uint64_t seed) {
@@ -52,13 +52,15 @@ void fix_crc(std::vector<uint8_t>& f) {
 void check_remade(ThumbnailCache& cache, const Source& src) {
     CHECK_FALSE(cache.get(src.sha).has_value());
     const uint64_t before = decode_count();
-    const Rgba8Image shown = cache.get_or_make(src.file, src.sha, "Image");
+    const GrayOrRgba8Image shown = cache.get_or_make(src.file, src.sha, "Image");
     CHECK(decode_count() == before + 1);
     CHECK(shown.width == src.fresh.width);
     CHECK(shown.height == src.fresh.height);
+    CHECK(shown.channels == src.fresh.channels);
     CHECK(shown.pixels == src.fresh.pixels);
     auto again = cache.get(src.sha);
     REQUIRE(again.has_value());
+    CHECK(again->channels == src.fresh.channels);
     CHECK(again->pixels == src.fresh.pixels);
 }
 
@@ -78,7 +80,7 @@ struct CachedSource {
 
 // The PNG an older cache held for a thumbnail: packed as the cache packs
 // it, zlib level 3, as that version wrote it.
-size_t png_size_of(const Rgba8Image& t) { return encode_png(packed_thumbnail(t), 3).size(); }
+size_t png_size_of(const GrayOrRgba8Image& t) { return encode_png(packed_thumbnail(t), 3).size(); }
 
 }  // namespace
 
@@ -91,17 +93,26 @@ TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactl
     // issue 16: the cache takes no more room than the PNGs it replaced.
     CHECK(g.size() <= png_size_of(gray.fresh));
     CHECK(c.size() <= png_size_of(colour.fresh));
-    CHECK(decode_thumb_file(g, gray.sha, 256)->pixels == gray.fresh.pixels);
-    CHECK(decode_thumb_file(c, colour.sha, 256)->pixels == colour.fresh.pixels);
+    // A radiograph is one channel made or read, a photo RGBA (round five of
+    // docs/performance.md: gray stays gray in memory and on the GPU).
+    REQUIRE(gray.fresh.channels == 1);
+    REQUIRE(colour.fresh.channels == 4);
+    const auto g_back = decode_thumb_file(g, gray.sha, 256), c_back = decode_thumb_file(c, colour.sha, 256);
+    REQUIRE(g_back.has_value());
+    REQUIRE(c_back.has_value());
+    CHECK(g_back->channels == 1);
+    CHECK(g_back->pixels.size() == size_t(gray.fresh.width) * size_t(gray.fresh.height));
+    CHECK(g_back->pixels == gray.fresh.pixels);
+    CHECK(c_back->channels == 4);
+    CHECK(c_back->pixels == colour.fresh.pixels);
     // See-through pixels keep their alpha, whatever the neighbours.
-    Rgba8Image clear = colour.fresh;
+    GrayOrRgba8Image clear = colour.fresh;
     for (size_t i = 3; i < clear.pixels.size(); i += 28) clear.pixels[i] = uint8_t(i);
     const auto a = encode_thumb_file(clear, colour.sha, 256);
     CHECK(decode_thumb_file(a, colour.sha, 256)->pixels == clear.pixels);
     // Edges as sharp as they come: every sample's prediction wraps around.
-    Rgba8Image checker = gray.fresh;
-    for (size_t i = 0; i < checker.pixels.size(); ++i) checker.pixels[i] = (i / 4 + i / 4 / size_t(checker.width)) % 2 ? 255 : 0;
-    for (size_t i = 3; i < checker.pixels.size(); i += 4) checker.pixels[i] = 255;
+    GrayOrRgba8Image checker = gray.fresh;
+    for (size_t i = 0; i < checker.pixels.size(); ++i) checker.pixels[i] = (i + i / size_t(checker.width)) % 2 ? 255 : 0;
     CHECK(decode_thumb_file(encode_thumb_file(checker, gray.sha, 256), gray.sha, 256)->pixels == checker.pixels);
     // Made for another size, or belonging to another image: not this thumbnail.
     CHECK_FALSE(decode_thumb_file(g, gray.sha, 128).has_value());
@@ -120,13 +131,14 @@ TEST_CASE("thumbnails of any width round-trip exactly, gray, colour and see-thro
         for (int w : {1, 3, 4, 5, 7, 15, 16, 17, 31, 33, 200, 256})
             for (int h : {1, 2, 5}) {
                 INFO(channels << " channels, " << w << "x" << h);
-                Rgba8Image t;
+                GrayOrRgba8Image t;
                 t.width = w;
                 t.height = h;
+                t.channels = channels == 1 ? 1 : 4;
                 for (int i = 0; i < w * h; ++i) {
                     // Noise, and 255 every fifth pixel, where sums wrap.
                     const uint8_t v = i % 5 == 0 ? uint8_t(255) : uint8_t(rng());
-                    if (channels == 1) t.pixels.insert(t.pixels.end(), {v, v, v, 255});
+                    if (channels == 1) t.pixels.push_back(v);
                     else t.pixels.insert(t.pixels.end(), {v, uint8_t(rng() | 1), uint8_t(rng() & 0xFE),
                                                           channels == 4 ? uint8_t(rng()) : uint8_t(255)});
                 }
@@ -136,6 +148,7 @@ TEST_CASE("thumbnails of any width round-trip exactly, gray, colour and see-thro
                 REQUIRE(file[20] == channels);  // the header's channel count (little-endian u32 at 20)
                 const auto back = decode_thumb_file(file, sha, 256);
                 REQUIRE(back.has_value());
+                CHECK(back->channels == t.channels);
                 CHECK((back->pixels == t.pixels));
             }
 }
@@ -235,9 +248,9 @@ TEST_CASE("a cache written by the previous version (raw pixels, version 1) is ma
 TEST_CASE("a file whose compressed pixels are not what its header says is made again, even with a right CRC") {
     CachedSource c(demo::SyntheticKind::bitewing, 14);
     // Another thumbnail's frame (other pixels, another size) under this header.
-    Rgba8Image other = c.src.fresh;
+    GrayOrRgba8Image other = c.src.fresh;
     other.height -= 1;
-    other.pixels.resize(size_t(other.width) * other.height * 4);
+    other.pixels.resize(size_t(other.width) * size_t(other.height) * size_t(other.channels));
     const auto o = encode_thumb_file(other, c.src.sha, 256);
     auto wrong = std::vector<uint8_t>(c.good.begin(), c.good.begin() + long(kThumbFileHeaderSize));
     wrong.insert(wrong.end(), o.begin() + long(kThumbFileHeaderSize), o.end());
@@ -287,7 +300,7 @@ TEST_CASE("an image whose bytes changed gets its own thumbnail, not the old one"
     const auto bytes = demo::make_synthetic_file({demo::SyntheticKind::bitewing, 8, 0.2});
     test::write_bytes(before.file, bytes);
     const std::string sha = sha256_hex(bytes);
-    const Rgba8Image expected = make_thumbnail(bytes, "x");
+    const GrayOrRgba8Image expected = make_thumbnail(bytes, "x");
     REQUIRE(expected.pixels != before.fresh.pixels);
     CHECK_FALSE(cache.get(sha).has_value());
     CHECK(cache.get_or_make(before.file, sha, "Bitewing").pixels == expected.pixels);

@@ -8,14 +8,25 @@
 
 namespace cs::test {
 
-int rgba_percentile(const Rgba8Image& img, double p) {
+namespace {
+
+// Channel 0 of pixels of `stride` bytes.
+int percentile_of_first_channel(const std::vector<uint8_t>& pixels, size_t stride, double p) {
     std::vector<uint8_t> v;
-    v.reserve(img.pixels.size() / 4);
-    for (size_t i = 0; i < img.pixels.size(); i += 4) v.push_back(img.pixels[i]);
+    v.reserve(pixels.size() / stride);
+    for (size_t i = 0; i < pixels.size(); i += stride) v.push_back(pixels[i]);
     if (v.empty()) return 0;
     const size_t k = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
     return v[k];
+}
+
+}  // namespace
+
+int rgba_percentile(const Rgba8Image& img, double p) { return percentile_of_first_channel(img.pixels, 4, p); }
+
+int rgba_percentile(const GrayOrRgba8Image& img, double p) {
+    return percentile_of_first_channel(img.pixels, size_t(std::max(1, img.channels)), p);
 }
 
 DecodedImage gray16_ramp(int w, int h, uint16_t low, uint16_t high) {

@@ -9,8 +9,10 @@
 
 namespace cs::test {
 
-// Sample value at percentile p (0..100) of channel 0 of an RGBA image.
+// Sample value at percentile p (0..100) of channel 0 of an RGBA image, or
+// of a gray-or-RGBA one (its gray, or its red).
 int rgba_percentile(const Rgba8Image& img, double p);
+int rgba_percentile(const GrayOrRgba8Image& img, double p);
 
 // A 16-bit gray image whose samples rise evenly from `low` to `high`.
 DecodedImage gray16_ramp(int w, int h, uint16_t low, uint16_t high);

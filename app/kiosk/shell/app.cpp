@@ -100,7 +100,7 @@ private:
         worker_.reset();  // the old one stops first: one worker holds the store at a time
         worker_ = std::make_unique<EngineWorker>(
             engine_options(cfg_), &Window::wake,
-            [this](const std::string& key, Rgba8Image px, std::string error) {
+            [this](const std::string& key, GrayOrRgba8Image px, std::string error) {
                 // A pool thread: hand the pixels to the main thread, which makes the texture.
                 queue_.post([this, key, px = std::move(px), error = std::move(error)]() mutable {
                     if (error.empty())

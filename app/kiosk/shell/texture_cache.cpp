@@ -4,7 +4,7 @@
 
 namespace cs::kiosk {
 
-GlTexture upload_texture(const Rgba8Image& px) {
+GlTexture upload_texture(const GrayOrRgba8Image& px) {
     GlTexture t;
     t.width = px.width;
     t.height = px.height;
@@ -14,8 +14,16 @@ GlTexture upload_texture(const Rgba8Image& px) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, px.width, px.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, px.pixels.data());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);  // rows are packed: a gray row of 171 bytes is not a multiple of 4
+    if (px.channels == 1) {
+        // Gray: one byte a texel, drawn as gray by the swizzle (GL 3.3 core),
+        // so ImGui's shader needs no change.
+        const GLint gray[4] = {GL_RED, GL_RED, GL_RED, GL_ONE};
+        glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, gray);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, px.width, px.height, 0, GL_RED, GL_UNSIGNED_BYTE, px.pixels.data());
+    } else {
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, px.width, px.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, px.pixels.data());
+    }
     glBindTexture(GL_TEXTURE_2D, 0);
     return t;
 }
@@ -32,9 +40,10 @@ TextureCache::~TextureCache() {
     for (auto& [key, t] : textures_) delete_texture(t);
 }
 
-void TextureCache::deliver(const std::string& key, Rgba8Image px) {
+void TextureCache::deliver(const std::string& key, GrayOrRgba8Image px) {
     requested_.erase(key);
-    if (px.width <= 0 || px.height <= 0 || px.pixels.size() != size_t(px.width) * px.height * 4) {
+    if (px.width <= 0 || px.height <= 0 || (px.channels != 1 && px.channels != 4) ||
+        px.pixels.size() != size_t(px.width) * px.height * size_t(px.channels)) {
         failures_[key] = "The thumbnail has no pixels.";
         return;
     }
@@ -74,7 +83,7 @@ int TextureCache::upload_pending() {
         }
         textures_[p.key] = upload_texture(p.px);
         last_upload_bytes_ += p.px.pixels.size();
-        for (const auto& victim : lru_.insert(p.key, uint64_t(p.px.width) * p.px.height * 4)) {
+        for (const auto& victim : lru_.insert(p.key, texture_bytes(p.px))) {
             auto it = textures_.find(victim);
             if (it != textures_.end()) {
                 delete_texture(it->second);

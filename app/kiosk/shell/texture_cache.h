@@ -21,8 +21,15 @@ struct GlTexture {
     int width = 0, height = 0;
 };
 
-// RGBA8 pixels -> a new GL texture (linear filtering, clamped). Main thread.
-GlTexture upload_texture(const Rgba8Image& px);
+// Pixels -> a new GL texture (linear filtering, clamped). Main thread. Gray
+// (one channel) becomes an R8 texture that samples as (g, g, g, 1): a
+// quarter of the texture memory of RGBA8.
+GlTexture upload_texture(const GrayOrRgba8Image& px);
+// What upload_texture(px) takes on the GPU, as the budget counts it: a byte
+// a texel for gray, 4 for RGBA.
+inline uint64_t texture_bytes(const GrayOrRgba8Image& px) {
+    return uint64_t(px.width) * uint64_t(px.height) * uint64_t(px.channels);
+}
 void delete_texture(GlTexture& t);
 
 class TextureCache {
@@ -58,7 +65,7 @@ public:
     void withdraw(const std::string& key) { requested_.erase(key); }
 
     // The pixels for key arrived (main thread, usually via MainThreadQueue).
-    void deliver(const std::string& key, Rgba8Image px);
+    void deliver(const std::string& key, GrayOrRgba8Image px);
     // The pixels for key cannot be made (e.g. a corrupt file); not asked again.
     void deliver_failure(const std::string& key, std::string message);
     // The message for a key that failed, or nullptr.
@@ -79,7 +86,7 @@ public:
 private:
     struct Pending {
         std::string key;
-        Rgba8Image px;
+        GrayOrRgba8Image px;
     };
     TextureLru lru_;
     int uploads_per_frame_;

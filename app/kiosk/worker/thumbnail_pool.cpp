@@ -160,7 +160,7 @@ void ThumbnailPool::run(std::stop_token st) {
         spdlog::debug("thumbnail thread: the priority stays as it is");
     activity_->add_this_thread();
     while (std::optional<ThumbnailQueue::Job> job = queue_->take(st)) {
-        Rgba8Image px;
+        GrayOrRgba8Image px;
         std::string error;
         ++activity_->started;
         ++activity_->making;

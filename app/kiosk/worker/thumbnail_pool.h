@@ -123,10 +123,11 @@ private:
 class ThumbnailPool {
 public:
     // Makes the thumbnail of `file` (whose record is `image`); throws cs::Error.
-    using Make = std::function<Rgba8Image(const std::filesystem::path& file, const ImageRecord& image)>;
+    // Gray thumbnails come as one channel (engine/image/thumbnail.h).
+    using Make = std::function<GrayOrRgba8Image(const std::filesystem::path& file, const ImageRecord& image)>;
     // Called on a pool thread with the image's uuid and either pixels or a
-    // sentence saying why there are none.
-    using Done = std::function<void(const std::string& key, Rgba8Image pixels, std::string error)>;
+    // sentence saying why there are none. (The viewer's renderer answers the same way.)
+    using Done = std::function<void(const std::string& key, GrayOrRgba8Image pixels, std::string error)>;
 
     // Threads taking requests from `queue` (shared with whoever calls want()).
     ThumbnailPool(int threads, Make make, Done done, std::shared_ptr<ThumbnailQueue> queue = nullptr,

@@ -88,7 +88,7 @@ void ViewerRenderer::run(std::stop_token st) {
             error = "The image " + job.name + " cannot be shown.";
         }
         if (st.stop_requested()) return;
-        done_(job.key, std::move(px), std::move(error));
+        done_(job.key, as_rgba_channels(std::move(px)), std::move(error));
     }
 }
 

@@ -96,6 +96,16 @@ if(XVFB_RUN)
   set_tests_properties(screens_long_lists PROPERTIES TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
   set_tests_properties(kiosk_preview_script kiosk_recovery_script PROPERTIES
                        TIMEOUT 400 WORKING_DIRECTORY ${_viewer_out} RESOURCE_LOCK xvfb)
+  # Radiograph thumbnails are one-channel textures drawn gray by a swizzle
+  # (docs/performance.md, round five): the preview script's screenshot of
+  # Noah Patel's radiographs must not come out red.
+  add_executable(check_no_red ${CMAKE_CURRENT_LIST_DIR}/fixtures/check_no_red.cpp)
+  target_link_libraries(check_no_red PRIVATE cs_engine)
+  set_target_properties(check_no_red PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+  add_test(NAME kiosk_preview_thumbnails_gray
+           COMMAND ${CMAKE_BINARY_DIR}/bin/check_no_red ${_viewer_out}/preview-radiograph-thumbnails.png)
+  set_tests_properties(kiosk_preview_script PROPERTIES FIXTURES_SETUP preview_screenshots)
+  set_tests_properties(kiosk_preview_thumbnails_gray PROPERTIES FIXTURES_REQUIRED preview_screenshots)
 
   # First-run setup against a real practice-server (docs/setup.md): the settings written, or none
   # when the server does not answer.

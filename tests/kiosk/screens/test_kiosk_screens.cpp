@@ -30,7 +30,7 @@ namespace {
 // commands a tap sends are answered with an error nobody reads here).
 struct Rig {
     Harness h;
-    EngineWorker worker{EngineOptions{}, [] {}, [](const std::string&, Rgba8Image, std::string) {}};
+    EngineWorker worker{EngineOptions{}, [] {}, [](const std::string&, GrayOrRgba8Image, std::string) {}};
     TextureCache textures{1 << 20, 1};
     Fonts fonts;
     Config config;

@@ -81,6 +81,27 @@ TEST_CASE("the texture cache lists the thumbnails a frame waits for, in drawing 
     CHECK(cache.waiting_this_frame().empty());
 }
 
+TEST_CASE("the texture cache takes gray (one channel) and RGBA pixels, a gray texture counting a byte a texel") {
+    TextureCache cache(1000, 4);  // no GL: nothing is uploaded here
+    auto ask = [] {};
+    cache.begin_frame();
+    for (const char* key : {"gray", "rgba", "two channels", "short"}) cache.get(key, ask);
+    // A radiograph's thumbnail stays one channel (docs/performance.md, round five).
+    const GrayOrRgba8Image gray{5, 3, 1, std::vector<uint8_t>(15, 80)};
+    const GrayOrRgba8Image rgba{5, 3, 4, std::vector<uint8_t>(60, 80)};
+    CHECK(texture_bytes(gray) == 15);
+    CHECK(texture_bytes(rgba) == 60);
+    cache.deliver("gray", gray);
+    cache.deliver("rgba", rgba);
+    cache.deliver("two channels", GrayOrRgba8Image{5, 3, 2, std::vector<uint8_t>(30, 80)});
+    cache.deliver("short", GrayOrRgba8Image{5, 3, 4, std::vector<uint8_t>(15, 80)});  // gray bytes, RGBA said
+    CHECK(cache.failed("gray") == nullptr);
+    CHECK(cache.failed("rgba") == nullptr);
+    CHECK(cache.failed("two channels") != nullptr);
+    CHECK(cache.failed("short") != nullptr);
+    CHECK_FALSE(cache.idle());  // two waiting to upload
+}
+
 TEST_CASE("texture budget evicts the least recently used, never what is on screen this frame") {
     TextureLru lru(1000);
     lru.begin_frame();

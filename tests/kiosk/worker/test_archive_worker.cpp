@@ -59,7 +59,7 @@ struct ArchiveKiosk {
     }
     std::shared_ptr<const Snapshot> snap() const { return worker->snapshot(); }
     void start() {
-        worker = std::make_unique<EngineWorker>(opt, [this] { waker.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+        worker = std::make_unique<EngineWorker>(opt, [this] { waker.wake(); }, [](const std::string&, GrayOrRgba8Image, std::string) {});
         REQUIRE(waker.wait_until([&] { return snap()->signed_in || !snap()->error.empty(); }));
         INFO(snap()->error);
         REQUIRE(snap()->signed_in);

@@ -270,7 +270,7 @@ TEST_CASE("engine worker: a tap meant for a screen the workflow has left is drop
     std::mutex mu;
     std::vector<std::string> answered;  // thumbnail keys the worker has handed back
     auto worker = std::make_unique<EngineWorker>(o, [&] { waker.wake(); },
-                                                 [&](const std::string& key, Rgba8Image, std::string) {
+                                                 [&](const std::string& key, GrayOrRgba8Image, std::string) {
                                                      {
                                                          std::lock_guard l(mu);
                                                          answered.push_back(key);

@@ -186,9 +186,9 @@ TEST_CASE("the renderer answers every request in order, re-mapping levels withou
 
     std::mutex mu;
     std::condition_variable cv;
-    std::vector<std::tuple<std::string, Rgba8Image, std::string>> answers;
+    std::vector<std::tuple<std::string, GrayOrRgba8Image, std::string>> answers;
     {
-        ViewerRenderer r([&](const std::string& key, Rgba8Image px, std::string error) {
+        ViewerRenderer r([&](const std::string& key, GrayOrRgba8Image px, std::string error) {
             std::lock_guard l(mu);
             answers.emplace_back(key, std::move(px), std::move(error));
             cv.notify_all();
@@ -201,8 +201,9 @@ TEST_CASE("the renderer answers every request in order, re-mapping levels withou
     }
     CHECK(std::get<0>(answers[0]) == "plain");
     CHECK(std::get<0>(answers[1]) == "inverted");
-    const Rgba8Image& plain = std::get<1>(answers[0]);
-    const Rgba8Image& inverted = std::get<1>(answers[1]);
+    const GrayOrRgba8Image& plain = std::get<1>(answers[0]);
+    const GrayOrRgba8Image& inverted = std::get<1>(answers[1]);
+    CHECK(plain.channels == 4);  // the viewer's pictures stay RGBA (levels are applied to them)
     REQUIRE(plain.pixels.size() == inverted.pixels.size());
     REQUIRE(!plain.pixels.empty());
     CHECK(int(plain.pixels[0]) + int(inverted.pixels[0]) == 255);  // left edge: black becomes white

@@ -68,7 +68,7 @@ inline kiosk::EngineOptions worker_options(const std::filesystem::path& store, c
 
 // A worker that wakes `w` after each publish and drops the thumbnails it makes.
 inline kiosk::EngineWorker start_worker(const kiosk::EngineOptions& opt, Waker& w) {
-    return kiosk::EngineWorker(opt, [&w] { w.wake(); }, [](const std::string&, Rgba8Image, std::string) {});
+    return kiosk::EngineWorker(opt, [&w] { w.wake(); }, [](const std::string&, GrayOrRgba8Image, std::string) {});
 }
 
 }  // namespace cs::test
