@@ -1,5 +1,5 @@
 #pragma once
-// Threads that turn image files into small RGBA thumbnails, so decoding never
+// Threads that turn image files into small thumbnails (gray or RGBA), so decoding never
 // runs on the UI thread or holds up the engine's commands.
 //
 // Which request goes first (docs/performance.md, "Thumbnails on screen
