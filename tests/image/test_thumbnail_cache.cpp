@@ -119,6 +119,9 @@ TEST_CASE("thumbnail files round-trip gray, colour and see-through pixels exactl
     CHECK_FALSE(decode_thumb_file(g, colour.sha, 256).has_value());
     CHECK_FALSE(decode_thumb_file({}, gray.sha, 256).has_value());
     CHECK_THROWS_AS(encode_thumb_file(gray.fresh, "not-a-sha", 256), Error);
+    // Pixels that do not match the size, or a channel count a thumbnail never has: refused, not read past.
+    CHECK_THROWS_AS(encode_thumb_file(GrayOrRgba8Image{4, 4, 1, std::vector<uint8_t>(15)}, gray.sha, 256), Error);
+    CHECK_THROWS_AS(encode_thumb_file(GrayOrRgba8Image{4, 4, 3, std::vector<uint8_t>(48)}, gray.sha, 256), Error);
 }
 
 TEST_CASE("thumbnails of any width round-trip exactly, gray, colour and see-through (the restore's blocks and row ends)") {
