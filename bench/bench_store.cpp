@@ -14,6 +14,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -131,29 +134,39 @@ int build(const fs::path& dir, int images) {
 }
 
 // The kiosk reads cached thumbnails on its thumbnail threads
-// (EngineWorker's ThumbnailPool, `thumbnail_threads` = 2), each through
-// ThumbnailCache::get_or_make: `threads` threads do the same here, taking
-// the next image in list order as the pool does, and keep every thumbnail
-// (the kiosk hands each to the main thread for its texture, so the 24 are
-// in memory at once, not one buffer freed and reused). No image file is
-// given, so a miss fails instead of being made: a cache short of
-// thumbnails shows as fewer than asked for.
+// (EngineWorker's ThumbnailPool), each through ThumbnailCache::get_or_make:
+// `threads` threads do the same here, taking the next image in list order
+// as the pool does, and keep every thumbnail (the kiosk hands each to the
+// main thread for its texture, so the 24 are in memory at once, not one
+// buffer freed and reused). The pool's threads start with the store, before
+// any list is read, so these are started first too and wait for the list:
+// the timed read is theirs, not a new thread's start nor the main thread's,
+// whose heap the list has just filled with freed rows (docs/performance.md,
+// round five). The kiosk reads a first screen on one of them
+// (ThumbnailQueue::kSecondThreadAfter). No image file is given, so a miss
+// fails instead of being made: a cache short of thumbnails shows as fewer
+// than asked for.
 int first_screen(const fs::path& dir, size_t n, int threads) {
     const double t_main = cs::bench::now_s();
-    cs::OfflineStore store(dir);
-    const auto images = listed_images(store, n);
-    const double t_list = cs::bench::now_s();
-    cs::ThumbnailCache cache(cache_dir(dir));
-    std::atomic<size_t> next{0}, ready{0};
-    std::vector<cs::GrayOrRgba8Image> thumbs(images.size());
     std::vector<double> cpu(size_t(std::max(1, threads)), 0.0);
     std::atomic<long> faults{0};  // page faults of the reading threads (fresh memory touched)
+    std::atomic<size_t> next{0}, ready{0};
+    std::vector<cs::GrayOrRgba8Image> thumbs;
+    std::vector<cs::ImageRecord> images;
+    std::optional<cs::ThumbnailCache> cache;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool go = false;
     auto work = [&](size_t t) {
+        {
+            std::unique_lock lock(mu);
+            cv.wait(lock, [&] { return go; });
+        }
         const long faults0 = thread_minor_faults();
         const double cpu0 = cs::bench::thread_cpu_s();
         for (size_t i; (i = next.fetch_add(1)) < images.size();) {
             try {
-                thumbs[i] = cache.get_or_make("", images[i].sha256, images[i].file_name);
+                thumbs[i] = cache->get_or_make("", images[i].sha256, images[i].file_name);
                 if (!thumbs[i].pixels.empty()) ready.fetch_add(1);
             } catch (const std::exception&) {
             }
@@ -161,11 +174,19 @@ int first_screen(const fs::path& dir, size_t n, int threads) {
         cpu[t] = cs::bench::thread_cpu_s() - cpu0;
         faults.fetch_add(thread_minor_faults() - faults0);
     };
+    std::vector<std::jthread> pool;
+    for (size_t t = 0; t < cpu.size(); ++t) pool.emplace_back(work, t);
+    cs::OfflineStore store(dir);
+    images = listed_images(store, n);
+    thumbs.resize(images.size());
+    cache.emplace(cache_dir(dir));
+    const double t_list = cs::bench::now_s();
     {
-        std::vector<std::jthread> pool;
-        for (size_t t = 1; t < cpu.size(); ++t) pool.emplace_back(work, t);
-        work(0);
+        std::lock_guard lock(mu);
+        go = true;
     }
+    cv.notify_all();
+    for (auto& t : pool) t.join();  // every thumbnail read
     const double t_end = cs::bench::now_s();
     double cpu_sum = 0;
     for (double c : cpu) cpu_sum += c;
