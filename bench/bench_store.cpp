@@ -30,6 +30,7 @@
 #include "engine/image/encode.h"
 #include "engine/image/thumbnail_cache.h"
 #include "engine/util/fsutil.h"
+#include "engine/util/heap_pages.h"
 #include "engine/image/thumbnail.h"
 #include "engine/store/offline_store.h"
 
@@ -147,6 +148,7 @@ int build(const fs::path& dir, int images) {
 // fails instead of being made: a cache short of thumbnails shows as fewer
 // than asked for.
 int first_screen(const fs::path& dir, size_t n, int threads) {
+    cs::keep_heap_pages();  // as the kiosk's main() does
     const double t_main = cs::bench::now_s();
     std::vector<double> cpu(size_t(std::max(1, threads)), 0.0);
     std::atomic<long> faults{0};  // page faults of the reading threads (fresh memory touched)
@@ -158,6 +160,7 @@ int first_screen(const fs::path& dir, size_t n, int threads) {
     std::condition_variable cv;
     bool go = false;
     auto work = [&](size_t t) {
+        cs::touch_thread_heap(cs::kThumbnailHeapTouch);  // as a pool thread does when it starts
         {
             std::unique_lock lock(mu);
             cv.wait(lock, [&] { return go; });

@@ -2,6 +2,7 @@
 // Thumbnails: made off the UI thread, cached on disk by the image's sha-256,
 // so a second start decodes nothing.
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -16,6 +17,11 @@
 namespace cs {
 
 inline constexpr int kThumbnailSide = 256;
+// What a thread that reads or makes thumbnails touches of its heap when it
+// starts (touch_thread_heap, engine/util/heap_pages.h): a first screen's 24
+// (17 gray at 43 KB and 7 colour at 196 KB, ~2 MB, with their files and
+// zstd's output beside them) then land in pages already in memory.
+inline constexpr std::size_t kThumbnailHeapTouch = 4 << 20;
 
 // Decodes (JPEG shrunk on load), box-reduces, windows 16-bit radiographs
 // (auto_window of the reduced image), resizes so the long side is

@@ -9,6 +9,8 @@
 #include <algorithm>
 
 #include "engine/util/error.h"
+#include "engine/image/thumbnail.h"
+#include "engine/util/heap_pages.h"
 
 namespace cs::kiosk {
 
@@ -159,6 +161,7 @@ void ThumbnailPool::run(std::stop_token st) {
     if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kThumbnailNice) != 0)
         spdlog::debug("thumbnail thread: the priority stays as it is");
     activity_->add_this_thread();
+    touch_thread_heap(kThumbnailHeapTouch);  // seconds before the first screen: sign-in comes first
     while (std::optional<ThumbnailQueue::Job> job = queue_->take(st)) {
         GrayOrRgba8Image px;
         std::string error;
