@@ -258,11 +258,19 @@ TEST_CASE("limits: thousands of long header lines are cut off at the head's cap"
 // What is left of a connection's thread once it has released its slot: its
 // thread-local objects' destructors, made slow here so a stop() that does
 // not wait for the thread is caught returning while one still runs.
+// Each waits, before its slow part, until the test has seen all four
+// threads there: on a busy machine the four connections may be served far
+// apart, and a thread that had already finished unwinding made the count
+// never reach four.
 namespace {
 std::atomic<int> unwinding{0};
+std::atomic<bool> may_unwind{false};
 struct SlowToUnwind {
     SlowToUnwind() { ++unwinding; }
     ~SlowToUnwind() {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!may_unwind && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
         --unwinding;
     }
@@ -291,6 +299,7 @@ TEST_CASE("limits: once the front has stopped, none of its connections' threads 
     const auto deadline = Clock::now() + std::chrono::seconds(60);
     while (unwinding < 4 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     REQUIRE(unwinding == 4);  // every connection was served
+    may_unwind = true;  // each now takes 300 ms more to end
     front.stop();
     CHECK(unwinding == 0);
     for (int fd : fds) ::close(fd);
