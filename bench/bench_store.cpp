@@ -10,7 +10,6 @@
 //   bench_store cache-size STORE EVERY the thumbnail cache's bytes on disk, and the PNGs older
 //                                      versions cached for the same thumbnails (level 3, as
 //                                      they wrote them): every EVERY-th encoded, the sum scaled
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -50,12 +49,6 @@ std::vector<cs::ImageRecord> listed_images(cs::OfflineStore& store, size_t limit
                 if (limit && out.size() >= limit) return out;
             }
     return out;
-}
-
-long thread_minor_faults() {
-    rusage ru{};
-    getrusage(RUSAGE_THREAD, &ru);
-    return ru.ru_minflt;
 }
 
 fs::path cache_dir(const fs::path& store) { return store / "thumbnails"; }  // where the kiosk keeps it
@@ -165,7 +158,7 @@ int first_screen(const fs::path& dir, size_t n, int threads) {
             std::unique_lock lock(mu);
             cv.wait(lock, [&] { return go; });
         }
-        const long faults0 = thread_minor_faults();
+        const long faults0 = cs::thread_minor_faults();
         const double cpu0 = cs::bench::thread_cpu_s();
         for (size_t i; (i = next.fetch_add(1)) < images.size();) {
             try {
@@ -175,7 +168,7 @@ int first_screen(const fs::path& dir, size_t n, int threads) {
             }
         }
         cpu[t] = cs::bench::thread_cpu_s() - cpu0;
-        faults.fetch_add(thread_minor_faults() - faults0);
+        faults.fetch_add(cs::thread_minor_faults() - faults0);
     };
     std::vector<std::jthread> pool;
     for (size_t t = 0; t < cpu.size(); ++t) pool.emplace_back(work, t);

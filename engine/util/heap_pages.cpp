@@ -1,6 +1,7 @@
 #include "engine/util/heap_pages.h"
 
 #include <malloc.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -32,6 +33,12 @@ void touch_thread_heap(std::size_t bytes) {
         blocks.push_back(p);
     }
     for (volatile char* p : blocks) std::free(const_cast<char*>(p));
+}
+
+long thread_minor_faults() {
+    rusage ru{};
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_minflt;
 }
 
 }  // namespace cs

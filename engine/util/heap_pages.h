@@ -19,4 +19,8 @@ void keep_heap_pages();
 // thumbnails, while nobody waits for it yet.
 void touch_thread_heap(std::size_t bytes);
 
+// Page faults the calling thread has taken so far without reading the disk:
+// each a fresh page touched, or one the kernel had taken back.
+long thread_minor_faults();
+
 }  // namespace cs

@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <sys/resource.h>
-
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -9,16 +7,6 @@
 #include "engine/util/heap_pages.h"
 
 using namespace cs;
-
-namespace {
-
-long thread_faults() {
-    rusage u{};
-    getrusage(RUSAGE_THREAD, &u);
-    return u.ru_minflt;
-}
-
-}  // namespace
 
 TEST_CASE("a thread that touched its heap first puts a first screen's thumbnails in pages already in memory") {
 #if defined(__SANITIZE_ADDRESS__)
@@ -32,7 +20,7 @@ TEST_CASE("a thread that touched its heap first puts a first screen's thumbnails
         // A first screen's thumbnails, as a thumbnail thread makes or reads them
         // and keeps them until uploaded: 17 gray, 7 colour (a new mapping each
         // without keep_heap_pages), every byte written.
-        const long before = thread_faults();
+        const long before = thread_minor_faults();
         std::vector<char*> kept;
         for (int i = 0; i < 24; ++i) {
             const size_t size = i < 17 ? 256 * 171 : 256 * 192 * 4;
@@ -40,7 +28,7 @@ TEST_CASE("a thread that touched its heap first puts a first screen's thumbnails
             for (size_t o = 0; o < size; ++o) p[o] = char(o);
             kept.push_back(p);
         }
-        faults = thread_faults() - before;
+        faults = thread_minor_faults() - before;
         for (char* p : kept) std::free(p);
     }).join();
     INFO("page faults of ~2.1 MB of thumbnails: " << faults << " (a fresh heap: ~520)");
