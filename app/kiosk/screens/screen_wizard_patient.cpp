@@ -97,8 +97,9 @@ private:
         shown_.clear();
         bool selected_shown = false;
         const auto& all = s.session.patients;
+        const PatientQuery query(q);
         for (size_t i = 0; i < all.size(); ++i) {
-            if (!patient_matches(all[i].patient, q)) continue;
+            if (!query.matches(all[i].patient)) continue;
             shown_.push_back(i);
             selected_shown = selected_shown || all[i].patient.id == selected_;
         }

@@ -26,3 +26,19 @@ TEST_CASE("patient search: name parts without case or accents, dates of birth as
         CHECK(patient_matches(c.patient, c.query) == c.found);
     }
 }
+
+TEST_CASE("patient search: one query taken apart once answers for every patient of the list") {
+    const OfflinePatient maria{1, "Maria", "LÓPEZ", "1984-03-09"}, marian{2, "Marián", "Lopez", "1990-03-09"},
+        zoe{3, "Zoë", "O'Brien", "1984-10-10"}, no_date{4, "Maria", "Lopez", ""};
+    const PatientQuery query("mari LOPEZ 03/09");
+    CHECK_FALSE(query.empty());
+    CHECK(query.matches(maria));
+    CHECK(query.matches(marian));
+    CHECK_FALSE(query.matches(zoe));
+    CHECK_FALSE(query.matches(no_date));
+    // Asked again, in another order: the answers do not depend on who came before.
+    CHECK_FALSE(query.matches(no_date));
+    CHECK(query.matches(marian));
+    CHECK(PatientQuery(" \t ").empty());
+    CHECK(PatientQuery(" \t ").matches(no_date));
+}
