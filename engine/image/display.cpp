@@ -114,11 +114,18 @@ Rgba8Image expand_to_rgba(const DecodedImage& img) {
 
 GrayOrRgba8Image as_rgba_channels(Rgba8Image rgba) { return {rgba.width, rgba.height, 4, std::move(rgba.pixels)}; }
 
+int channels_needed(const uint8_t* rgba, size_t n) {
+    int channels = 1;
+    for (size_t i = 0; i < n && channels < 4; ++i, rgba += 4) {
+        if (rgba[3] != 255) channels = 4;
+        else if (rgba[0] != rgba[1] || rgba[1] != rgba[2]) channels = 3;
+    }
+    return channels;
+}
+
 GrayOrRgba8Image gray_if_gray(Rgba8Image rgba) {
     const size_t n = size_t(rgba.width) * rgba.height;
-    const uint8_t* p = rgba.pixels.data();
-    for (size_t i = 0; i < n; ++i, p += 4)
-        if (p[3] != 255 || p[0] != p[1] || p[1] != p[2]) return as_rgba_channels(std::move(rgba));
+    if (channels_needed(rgba.pixels.data(), n) != 1) return as_rgba_channels(std::move(rgba));
     GrayOrRgba8Image gray{rgba.width, rgba.height, 1, std::vector<uint8_t>(n)};
     for (size_t i = 0; i < n; ++i) gray.pixels[i] = rgba.pixels[i * 4];
     return gray;

@@ -20,6 +20,12 @@ DecodedImage window_to_8bit(const DecodedImage& img, const DisplayWindow& w);
 // 8-bit gray / gray+alpha / RGB / RGBA -> RGBA.
 Rgba8Image expand_to_rgba(const DecodedImage& img8);
 
+// How many of n RGBA pixels' channels keep them exact: 1 when every pixel is
+// opaque gray (R = G = B, alpha 255), 3 when every one is opaque, else 4.
+// What a thumbnail is in memory (gray_if_gray) and in its cache file
+// (packed_thumbnail) both follow from it.
+int channels_needed(const uint8_t* rgba, size_t n);
+
 // rgba as 4 channels, its pixels moved, not copied.
 GrayOrRgba8Image as_rgba_channels(Rgba8Image rgba);
 // One channel when every pixel is opaque gray (R = G = B, alpha 255), so

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 
+#include "engine/image/display.h"
 #include "engine/image/thumbnail.h"
 #include "engine/util/error.h"
 #include "engine/util/fsutil.h"
@@ -247,12 +248,7 @@ DecodedImage packed_thumbnail(const GrayOrRgba8Image& t) {
         throw Error("A thumbnail could not be saved.", "a thumbnail has " + std::to_string(t.channels) + " channels");
     if (t.pixels.size() != n * size_t(t.channels))
         throw Error("A thumbnail could not be saved.", "a thumbnail's pixels do not match its size");
-    int channels = 1;
-    for (size_t i = 0; t.channels == 4 && i < n && channels < 4; ++i) {
-        const uint8_t* p = &t.pixels[i * 4];
-        if (p[3] != 255) channels = 4;
-        else if (p[0] != p[1] || p[1] != p[2]) channels = 3;
-    }
+    const int channels = t.channels == 1 ? 1 : channels_needed(t.pixels.data(), n);
     DecodedImage d;
     d.width = t.width;
     d.height = t.height;

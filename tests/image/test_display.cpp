@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <array>
+
 #include "engine/image/decode.h"
 #include "engine/image/display.h"
 #include "engine/util/fsutil.h"
@@ -105,4 +107,27 @@ TEST_CASE("levels: brightness, contrast and invert change colour, never alpha") 
     CHECK(steep.pixels[0] == 0);
     CHECK(steep.pixels[8] == 255);
     CHECK(steep.pixels[11] == 99);
+}
+
+TEST_CASE("the channels a thumbnail needs: gray, opaque colour, or RGBA, whichever pixel shows it") {
+    auto pixels = [](std::initializer_list<std::array<uint8_t, 4>> px) {
+        std::vector<uint8_t> out;
+        for (const auto& p : px) out.insert(out.end(), p.begin(), p.end());
+        return out;
+    };
+    const auto gray = pixels({{0, 0, 0, 255}, {200, 200, 200, 255}}),
+               colour_last = pixels({{9, 9, 9, 255}, {9, 9, 10, 255}}),
+               alpha_after_colour = pixels({{1, 2, 3, 255}, {5, 5, 5, 254}}),
+               alpha_first = pixels({{5, 5, 5, 0}, {1, 2, 3, 255}});
+    CHECK(channels_needed(gray.data(), 2) == 1);
+    CHECK(channels_needed(colour_last.data(), 2) == 3);
+    CHECK(channels_needed(alpha_after_colour.data(), 2) == 4);
+    CHECK(channels_needed(alpha_first.data(), 2) == 4);
+    CHECK(channels_needed(gray.data(), 0) == 1);
+
+    // gray_if_gray keeps one channel only for the first kind.
+    CHECK(gray_if_gray(Rgba8Image{2, 1, gray}).channels == 1);
+    CHECK(gray_if_gray(Rgba8Image{2, 1, gray}).pixels == std::vector<uint8_t>{0, 200});
+    CHECK(gray_if_gray(Rgba8Image{2, 1, colour_last}).channels == 4);
+    CHECK(gray_if_gray(Rgba8Image{2, 1, alpha_first}).pixels == alpha_first);
 }
