@@ -2,6 +2,7 @@
 // same list as the reference):
 //   bench_images gen DIR [REAL_DIR]  makes the image set once (DIR/list.txt)
 //   bench_images thumbs LIST THREADS make_thumbnails_parallel, no cache
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -43,37 +44,65 @@ std::vector<Planned> plan(const fs::path& dir) {
     return out;
 }
 
+// Writes `lines` to `file` whole or not at all.
+void write_list(const fs::path& file, const std::vector<std::string>& lines) {
+    const fs::path tmp = file.string() + ".tmp";
+    {
+        std::ofstream out(tmp);
+        for (const auto& l : lines) out << l << "\n";
+    }
+    fs::rename(tmp, file);
+}
+
+std::vector<std::string> read_list(const fs::path& file) {
+    std::vector<std::string> lines;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+// The generated images are made once and kept (generated.txt lists them);
+// list.txt, what is timed, is written anew each time from them and the real
+// files of real_dir as they are now, so a run without ../shared does not
+// leave the real radiographs out of every later run.
 int generate(const fs::path& dir, const fs::path& real_dir) {
     fs::create_directories(dir);
-    const fs::path list = dir / "list.txt";
-    if (fs::exists(list)) {
+    const fs::path made = dir / "generated.txt";
+    if (fs::exists(made)) {
         std::cerr << "bench_images: using the image set in " << dir << "\n";
-        return 0;
+    } else {
+        const auto planned = plan(dir);
+        std::atomic<size_t> next{0};
+        {
+            std::vector<std::jthread> workers;
+            for (int t = 0; t < 2; ++t)
+                workers.emplace_back([&] {
+                    for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
+                        const auto bytes = cs::demo::make_synthetic_file(planned[i].spec);
+                        std::ofstream(planned[i].file, std::ios::binary)
+                            .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+                    }
+                });
+        }
+        std::vector<std::string> files;
+        for (const auto& p : planned) files.push_back(p.file.string());
+        write_list(made, files);
     }
-    const auto planned = plan(dir);
-    std::atomic<size_t> next{0};
-    {
-        std::vector<std::jthread> workers;
-        for (int t = 0; t < 2; ++t)
-            workers.emplace_back([&] {
-                for (size_t i; (i = next.fetch_add(1)) < planned.size();) {
-                    const auto bytes = cs::demo::make_synthetic_file(planned[i].spec);
-                    std::ofstream(planned[i].file, std::ios::binary)
-                        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-                }
-            });
-    }
-    std::ofstream out(dir / "list.tmp");
-    for (const auto& p : planned) out << p.file.string() << "\n";
-    int real = 0;
-    if (!real_dir.empty() && fs::is_directory(real_dir))
+    std::vector<std::string> all = read_list(made);
+    const size_t generated = all.size();
+    if (!real_dir.empty() && fs::is_directory(real_dir)) {
+        std::vector<std::string> real;
         for (const auto& e : fs::directory_iterator(real_dir)) {
             const auto ext = e.path().extension();
-            if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") out << e.path().string() << "\n", ++real;
+            if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") real.push_back(e.path().string());
         }
-    out.close();
-    fs::rename(dir / "list.tmp", list);
-    std::cerr << "bench_images: made " << planned.size() << " images, plus " << real << " real ones\n";
+        std::sort(real.begin(), real.end());
+        all.insert(all.end(), real.begin(), real.end());
+    }
+    write_list(dir / "list.txt", all);
+    std::cerr << "bench_images: " << generated << " generated images, plus " << all.size() - generated
+              << " real ones\n";
     return 0;
 }
 
