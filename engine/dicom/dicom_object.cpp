@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -101,8 +102,9 @@ LocalTime local_time_of(const std::string& iso_utc) {
     std::strftime(date, sizeof date, "%Y%m%d", &local);
     std::strftime(time, sizeof time, "%H%M%S", &local);
     const long minutes = local.tm_gmtoff / 60;
-    std::snprintf(offset, sizeof offset, "%c%02ld%02ld", minutes < 0 ? '-' : '+', std::labs(minutes) / 60,
-                  std::labs(minutes) % 60);
+    // Offsets are within ±14 h; the clamp tells the compiler the text is 5 characters.
+    const int hours = int(std::min(std::labs(minutes) / 60, 99L)), rest = int(std::labs(minutes) % 60);
+    std::snprintf(offset, sizeof offset, "%c%02d%02d", minutes < 0 ? '-' : '+', hours, rest);
     return {date, time, offset};
 }
 

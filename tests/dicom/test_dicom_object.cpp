@@ -217,6 +217,13 @@ TEST_CASE("the acquisition time is the capture's, as the workstation's local tim
     CHECK(f.get("ContentTime") == "183007");
     CHECK(f.get("AcquisitionDateTime") == "20261206183007-0500");
     CHECK(f.get("TimezoneOffsetFromUTC") == "-0500");
+    {
+        ScopedTz india("IST-5:30");  // five and a half hours ahead: the minutes of the offset count
+        test::TempDir out2;
+        const test::DicomFile g(dicom::write_instance(in, out2.path()).file);
+        CHECK(g.get("AcquisitionDateTime") == "20261207050007+0530");
+        CHECK(g.get("TimezoneOffsetFromUTC") == "+0530");
+    }
 
     in.procedure.acquired_at = "yesterday";
     CHECK_THROWS_AS(dicom::write_instance(in, out.path()), Error);
