@@ -1,6 +1,6 @@
 // Cold thumbnails, ChairSync's side (bench/run.py times vipsthumbnail on the
 // same list as the reference):
-//   bench_images gen DIR [REAL_DIR]  makes the image set once (DIR/list.txt)
+//   bench_images gen DIR [REAL_DIR]  makes the image set once; lists it and REAL_DIR's files in DIR/list.txt
 //   bench_images thumbs LIST THREADS make_thumbnails_parallel, no cache
 #include <algorithm>
 #include <atomic>
@@ -14,6 +14,7 @@
 #include "bench/bench_common.h"
 #include "engine/demo/synthetic_images.h"
 #include "engine/image/thumbnail.h"
+#include "engine/util/fsutil.h"
 
 namespace fs = std::filesystem;
 using cs::demo::SyntheticKind;
@@ -44,35 +45,18 @@ std::vector<Planned> plan(const fs::path& dir) {
     return out;
 }
 
-// Writes `lines` to `file` whole or not at all.
-void write_list(const fs::path& file, const std::vector<std::string>& lines) {
-    const fs::path tmp = file.string() + ".tmp";
-    {
-        std::ofstream out(tmp);
-        for (const auto& l : lines) out << l << "\n";
-    }
-    fs::rename(tmp, file);
-}
-
-std::vector<std::string> read_list(const fs::path& file) {
-    std::vector<std::string> lines;
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(line);
-    return lines;
-}
-
-// The generated images are made once and kept (generated.txt lists them);
-// list.txt, what is timed, is written anew each time from them and the real
-// files of real_dir as they are now, so a run without ../shared does not
-// leave the real radiographs out of every later run.
+// The generated images are made once and kept (generated.done says they
+// are all there; plan() names them); list.txt, what is timed, is written
+// anew each time from them and the real files of real_dir as they are now,
+// so a run without ../shared does not leave the real radiographs out of
+// every later run.
 int generate(const fs::path& dir, const fs::path& real_dir) {
     fs::create_directories(dir);
-    const fs::path made = dir / "generated.txt";
+    const auto planned = plan(dir);
+    const fs::path made = dir / "generated.done";
     if (fs::exists(made)) {
         std::cerr << "bench_images: using the image set in " << dir << "\n";
     } else {
-        const auto planned = plan(dir);
         std::atomic<size_t> next{0};
         {
             std::vector<std::jthread> workers;
@@ -85,24 +69,20 @@ int generate(const fs::path& dir, const fs::path& real_dir) {
                     }
                 });
         }
-        std::vector<std::string> files;
-        for (const auto& p : planned) files.push_back(p.file.string());
-        write_list(made, files);
+        cs::fsx::write_file_durable(made, std::string_view("done\n"));
     }
-    std::vector<std::string> all = read_list(made);
-    const size_t generated = all.size();
-    if (!real_dir.empty() && fs::is_directory(real_dir)) {
-        std::vector<std::string> real;
+    std::string list;
+    for (const auto& p : planned) list += p.file.string() + "\n";
+    std::vector<std::string> real;
+    if (!real_dir.empty() && fs::is_directory(real_dir))
         for (const auto& e : fs::directory_iterator(real_dir)) {
             const auto ext = e.path().extension();
             if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") real.push_back(e.path().string());
         }
-        std::sort(real.begin(), real.end());
-        all.insert(all.end(), real.begin(), real.end());
-    }
-    write_list(dir / "list.txt", all);
-    std::cerr << "bench_images: " << generated << " generated images, plus " << all.size() - generated
-              << " real ones\n";
+    std::sort(real.begin(), real.end());
+    for (const auto& r : real) list += r + "\n";
+    cs::fsx::write_file_durable(dir / "list.txt", list);
+    std::cerr << "bench_images: " << planned.size() << " generated images, plus " << real.size() << " real ones\n";
     return 0;
 }
 
